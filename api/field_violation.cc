@@ -1,0 +1,59 @@
+#include "api/field_violation.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace seedance::api {
+
+std::string ToString(const FieldViolation& violation) {
+  if (violation.field.empty()) return violation.description;
+  return absl::StrCat(violation.field, ": ", violation.description);
+}
+
+std::ostream& operator<<(std::ostream& out, const FieldViolation& violation) {
+  return out << ToString(violation) << " [" << violation.reason << "]";
+}
+
+absl::Status InvalidArgumentWithViolations(
+    const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> lines;
+  lines.reserve(violations.size());
+  for (const FieldViolation& v : violations) {
+    auto* out = bad_request.add_field_violations();
+    out->set_field(v.field);
+    out->set_description(v.description);
+    out->set_reason(v.reason);
+    lines.push_back(ToString(v));
+  }
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      absl::StrCat("invalid request: ", absl::StrJoin(lines, "; ")));
+  status.SetPayload(kBadRequestTypeUrl,
+                    absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+std::vector<FieldViolation> ViolationsFromStatus(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return out;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return out;
+  for (const auto& v : bad_request.field_violations()) {
+    out.push_back({v.field(), v.description(), v.reason()});
+  }
+  return out;
+}
+
+std::string JoinPath(absl::string_view path, absl::string_view name) {
+  if (path.empty()) return std::string(name);
+  return absl::StrCat(path, ".", name);
+}
+
+std::string IndexPath(absl::string_view path, int index) {
+  return absl::StrCat(path, "[", index, "]");
+}
+
+}  // namespace seedance::api
