@@ -4,6 +4,7 @@
 //   EXPECT_THAT(ParseVideosRequest(json), IsOk());
 //   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
 //                                HasSubstr("duration")));
+//   EXPECT_THAT(ParseInt("7"), IsOkAndHolds(7));
 #ifndef SEEDANCE_TESTS_TESTING_STATUS_MATCHERS_H_
 #define SEEDANCE_TESTS_TESTING_STATUS_MATCHERS_H_
 
@@ -44,6 +45,14 @@ MATCHER_P2(StatusIs, code, message_matcher,
   *result_listener << "which is " << status;
   return status.code() == code &&
          ::testing::Matches(message_matcher)(std::string(status.message()));
+}
+
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "which is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 }  // namespace seedance::testing

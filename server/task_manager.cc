@@ -1,0 +1,358 @@
+#include "server/task_manager.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "api/field_violation.h"
+#include "api/status_details.h"
+#include "base/log.h"
+#include "base/random_id.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/spec_conversion.h"
+#include "server/task_state.h"
+#include "server/upstream_errors.h"
+
+namespace seedance::server {
+namespace {
+
+using gateway::v1::DELIVERY_MODE_CALLBACK;
+
+constexpr size_t kMaxRequestIdBytes = 128;
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+
+// Deterministic bytes of a spec (map order fixed), for fingerprints.
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+absl::Status NotFound(const std::string& task_id) {
+  return api::WithErrorInfo(absl::NotFoundError(absl::StrCat("no task ", task_id)),
+                            "TASK_NOT_FOUND", kGatewayErrorDomain, {{"task_id", task_id}});
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  bool ok = request_id.size() <= kMaxRequestIdBytes;
+  for (char c : request_id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) ok = false;
+  }
+  if (ok) return absl::OkStatus();
+  return api::InvalidArgumentWithViolations(
+      {{"request_id", "must be at most 128 printable ASCII characters (a UUID is best)",
+        std::string(api::kReasonMalformed)}});
+}
+
+}  // namespace
+
+TaskManager::TaskManager(TaskManagerOptions options, TaskLoop& loop, TaskStore& store,
+                         TaskRegistry& registry, UpstreamDriver& driver,
+                         const Clock& clock, const Keyring& keyring)
+    : options_(std::move(options)),
+      loop_(loop),
+      store_(store),
+      registry_(registry),
+      driver_(driver),
+      clock_(clock),
+      keyring_(keyring) {
+  registry_.SetTerminalHook([this](LiveTask& task) { driver_.Stop(task); });
+}
+
+void TaskManager::StopAccepting() { accepting_ = false; }
+
+void TaskManager::Create(const Caller& caller, const v1::CreateVideoTaskRequest& request,
+                         Done<v1::VideoTask> done) {
+  // Validation needs no shared state: done on the caller's thread.
+  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return done(s);
+  absl::StatusOr<CheckedSpec> checked = CheckSpec(request.spec());
+  if (!checked.ok()) return done(checked.status());
+  if (request.validate_only()) {
+    v1::VideoTask preview;
+    preview.set_request_id(request.request_id());
+    *preview.mutable_spec() = request.spec();
+    for (const std::string& note : checked->notes) preview.add_notes(note);
+    return done(preview);
+  }
+  loop_.Post([this, caller, request, notes = std::move(checked->notes),
+              upstream = std::move(checked->upstream_request),
+              done = std::move(done)]() mutable {
+    CreateOnLoop(caller, request, std::move(notes), std::move(upstream), std::move(done));
+  });
+}
+
+void TaskManager::CreateOnLoop(const Caller& caller,
+                               const v1::CreateVideoTaskRequest& request,
+                               std::vector<std::string> notes,
+                               upstream::v1::VideosRequest upstream,
+                               Done<v1::VideoTask> done) {
+  if (!accepting_) {
+    return done(api::WithErrorInfo(
+        absl::UnavailableError("the gateway is shutting down; retry on another instance"),
+        "SHUTTING_DOWN", kGatewayErrorDomain));
+  }
+  std::string fingerprint = Sha256Hex(DeterministicBytes(request.spec()));
+  const std::string& request_id = request.request_id();
+  std::string pending_key = absl::StrCat(caller.owner, "\n", request_id);
+  if (!request_id.empty()) {
+    // The same request_id again: the same task, or a clear refusal.
+    absl::StatusOr<StoredTask> existing = absl::NotFoundError("");
+    if (auto it = pending_requests_.find(pending_key); it != pending_requests_.end()) {
+      if (LiveTask* live = registry_.Find(it->second)) existing = live->record;
+    } else {
+      existing = store_.FindByRequestId(caller.owner, request_id);
+    }
+    if (existing.ok()) {
+      if (existing->request_fingerprint() != fingerprint) {
+        return done(api::WithErrorInfo(
+            absl::AlreadyExistsError(absl::StrCat(
+                "request_id ", request_id,
+                " was already used for a different request; use a new request_id")),
+            "REQUEST_ID_REUSED", kGatewayErrorDomain,
+            {{"task_id", existing->task().task_id()}}));
+      }
+      std::string id = existing->task().task_id();
+      LiveTask* live = registry_.Find(id);
+      if (live != nullptr && !live->created) {
+        live->on_created.push_back([this, id, done](absl::Status s) {
+          if (!s.ok()) return done(s);
+          LiveTask* t = registry_.Find(id);
+          done(t != nullptr ? t->record.task() : store_.Get(id)->task());
+        });
+        return;
+      }
+      return done(live != nullptr ? live->record.task() : existing->task());
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return done(absl::UnavailableError(
+          absl::StrCat("the task store failed: ", existing.status().message())));
+    }
+  }
+  if (registry_.in_flight() >= static_cast<size_t>(options_.max_tasks_in_flight)) {
+    absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
+        "the gateway has ", options_.max_tasks_in_flight,
+        " tasks in progress, its limit; retry later"));
+    busy = api::WithErrorInfo(std::move(busy), "TOO_MANY_TASKS_IN_FLIGHT",
+                              kGatewayErrorDomain);
+    return done(api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
+  }
+
+  absl::Time now = clock_.Now();
+  StoredTask record;
+  v1::VideoTask& task = *record.mutable_task();
+  task.set_task_id(NewUuid());
+  task.set_request_id(request_id);
+  *task.mutable_spec() = request.spec();
+  task.set_state(v1::TASK_STATE_PENDING);
+  task.set_sequence(1);
+  SetTimestamp(now, task.mutable_create_time());
+  SetTimestamp(now, task.mutable_update_time());
+  absl::Duration expires_after =
+      request.spec().has_execution_expires_after_seconds()
+          ? absl::Seconds(request.spec().execution_expires_after_seconds())
+          : options_.default_expires_after;
+  SetTimestamp(now + expires_after, task.mutable_expire_time());
+  for (std::string& note : notes) task.add_notes(std::move(note));
+  record.set_owner(caller.owner);
+  record.set_request_fingerprint(fingerprint);
+  *record.mutable_upstream_request() = std::move(upstream);
+  record.set_mode(options_.mode);
+  if (options_.mode == DELIVERY_MODE_CALLBACK) record.set_callback_secret(NewSecret(24));
+  if (options_.seal_credentials) {
+    absl::StatusOr<std::string> sealed = keyring_.Seal(caller.upstream_token);
+    if (!sealed.ok()) return done(sealed.status());
+    record.set_sealed_credential(*std::move(sealed));
+  }
+  record.set_revision(1);
+
+  std::string id = task.task_id();
+  if (!request_id.empty()) pending_requests_[pending_key] = id;
+  Log(LogLevel::kInfo, "task_created",
+      {{"task_id", id},
+       {"model", request.spec().model()},
+       {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
+  registry_.Create(std::move(record), caller.upstream_token,
+                   [this, id, pending_key, done = std::move(done)](absl::Status s) {
+                     pending_requests_.erase(pending_key);
+                     if (!s.ok()) {
+                       return done(absl::UnavailableError(absl::StrCat(
+                           "the task could not be stored: ", s.message())));
+                     }
+                     LiveTask* t = registry_.Find(id);
+                     if (t == nullptr) return done(store_.Get(id)->task());
+                     done(t->record.task());
+                     driver_.Start(id);
+                   });
+}
+
+absl::StatusOr<StoredTask> TaskManager::FindOwned(const Caller& caller,
+                                                  const std::string& task_id) {
+  if (LiveTask* live = registry_.Find(task_id)) {
+    if (live->created && live->record.owner() == caller.owner) return live->record;
+    return NotFound(task_id);
+  }
+  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+  if (!stored.ok()) {
+    if (stored.status().code() == absl::StatusCode::kNotFound) return NotFound(task_id);
+    return absl::UnavailableError(
+        absl::StrCat("the task store failed: ", stored.status().message()));
+  }
+  // Another caller's task is reported exactly like a missing one.
+  if (stored->owner() != caller.owner) return NotFound(task_id);
+  return stored;
+}
+
+void TaskManager::Get(const Caller& caller, const std::string& task_id,
+                      Done<v1::VideoTask> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    done(task->task());
+  });
+}
+
+void TaskManager::List(const Caller& caller, const v1::ListVideoTasksRequest& request,
+                       Done<v1::ListVideoTasksResponse> done) {
+  if (request.page_size() < 0) {
+    return done(api::InvalidArgumentWithViolations(
+        {{"page_size", "must not be negative", std::string(api::kReasonOutOfRange)}}));
+  }
+  ListQuery query;
+  query.owner = caller.owner;
+  query.page_size = request.page_size() == 0 ? kDefaultPageSize
+                                             : std::min(request.page_size(), kMaxPageSize);
+  query.page_token = request.page_token();
+  for (int state : request.states()) {
+    if (state == v1::TASK_STATE_UNSPECIFIED) continue;  // "any"
+    query.states.push_back(static_cast<v1::TaskState>(state));
+  }
+  loop_.Post([this, query = std::move(query), done = std::move(done)] {
+    absl::StatusOr<TaskPage> page = store_.List(query);
+    if (!page.ok()) {
+      if (page.status().code() == absl::StatusCode::kInvalidArgument) {
+        return done(api::InvalidArgumentWithViolations(
+            {{"page_token", std::string(page.status().message()),
+              std::string(api::kReasonMalformed)}}));
+      }
+      return done(page.status());
+    }
+    v1::ListVideoTasksResponse response;
+    for (StoredTask& t : page->tasks) {
+      // A live task may be ahead of its last commit only by changes about to
+      // be committed; the stored view is what survives, so list that.
+      *response.add_tasks() = std::move(*t.mutable_task());
+    }
+    response.set_next_page_token(page->next_page_token);
+    done(std::move(response));
+  });
+}
+
+void TaskManager::Cancel(const Caller& caller, const std::string& task_id,
+                         Done<v1::VideoTask> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    if (IsTerminal(task->task().state())) {
+      return done(api::WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "task ", task_id, " already ended (", StateName(task->task().state()), ")")),
+          "TASK_ALREADY_ENDED", kGatewayErrorDomain, {{"task_id", task_id}}));
+    }
+    absl::Status cancelled = api::WithErrorInfo(
+        absl::CancelledError(
+            "cancelled by the caller; the upstream may still finish and bill it"),
+        "CANCELLED_BY_CALLER", kGatewayErrorDomain);
+    registry_.Transition(
+        task_id, v1::TASK_STATE_CANCELLED,
+        [&cancelled](StoredTask& t) {
+          *t.mutable_task()->mutable_error() = api::ToRpcStatus(cancelled);
+        },
+        [this, task_id, done](absl::Status s) {
+          if (!s.ok()) return done(s);
+          absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+          if (!stored.ok()) return done(stored.status());
+          done(stored->task());
+        });
+  });
+}
+
+void TaskManager::OpenWatch(const Caller& caller, const std::string& task_id,
+                            Done<std::shared_ptr<TaskEventLog>> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    if (LiveTask* live = registry_.Find(task_id)) {
+      if (!live->created || live->record.owner() != caller.owner) {
+        return done(NotFound(task_id));
+      }
+      return done(live->log);
+    }
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(task_id, 0);
+    if (!events.ok()) return done(events.status());
+    done(std::make_shared<TaskEventLog>(task_id, *std::move(events)));
+  });
+}
+
+void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::string& secret,
+                                     upstream::v1::VideosResponse answer,
+                                     std::function<void(absl::Status)> done) {
+  loop_.Post([this, task_id, secret, answer = std::move(answer), done = std::move(done)] {
+    std::string expected;
+    if (LiveTask* live = registry_.Find(task_id)) {
+      expected = live->record.callback_secret();
+    } else {
+      absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+      if (!stored.ok()) {
+        return done(stored.status().code() == absl::StatusCode::kNotFound
+                        ? NotFound(task_id)
+                        : stored.status());
+      }
+      expected = stored->callback_secret();
+    }
+    if (expected.empty() || !ConstantTimeEquals(secret, expected)) {
+      Log(LogLevel::kWarning, "upstream_callback_rejected", {{"task_id", task_id}});
+      return done(absl::PermissionDeniedError("wrong callback secret"));
+    }
+    // A late duplicate for a task that already ended is acknowledged so that
+    // the upstream stops resending it.
+    if (registry_.Find(task_id) == nullptr) return done(absl::OkStatus());
+    driver_.Apply(task_id, answer, done);
+  });
+}
+
+void TaskManager::Recover(Done<int> done) {
+  loop_.Post([this, done = std::move(done)] {
+    absl::StatusOr<std::vector<StoredTask>> unfinished = store_.ListUnfinished();
+    if (!unfinished.ok()) return done(unfinished.status());
+    int count = 0;
+    for (StoredTask& record : *unfinished) {
+      std::string id = record.task().task_id();
+      absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);
+      if (!events.ok()) return done(events.status());
+      std::string token = options_.recovery_token;
+      if (!record.sealed_credential().empty()) {
+        absl::StatusOr<std::string> opened = keyring_.Open(record.sealed_credential());
+        if (opened.ok()) {
+          token = *std::move(opened);
+        } else {
+          Log(LogLevel::kError, "credential_unsealable",
+              {{"task_id", id}, {"error", api::StatusSummary(opened.status())}});
+        }
+      }
+      registry_.Adopt(std::move(record), *std::move(events), std::move(token));
+      driver_.Resume(id);
+      ++count;
+    }
+    Log(LogLevel::kInfo, "tasks_recovered", {{"count", absl::StrCat(count)}});
+    done(count);
+  });
+}
+
+}  // namespace seedance::server

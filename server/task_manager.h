@@ -1,0 +1,119 @@
+// TaskManager: the gateway's operations on video tasks, independent of gRPC:
+// create (validated, idempotent by request_id, capped), get, list, cancel,
+// open a watch, take an upstream callback, and recover after a restart. The
+// gRPC service (video_gateway_service.h) is a thin layer over it.
+//
+//   manager.Create(caller, request, [](absl::StatusOr<v1::VideoTask> task) {
+//     // runs once the task is durably stored (or the request was refused)
+//   });
+//
+// Every method is thread-safe and returns at once: the work runs on the
+// TaskLoop, and `done` runs there too, so it must not block.
+#ifndef SEEDANCE_SERVER_TASK_MANAGER_H_
+#define SEEDANCE_SERVER_TASK_MANAGER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "seedance/gateway/v1/stored_task.pb.h"
+#include "seedance/v1/video_gateway.pb.h"
+#include "server/authenticator.h"
+#include "server/keyring.h"
+#include "server/task_event_log.h"
+#include "server/task_loop.h"
+#include "server/task_registry.h"
+#include "server/task_store.h"
+#include "server/upstream_driver.h"
+
+namespace seedance::server {
+
+struct TaskManagerOptions {
+  // How new tasks learn their fate.
+  gateway::v1::DeliveryMode mode = gateway::v1::DELIVERY_MODE_HOLD;
+  // Tasks in progress at once; more are refused with RESOURCE_EXHAUSTED.
+  int max_tasks_in_flight = 10000;
+  // Suggested retry delay when refusing for capacity.
+  absl::Duration busy_retry_delay = absl::Seconds(5);
+  // The upstream's default execution_expires_after (48 h).
+  absl::Duration default_expires_after = absl::Seconds(172800);
+  // Keep each task's upstream token, sealed, so that a restarted gateway can
+  // poll for it (callers' own tokens). When empty `recovery_token` is used.
+  bool seal_credentials = true;
+  // The upstream token for recovered tasks when credentials are not sealed
+  // (the gateway's own upstream key).
+  std::string recovery_token;
+};
+
+class TaskManager {
+ public:
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+
+  // All references must outlive the manager.
+  TaskManager(TaskManagerOptions options, TaskLoop& loop, TaskStore& store,
+              TaskRegistry& registry, UpstreamDriver& driver, const Clock& clock,
+              const Keyring& keyring);
+
+  // Validates and stores a new task, then starts it upstream. `done` gets
+  // the task (PENDING) once it is durable, or INVALID_ARGUMENT (with
+  // BadRequest), ALREADY_EXISTS (request_id reused with another spec),
+  // RESOURCE_EXHAUSTED (capacity) or UNAVAILABLE (store, shutdown).
+  void Create(const Caller& caller, const v1::CreateVideoTaskRequest& request,
+              Done<v1::VideoTask> done);
+
+  // The caller's task, or NOT_FOUND (also for other callers' tasks).
+  void Get(const Caller& caller, const std::string& task_id, Done<v1::VideoTask> done);
+
+  // A page of the caller's tasks, newest first.
+  void List(const Caller& caller, const v1::ListVideoTasksRequest& request,
+            Done<v1::ListVideoTasksResponse> done);
+
+  // Cancels a task in progress; FAILED_PRECONDITION if it already ended.
+  void Cancel(const Caller& caller, const std::string& task_id, Done<v1::VideoTask> done);
+
+  // The event log of the caller's task, for a watch stream.
+  void OpenWatch(const Caller& caller, const std::string& task_id,
+                 Done<std::shared_ptr<TaskEventLog>> done);
+
+  // An upstream callback for `task_id` carrying `secret`. `done` gets OK
+  // once the report is durable (or was a harmless duplicate), NOT_FOUND for
+  // an unknown task, PERMISSION_DENIED for a wrong secret.
+  void OnUpstreamCallback(const std::string& task_id, const std::string& secret,
+                          upstream::v1::VideosResponse answer,
+                          std::function<void(absl::Status)> done);
+
+  // Loads every unfinished task from the store and resumes it; `done` gets
+  // how many.
+  void Recover(Done<int> done);
+
+  // Refuses new tasks from now on (shutdown). Thread-safe.
+  void StopAccepting();
+
+ private:
+  void CreateOnLoop(const Caller& caller, const v1::CreateVideoTaskRequest& request,
+                    std::vector<std::string> notes, upstream::v1::VideosRequest upstream,
+                    Done<v1::VideoTask> done);
+  // The caller's task as stored or live; NOT_FOUND when absent or not theirs.
+  absl::StatusOr<StoredTask> FindOwned(const Caller& caller, const std::string& task_id);
+
+  const TaskManagerOptions options_;
+  TaskLoop& loop_;
+  TaskStore& store_;
+  TaskRegistry& registry_;
+  UpstreamDriver& driver_;
+  const Clock& clock_;
+  const Keyring& keyring_;
+  std::atomic<bool> accepting_{true};
+  // Creates with a request_id not yet committed: "<owner>\n<request_id>" ->
+  // task id. Loop thread only.
+  absl::flat_hash_map<std::string, std::string> pending_requests_;
+};
+
+}  // namespace seedance::server
+
+#endif  // SEEDANCE_SERVER_TASK_MANAGER_H_
