@@ -15,4 +15,8 @@ CXX_PACKAGES=(
   libgtest-dev libgmock-dev
 )
 
-ensure_packages "${CXX_PACKAGES[@]}"
+# The mock upstream's tests run the guide's own curl and Python `requests`
+# examples (tests/mock_upstream/guide_examples_test.sh).
+TEST_PACKAGES=(curl python3 python3-requests)
+
+ensure_packages "${CXX_PACKAGES[@]}" "${TEST_PACKAGES[@]}"

@@ -1,0 +1,111 @@
+#include "mock_upstream/replies.h"
+
+#include <string>
+#include <vector>
+
+#include "api/upstream_json.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/json_value.h"
+#include "tests/testing/status_matchers.h"
+
+namespace seedance::mock_upstream {
+namespace {
+
+using ::seedance::testing::IsOk;
+using ::seedance::testing::JsonString;
+using ::seedance::testing::ParseJsonValue;
+using ::testing::MatchesRegex;
+
+TEST(RepliesTest, EveryDocumentedCodeHasItsHttpStatus) {
+  struct Case {
+    std::string code;
+    int status;
+  };
+  for (const Case& c : std::vector<Case>{{"token_mismatched", 400},
+                                         {"api_not_implemented", 400},
+                                         {"invalid_token", 401},
+                                         {"too_many_requests", 429},
+                                         {"api_error", 500}}) {
+    SCOPED_TRACE(c.code);
+    http::Response reply = ErrorReply(c.code, "why");
+    EXPECT_EQ(reply.status, c.status);
+    EXPECT_EQ(*reply.FindHeader("Content-Type"), "application/json");
+    absl::StatusOr<google::protobuf::Value> body = ParseJsonValue(reply.body);
+    ASSERT_THAT(body, IsOk());
+    EXPECT_EQ(JsonString(*body, "error.code"), c.code);
+    EXPECT_EQ(JsonString(*body, "error.message"), "why");
+    EXPECT_THAT(JsonString(*body, "trace_id"), MatchesRegex("[0-9a-f-]{36}"));
+    EXPECT_EQ(reply.FindHeader("Retry-After") != nullptr, c.status == 429);
+  }
+}
+
+TEST(RepliesTest, ErrorEnvelopeHasTheGuidesShape) {
+  http::Response reply = ErrorReply("api_error", "获取失败");
+  absl::StatusOr<upstream::v1::ErrorResponse> ours = api::ParseErrorResponse(reply.body);
+  absl::StatusOr<upstream::v1::ErrorResponse> guide =
+      api::ParseErrorResponse(testing::ReadFixture("upstream/error_response.json"));
+  ASSERT_THAT(ours, IsOk());
+  ASSERT_THAT(guide, IsOk());
+  EXPECT_EQ(ours->success(), guide->success());
+  EXPECT_EQ(ours->error().code(), guide->error().code());
+  EXPECT_EQ(ours->error().message(), guide->error().message());
+  // Keys in the guide's order: success, error, trace_id.
+  EXPECT_THAT(reply.body, MatchesRegex(R"(\{"success":false,"error":\{"code":.*\},"trace_id":".*"\})"));
+}
+
+TEST(RepliesTest, RetryAfterIsWholeSecondsRoundedUp) {
+  EXPECT_EQ(*ErrorReply("too_many_requests", "x", absl::Milliseconds(200))
+                 .FindHeader("Retry-After"),
+            "1");
+  EXPECT_EQ(*ErrorReply("too_many_requests", "x", absl::Milliseconds(2500))
+                 .FindHeader("Retry-After"),
+            "3");
+}
+
+// Records which terminal call a fault made.
+class RecordingExchange : public http::Exchange {
+ public:
+  void Respond(http::Response r) override { calls.push_back("respond " + std::to_string(r.status) + " " + r.body); }
+  void ResetConnection() override { calls.push_back("reset"); }
+  void CloseWithoutResponse() override { calls.push_back("close"); }
+  void WriteRawAndClose(std::string bytes) override { calls.push_back("raw " + bytes); }
+  void Drip(std::string bytes, size_t chunk, absl::Duration interval) override {
+    calls.push_back("drip " + std::to_string(chunk) + " " +
+                    std::to_string(absl::ToInt64Milliseconds(interval)) + " " +
+                    std::to_string(bytes.size()));
+  }
+  void OnClientGone(std::function<void()>) override {}
+  std::vector<std::string> calls;
+};
+
+TEST(RepliesTest, FaultsReplaceTheAnswer) {
+  http::Response intended = RawJsonReply(200, R"({"task_id":"0123456789"})");
+  std::string wire = http::SerializeResponse(intended);
+  struct Case {
+    Fault fault;
+    std::string expect;
+  };
+  std::vector<Case> cases = {
+      {Fault::kNone, R"(respond 200 {"task_id":"0123456789"})"},
+      {Fault::kReset, "reset"},
+      {Fault::kEmptyReply, "close"},
+      {Fault::kTruncated, "raw " + wire.substr(0, wire.size() - 12)},
+      {Fault::kMalformedJson, R"(respond 200 {"task_id":")"},
+      {Fault::kSlowDrip, "drip 4 7 " + std::to_string(wire.size())},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(FaultName(c.fault));
+    RecordingExchange exchange;
+    DeliverFault(c.fault, intended, {4, absl::Milliseconds(7)}, exchange);
+    ASSERT_EQ(exchange.calls.size(), 1u);
+    EXPECT_EQ(exchange.calls[0], c.expect);
+  }
+  RecordingExchange html;
+  DeliverFault(Fault::kHtml502, intended, {}, html);
+  EXPECT_THAT(html.calls.at(0), MatchesRegex("respond 502 <html>(.|\r|\n)*nginx(.|\r|\n)*"));
+}
+
+}  // namespace
+}  // namespace seedance::mock_upstream
