@@ -11,7 +11,7 @@ CXX_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   protobuf-compiler libprotobuf-dev libprotoc-dev
   protobuf-compiler-grpc libgrpc++-dev libabsl-dev
-  libcurl4-openssl-dev libsqlite3-dev libboost-dev
+  libcurl4-openssl-dev libsqlite3-dev libboost-dev libssl-dev
   libgtest-dev libgmock-dev
 )
 

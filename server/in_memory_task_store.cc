@@ -120,7 +120,7 @@ absl::StatusOr<std::vector<StoredTask>> InMemoryTaskStore::ListUnfinished() {
   absl::MutexLock lock(&mu_);
   std::vector<StoredTask> out;
   for (const auto& [id, entry] : tasks_) {
-    if (!IsTerminal(entry.task.task().state())) out.push_back(entry.task);
+    if (!IsSettled(entry.task)) out.push_back(entry.task);
   }
   std::sort(out.begin(), out.end(), [](const StoredTask& a, const StoredTask& b) {
     int64_t ta = CreateTimeMicros(a), tb = CreateTimeMicros(b);

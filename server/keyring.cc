@@ -105,7 +105,12 @@ absl::StatusOr<Keyring> Keyring::LoadOrCreate(const std::string& path) {
 
 Keyring Keyring::FromMasterKey(absl::string_view master_key) {
   return Keyring(HmacSha256(master_key, "seedance owner id v1"),
-                 HmacSha256(master_key, "seedance credential vault v1"));
+                 HmacSha256(master_key, "seedance credential vault v1"),
+                 HmacSha256(master_key, "seedance webhook signing v1"));
+}
+
+std::string Keyring::WebhookSecret() const {
+  return absl::StrCat("whsec_", absl::Base64Escape(webhook_key_));
 }
 
 std::string Keyring::OwnerId(absl::string_view token) const {

@@ -31,6 +31,11 @@ class Keyring {
   // 32 hex characters identifying `token`'s owner.
   std::string OwnerId(absl::string_view token) const;
 
+  // The Standard Webhooks signing secret ("whsec_" + base64) for results
+  // forwarded to callers' callback_url, derived from the master key so that
+  // it survives restarts without a file of its own.
+  std::string WebhookSecret() const;
+
   // `plaintext` encrypted and authenticated: nonce || ciphertext || tag.
   absl::StatusOr<std::string> Seal(absl::string_view plaintext) const;
 
@@ -39,11 +44,14 @@ class Keyring {
   absl::StatusOr<std::string> Open(absl::string_view sealed) const;
 
  private:
-  Keyring(std::string owner_key, std::string vault_key)
-      : owner_key_(std::move(owner_key)), vault_key_(std::move(vault_key)) {}
+  Keyring(std::string owner_key, std::string vault_key, std::string webhook_key)
+      : owner_key_(std::move(owner_key)),
+        vault_key_(std::move(vault_key)),
+        webhook_key_(std::move(webhook_key)) {}
 
   std::string owner_key_;
   std::string vault_key_;
+  std::string webhook_key_;
 };
 
 // HMAC-SHA256 of `data` under `key`, raw 32 bytes.

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS tasks(
   owner TEXT NOT NULL,
   request_id TEXT,
   state INTEGER NOT NULL,
-  terminal INTEGER NOT NULL,
+  settled INTEGER NOT NULL,
   create_time_us INTEGER NOT NULL,
   revision INTEGER NOT NULL,
   record BLOB NOT NULL);
@@ -27,7 +27,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS tasks_by_request_id
 CREATE INDEX IF NOT EXISTS tasks_by_owner_time
   ON tasks(owner, create_time_us DESC, task_id DESC);
 CREATE INDEX IF NOT EXISTS tasks_unfinished
-  ON tasks(create_time_us, task_id) WHERE terminal = 0;
+  ON tasks(create_time_us, task_id) WHERE settled = 0;
 CREATE TABLE IF NOT EXISTS events(
   task_id TEXT NOT NULL,
   sequence INTEGER NOT NULL,
@@ -125,10 +125,10 @@ absl::Status SqliteTaskStore::PrepareStatements() {
   };
   const Entry entries[] = {
       {&insert_task_,
-       "INSERT INTO tasks(task_id, owner, request_id, state, terminal, create_time_us, "
+       "INSERT INTO tasks(task_id, owner, request_id, state, settled, create_time_us, "
        "revision, record) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
       {&update_task_,
-       "UPDATE tasks SET state = ?2, terminal = ?3, revision = ?4, record = ?5 "
+       "UPDATE tasks SET state = ?2, settled = ?3, revision = ?4, record = ?5 "
        "WHERE task_id = ?1 AND revision = ?6"},
       {&insert_event_, "INSERT INTO events(task_id, sequence, event) VALUES(?1, ?2, ?3)"},
       {&get_task_, "SELECT record FROM tasks WHERE task_id = ?1"},
@@ -136,7 +136,7 @@ absl::Status SqliteTaskStore::PrepareStatements() {
       {&get_events_,
        "SELECT event FROM events WHERE task_id = ?1 AND sequence > ?2 ORDER BY sequence"},
       {&unfinished_,
-       "SELECT record FROM tasks WHERE terminal = 0 ORDER BY create_time_us, task_id"},
+       "SELECT record FROM tasks WHERE settled = 0 ORDER BY create_time_us, task_id"},
   };
   for (const Entry& e : entries) {
     absl::StatusOr<SqliteStatement> stmt = Prepare(db_.get(), e.sql);
@@ -151,7 +151,7 @@ absl::Status SqliteTaskStore::ApplyWrite(const Write& w) {
   const StoredTask& task = w.task;
   const std::string& id = task.task().task_id();
   std::string record = task.SerializeAsString();
-  int terminal = IsTerminal(task.task().state()) ? 1 : 0;
+  int settled = IsSettled(task) ? 1 : 0;
   if (w.expected_revision == 0) {
     sqlite3_stmt* stmt = insert_task_.get();
     Reset reset(stmt);
@@ -159,7 +159,7 @@ absl::Status SqliteTaskStore::ApplyWrite(const Write& w) {
     BindText(stmt, 2, task.owner());
     if (!task.task().request_id().empty()) BindText(stmt, 3, task.task().request_id());
     sqlite3_bind_int(stmt, 4, task.task().state());
-    sqlite3_bind_int(stmt, 5, terminal);
+    sqlite3_bind_int(stmt, 5, settled);
     sqlite3_bind_int64(stmt, 6, CreateTimeMicros(task));
     sqlite3_bind_int64(stmt, 7, static_cast<int64_t>(task.revision()));
     BindBlob(stmt, 8, record);
@@ -172,7 +172,7 @@ absl::Status SqliteTaskStore::ApplyWrite(const Write& w) {
     Reset reset(stmt);
     BindText(stmt, 1, id);
     sqlite3_bind_int(stmt, 2, task.task().state());
-    sqlite3_bind_int(stmt, 3, terminal);
+    sqlite3_bind_int(stmt, 3, settled);
     sqlite3_bind_int64(stmt, 4, static_cast<int64_t>(task.revision()));
     BindBlob(stmt, 5, record);
     sqlite3_bind_int64(stmt, 6, static_cast<int64_t>(w.expected_revision));

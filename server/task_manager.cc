@@ -10,6 +10,7 @@
 #include "base/random_id.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 #include "server/spec_conversion.h"
 #include "server/task_state.h"
 #include "server/upstream_errors.h"
@@ -63,7 +64,51 @@ TaskManager::TaskManager(TaskManagerOptions options, TaskLoop& loop, TaskStore& 
       driver_(driver),
       clock_(clock),
       keyring_(keyring) {
-  registry_.SetTerminalHook([this](LiveTask& task) { driver_.Stop(task); });
+  registry_.SetTerminalHook([this](LiveTask& task) {
+    driver_.Stop(task);
+    StartWebhook(task.record);
+  });
+}
+
+void TaskManager::StartWebhook(const StoredTask& record) {
+  const std::string& url = record.task().spec().callback_url();
+  if (url.empty() || record.webhook().finished() || options_.webhooks == nullptr) return;
+  // Standard Webhooks' recommended shape: type, timestamp, data.
+  std::string task_json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(record.task(), &task_json, print);
+  std::string payload = absl::StrCat(
+      R"({"type":"video_task.ended","timestamp":")",
+      absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
+      R"(","data":)", task_json, "}");
+  std::string task_id = record.task().task_id();
+  options_.webhooks->Deliver(url, task_id, std::move(payload), record.webhook().attempts(),
+                             [this, task_id](absl::Status outcome, int attempts) {
+                               loop_.Post([this, task_id, outcome, attempts] {
+                                 RecordWebhookOutcome(task_id, outcome, attempts);
+                               });
+                             });
+}
+
+void TaskManager::RecordWebhookOutcome(const std::string& task_id,
+                                       const absl::Status& outcome, int attempts) {
+  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+  if (!stored.ok()) return;
+  StoredTask record = *std::move(stored);
+  uint64_t expected = record.revision();
+  record.set_revision(expected + 1);
+  gateway::v1::WebhookDelivery* webhook = record.mutable_webhook();
+  // Done either way: delivered, or given up after the last attempt.
+  webhook->set_finished(true);
+  webhook->set_attempts(attempts);
+  webhook->set_last_error(outcome.ok() ? "" : api::StatusSummary(outcome));
+  if (!outcome.ok()) {
+    Log(LogLevel::kWarning, "webhook_given_up",
+        {{"task_id", task_id}, {"attempts", absl::StrCat(attempts)},
+         {"error", api::StatusSummary(outcome)}});
+  }
+  loop_.Stage({record, expected, std::nullopt}, nullptr);
 }
 
 void TaskManager::StopAccepting() { accepting_ = false; }
@@ -334,6 +379,10 @@ void TaskManager::Recover(Done<int> done) {
     int count = 0;
     for (StoredTask& record : *unfinished) {
       std::string id = record.task().task_id();
+      if (IsTerminal(record.task().state())) {
+        StartWebhook(record);  // ended, but its webhook was not delivered yet
+        continue;
+      }
       absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);
       if (!events.ok()) return done(events.status());
       std::string token = options_.recovery_token;

@@ -29,6 +29,7 @@
 #include "server/task_registry.h"
 #include "server/task_store.h"
 #include "server/upstream_driver.h"
+#include "server/webhook_forwarder.h"
 
 namespace seedance::server {
 
@@ -47,6 +48,9 @@ struct TaskManagerOptions {
   // The upstream token for recovered tasks when credentials are not sealed
   // (the gateway's own upstream key).
   std::string recovery_token;
+  // Delivers ended tasks to their spec.callback_url; null: not forwarded
+  // (tests of other things).
+  WebhookForwarder* webhooks = nullptr;
 };
 
 class TaskManager {
@@ -98,6 +102,11 @@ class TaskManager {
   void CreateOnLoop(const Caller& caller, const v1::CreateVideoTaskRequest& request,
                     std::vector<std::string> notes, upstream::v1::VideosRequest upstream,
                     Done<v1::VideoTask> done);
+  // Forwards an ended task to its callback_url, if it has one.
+  void StartWebhook(const StoredTask& record);
+  // Stores the outcome of a finished webhook delivery. Loop thread.
+  void RecordWebhookOutcome(const std::string& task_id, const absl::Status& outcome,
+                            int attempts);
   // The caller's task as stored or live; NOT_FOUND when absent or not theirs.
   absl::StatusOr<StoredTask> FindOwned(const Caller& caller, const std::string& task_id);
 

@@ -84,7 +84,9 @@ class TaskStore {
   // this store did not issue.
   virtual absl::StatusOr<TaskPage> List(const ListQuery& query) = 0;
 
-  // Every task not in a terminal state, oldest first (for recovery).
+  // Every task not settled (see IsSettled in task_store_util.h: in
+  // progress, or ended with a webhook delivery pending), oldest first, for
+  // recovery.
   virtual absl::StatusOr<std::vector<StoredTask>> ListUnfinished() = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/task_state.h"
 
 namespace seedance::server {
 namespace {
@@ -32,6 +33,11 @@ absl::Status CheckWrite(const TaskStore::Write& write) {
     }
   }
   return absl::OkStatus();
+}
+
+bool IsSettled(const StoredTask& task) {
+  return IsTerminal(task.task().state()) &&
+         (task.task().spec().callback_url().empty() || task.webhook().finished());
 }
 
 int64_t CreateTimeMicros(const StoredTask& task) {

@@ -16,6 +16,11 @@ namespace seedance::server {
 // expected + 1, an event matching the task's sequence.
 absl::Status CheckWrite(const TaskStore::Write& write);
 
+// True when nothing is left to do for `task`: it reached a terminal state,
+// and the caller's own callback_url (if any) has been delivered to or given
+// up on. Stores return the others from ListUnfinished.
+bool IsSettled(const StoredTask& task);
+
 // The listing order key: creation time in microseconds since the epoch.
 int64_t CreateTimeMicros(const StoredTask& task);
 

@@ -390,6 +390,21 @@ void UpstreamDriver::Resume(const std::string& task_id) {
   }
 }
 
+size_t UpstreamDriver::SubmissionsInFlight() {
+  size_t count = 0;
+  for (const std::string& id : registry_.TaskIds()) {
+    LiveTask* task = registry_.Find(id);
+    // A call in flight before the upstream gave an id is a submission (or a
+    // held call, which is one until its answer).
+    if (task != nullptr && task->call != 0 &&
+        (task->record.mode() == DELIVERY_MODE_HOLD ||
+         task->record.task().upstream().task_id().empty())) {
+      ++count;
+    }
+  }
+  return count;
+}
+
 void UpstreamDriver::Stop(LiveTask& task) {
   if (task.call != 0) {
     client_.Cancel(task.call);

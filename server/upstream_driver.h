@@ -80,6 +80,10 @@ class UpstreamDriver {
   void Apply(const std::string& task_id, const upstream::v1::VideosResponse& answer,
              Continuation done);
 
+  // Submissions whose answer has not arrived yet (held calls included): if
+  // the process stopped now, their outcome would be unknown after restart.
+  size_t SubmissionsInFlight();
+
   // Stops every upstream call and timer of `task` (it ended).
   void Stop(LiveTask& task);
 

@@ -22,6 +22,8 @@
 #include "server/task_manager.h"
 #include "server/task_registry.h"
 #include "server/upstream_driver.h"
+#include "server/webhook_forwarder.h"
+#include "tests/server/fake_http_transport.h"
 #include "tests/server/mock_upstream_client.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
@@ -55,8 +57,10 @@ class CoreHarness {
         loop(store_),
         registry(loop, store_, clock),
         keyring(Keyring::FromMasterKey("test master key")),
+        webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
         driver(driver_options, registry, loop, upstream, scheduler, clock),
-        manager(manager_options, loop, store_, registry, driver, clock, keyring) {
+        manager(WithWebhooks(manager_options, webhooks), loop, store_, registry, driver,
+                clock, keyring) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const upstream::v1::VideosRequest& request,
                               const std::string& token, absl::Duration timeout,
@@ -74,6 +78,12 @@ class CoreHarness {
     ON_CALL(upstream, Cancel).WillByDefault([this](UpstreamClient::CallId id) {
       cancelled_calls.push_back(id);
     });
+  }
+
+  static TaskManagerOptions WithWebhooks(TaskManagerOptions options,
+                                         WebhookForwarder& webhooks) {
+    if (options.webhooks == nullptr) options.webhooks = &webhooks;
+    return options;
   }
 
   static UpstreamDriverOptions DefaultDriverOptions() {
@@ -154,6 +164,9 @@ class CoreHarness {
   TaskRegistry registry;
   ::testing::NiceMock<MockUpstreamClient> upstream;
   Keyring keyring;
+  // Results forwarded to callers' callback_url go here.
+  FakeHttpTransport webhook_transport;
+  WebhookForwarder webhooks;
   UpstreamDriver driver;
   TaskManager manager;
 

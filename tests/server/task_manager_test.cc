@@ -10,6 +10,7 @@
 #include "server/http_transport.h"
 #include "server/upstream_errors.h"
 #include "tests/server/core_harness.h"
+#include "tests/server/mock_task_store.h"
 #include "tests/testing/status_matchers.h"
 
 namespace seedance::server {
@@ -617,6 +618,79 @@ TEST(TaskManagerTest, RecoveryResubmitsTasksNeverSent) {
   ASSERT_THAT(after.submits, SizeIs(1));
   EXPECT_EQ(after.submits[0].token, kAlice.upstream_token);
   EXPECT_TRUE(after.store().Get(id)->submitted());
+}
+
+// ---- storage failures ------------------------------------------------------------------------
+
+TEST(TaskManagerTest, TaskThatCannotBeStoredIsRefusedAndNeverSent) {
+  ::testing::NiceMock<MockTaskStore> store;
+  ON_CALL(store, Commit).WillByDefault(::testing::Return(absl::UnavailableError("disk full")));
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+  absl::StatusOr<v1::VideoTask> task = h.Create(kAlice, Request("req-disk"));
+  EXPECT_THAT(task, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("could not be stored")));
+  EXPECT_THAT(h.submits, IsEmpty());
+  EXPECT_EQ(h.registry.in_flight(), 0u);
+}
+
+TEST(TaskManagerTest, FailedTransitionWriteKeepsTheStoredState) {
+  ::testing::NiceMock<MockTaskStore> store;
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+  std::string id = h.Create(kAlice, Request())->task_id();
+  ON_CALL(store, Commit).WillByDefault(::testing::Return(absl::UnavailableError("disk full")));
+  h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
+  h.Run();
+  // Not durable, so not told: the task stays as stored, no watcher saw it.
+  absl::StatusOr<std::shared_ptr<TaskEventLog>> log = h.Watch(kAlice, id);
+  ASSERT_THAT(log, IsOk());
+  EXPECT_EQ((*log)->Latest().state(), v1::TASK_STATE_PENDING);
+  EXPECT_EQ(h.registry.Find(id)->record.task().state(), v1::TASK_STATE_PENDING);
+}
+
+// ---- the caller's own callback_url ---------------------------------------------------------
+
+TEST(TaskManagerTest, EndedTaskIsForwardedToTheCallersCallbackUrl) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_callback_url("https://me.example/hook");
+  std::string id = h.Create(kAlice, r)->task_id();
+  EXPECT_EQ(h.submits[0].request.callback_url(), "");  // the gateway's job, not the upstream's
+  h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
+  h.Run();
+  ASSERT_EQ(h.webhook_transport.calls.size(), 1u);
+  const HttpCall& call = h.webhook_transport.calls[0].call;
+  EXPECT_EQ(call.url, "https://me.example/hook");
+  EXPECT_THAT(call.body, HasSubstr(R"("type":"video_task.ended")"));
+  EXPECT_THAT(call.body, HasSubstr(id));
+  EXPECT_THAT(call.body, HasSubstr("https://cdn/v.mp4"));
+  // Not settled until the endpoint acknowledges.
+  EXPECT_THAT(*h.store().ListUnfinished(), SizeIs(1));
+  h.webhook_transport.Answer(1, 200, "");
+  h.Run();
+  EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());
+  absl::StatusOr<StoredTask> stored = h.store().Get(id);
+  EXPECT_TRUE(stored->webhook().finished());
+  EXPECT_EQ(stored->webhook().attempts(), 1);
+}
+
+TEST(TaskManagerTest, UndeliveredWebhookIsResumedAfterARestart) {
+  InMemoryTaskStore store;
+  std::string id;
+  {
+    CoreHarness before(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+    v1::CreateVideoTaskRequest r = Request();
+    r.mutable_spec()->set_callback_url("https://me.example/hook");
+    id = before.Create(kAlice, r)->task_id();
+    before.submits[0].done(Final(Answer("failed")));
+    before.Run();
+    ASSERT_EQ(before.webhook_transport.calls.size(), 1u);  // never answered: "crash"
+  }
+  CoreHarness after(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+  EXPECT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(0));  // no task to resume
+  ASSERT_EQ(after.webhook_transport.calls.size(), 1u);
+  EXPECT_THAT(after.webhook_transport.calls[0].call.body, HasSubstr("TASK_STATE_FAILED"));
+  after.webhook_transport.Answer(1, 200, "");
+  after.Run();
+  EXPECT_TRUE(after.store().Get(id)->webhook().finished());
 }
 
 }  // namespace

@@ -247,6 +247,19 @@ TEST_P(TaskStoreConformanceTest, UnfinishedTasksAreListedOldestFirst) {
   EXPECT_EQ((*unfinished)[1].task().task_id(), "a");
 }
 
+TEST_P(TaskStoreConformanceTest, EndedTasksWithAPendingWebhookAreUnfinished) {
+  StoredTask t = Task("hook", "alice", 100);
+  t.mutable_task()->mutable_spec()->set_callback_url("https://me.example/hook");
+  ASSERT_THAT(store_->Commit({Create(t)}), IsOk());
+  ASSERT_THAT(store_->Commit({Advance(t, v1::TASK_STATE_SUCCEEDED)}), IsOk());
+  EXPECT_THAT(*store_->ListUnfinished(), SizeIs(1));
+  uint64_t expected = t.revision();
+  t.set_revision(expected + 1);
+  t.mutable_webhook()->set_finished(true);
+  ASSERT_THAT(store_->Commit({{t, expected, std::nullopt}}), IsOk());
+  EXPECT_THAT(*store_->ListUnfinished(), IsEmpty());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllStores, TaskStoreConformanceTest,
     ::testing::Values(

@@ -1,0 +1,183 @@
+#include "clients/cpp/gateway_client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <utility>
+
+#include "api/status_details.h"
+#include "google/rpc/status.pb.h"
+
+namespace seedance::client {
+namespace {
+
+// The server's google.rpc.Status details become payloads again.
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  google::rpc::Status rpc;
+  if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) {
+    return api::FromRpcStatus(rpc);
+  }
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+bool IsTerminal(v1::TaskState state) {
+  return state == v1::TASK_STATE_SUCCEEDED || state == v1::TASK_STATE_FAILED ||
+         state == v1::TASK_STATE_CANCELLED || state == v1::TASK_STATE_EXPIRED;
+}
+
+}  // namespace
+
+bool IsRetryableStreamError(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded ||
+         status.code() == absl::StatusCode::kInternal ||
+         status.code() == absl::StatusCode::kUnknown;
+}
+
+GatewayClient::GatewayClient(std::shared_ptr<grpc::Channel> channel, std::string token,
+                             Options options)
+    : stub_(v1::VideoGateway::NewStub(std::move(channel))),
+      token_(std::move(token)),
+      options_(options) {}
+
+void GatewayClient::Prepare(grpc::ClientContext& context, bool deadline) const {
+  context.AddMetadata("authorization", "Bearer " + token_);
+  if (deadline) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  }
+}
+
+absl::StatusOr<v1::VideoTask> GatewayClient::Create(const v1::CreateVideoTaskRequest& request) {
+  grpc::ClientContext context;
+  Prepare(context, true);
+  v1::VideoTask task;
+  grpc::Status status = stub_->CreateVideoTask(&context, request, &task);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return task;
+}
+
+absl::StatusOr<v1::VideoTask> GatewayClient::Get(const std::string& task_id) {
+  grpc::ClientContext context;
+  Prepare(context, true);
+  v1::GetVideoTaskRequest request;
+  request.set_task_id(task_id);
+  v1::VideoTask task;
+  grpc::Status status = stub_->GetVideoTask(&context, request, &task);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return task;
+}
+
+absl::StatusOr<v1::ListVideoTasksResponse> GatewayClient::List(
+    const v1::ListVideoTasksRequest& request) {
+  grpc::ClientContext context;
+  Prepare(context, true);
+  v1::ListVideoTasksResponse response;
+  grpc::Status status = stub_->ListVideoTasks(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<v1::VideoTask> GatewayClient::Cancel(const std::string& task_id) {
+  grpc::ClientContext context;
+  Prepare(context, true);
+  v1::CancelVideoTaskRequest request;
+  request.set_task_id(task_id);
+  v1::VideoTask task;
+  grpc::Status status = stub_->CancelVideoTask(&context, request, &task);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return task;
+}
+
+absl::StatusOr<v1::ListModelsResponse> GatewayClient::ListModels() {
+  grpc::ClientContext context;
+  Prepare(context, true);
+  v1::ListModelsResponse response;
+  grpc::Status status = stub_->ListModels(&context, {}, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::Status GatewayClient::Drain(
+    grpc::ClientReaderInterface<v1::WatchVideoTaskResponse>& reader,
+    const OnMessage& on_message, std::optional<v1::TaskEvent>& last) {
+  v1::WatchVideoTaskResponse message;
+  while (reader.Read(&message)) {
+    if (message.has_status()) {
+      // A resumed stream never repeats, but guard anyway: a change is
+      // reported once.
+      if (last.has_value() && message.status().sequence() <= last->sequence()) continue;
+      last = message.status();
+    }
+    on_message(message);
+  }
+  return FromGrpcStatus(reader.Finish());
+}
+
+absl::StatusOr<v1::VideoTask> GatewayClient::WatchToEnd(
+    const std::string& task_id, std::optional<uint64_t> after_sequence,
+    const OnMessage& on_message) {
+  std::optional<v1::TaskEvent> last;
+  absl::Duration delay = options_.reconnect_delay;
+  int failures = 0;
+  while (true) {
+    grpc::ClientContext context;
+    Prepare(context, false);
+    v1::WatchVideoTaskRequest request;
+    request.set_task_id(task_id);
+    if (last.has_value()) {
+      request.set_after_sequence(last->sequence());
+    } else if (after_sequence.has_value()) {
+      request.set_after_sequence(*after_sequence);
+    }
+    std::unique_ptr<grpc::ClientReader<v1::WatchVideoTaskResponse>> reader =
+        stub_->WatchVideoTask(&context, request);
+    uint64_t before = last.has_value() ? last->sequence() : 0;
+    absl::Status status = Drain(*reader, on_message, last);
+    if (status.ok()) {
+      if (last.has_value() && IsTerminal(last->state())) return last->task();
+      // Resumed after the end: the task is already over; read it.
+      return Get(task_id);
+    }
+    if (!IsRetryableStreamError(status) || ++failures > options_.max_reconnects) {
+      return status;
+    }
+    if (last.has_value() && last->sequence() > before) {
+      failures = 1;  // progress was made: the budget restarts
+      delay = options_.reconnect_delay;
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
+    delay = std::min(delay * 2, absl::Seconds(10));
+  }
+}
+
+absl::StatusOr<v1::VideoTask> GatewayClient::CreateAndWatch(
+    const v1::CreateVideoTaskRequest& request, const OnMessage& on_message) {
+  absl::Duration delay = options_.reconnect_delay;
+  for (int attempt = 0;; ++attempt) {
+    grpc::ClientContext context;
+    Prepare(context, false);
+    std::unique_ptr<grpc::ClientReader<v1::WatchVideoTaskResponse>> reader =
+        stub_->CreateAndWatchVideoTask(&context, request);
+    std::optional<v1::TaskEvent> last;
+    absl::Status status = Drain(*reader, on_message, last);
+    if (last.has_value()) {
+      if (status.ok() && IsTerminal(last->state())) return last->task();
+      if (!status.ok() && !IsRetryableStreamError(status)) return status;
+      // The task exists: follow it by id from here.
+      return WatchToEnd(last->task_id(), last->sequence(), on_message);
+    }
+    if (status.ok()) return absl::InternalError("the stream ended without a task");
+    // No task id yet. Repeating is safe only with a request_id (the same
+    // task comes back instead of a second, billed one).
+    if (!IsRetryableStreamError(status) || request.request_id().empty() ||
+        attempt >= options_.max_reconnects) {
+      return status;
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
+    delay = std::min(delay * 2, absl::Seconds(10));
+  }
+}
+
+}  // namespace seedance::client

@@ -1,0 +1,82 @@
+// GatewayClient: a small C++ library over the seedance.v1.VideoGateway stub,
+// for programs that want a video without handling streams and retries
+// themselves. WatchToEnd follows a task to its terminal state and resumes
+// the stream (from the last sequence seen) when the connection drops.
+//
+//   GatewayClient client(grpc::CreateChannel("127.0.0.1:50051", creds), token);
+//   absl::StatusOr<v1::VideoTask> task = client.Create(request);
+//   absl::StatusOr<v1::VideoTask> done = client.WatchToEnd(
+//       task->task_id(), [](const v1::WatchVideoTaskResponse& m) { Print(m); });
+//
+// Errors are absl::Status with the server's details (BadRequest, ErrorInfo,
+// RetryInfo) as payloads (server/grpc_status.h). Thread-compatible.
+#ifndef SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
+#define SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "seedance/v1/video_gateway.grpc.pb.h"
+
+namespace seedance::client {
+
+struct GatewayClientOptions {
+  // Per unary call.
+  absl::Duration call_timeout = absl::Seconds(30);
+  // WatchToEnd: reconnect attempts in a row before giving up, and the first
+  // delay between them (doubling, capped at 10 s).
+  int max_reconnects = 20;
+  absl::Duration reconnect_delay = absl::Milliseconds(200);
+};
+
+class GatewayClient {
+ public:
+  using OnMessage = std::function<void(const v1::WatchVideoTaskResponse&)>;
+
+  using Options = GatewayClientOptions;
+
+  GatewayClient(std::shared_ptr<grpc::Channel> channel, std::string token,
+                Options options = {});
+
+  absl::StatusOr<v1::VideoTask> Create(const v1::CreateVideoTaskRequest& request);
+  absl::StatusOr<v1::VideoTask> Get(const std::string& task_id);
+  absl::StatusOr<v1::ListVideoTasksResponse> List(const v1::ListVideoTasksRequest& request);
+  absl::StatusOr<v1::VideoTask> Cancel(const std::string& task_id);
+  absl::StatusOr<v1::ListModelsResponse> ListModels();
+
+  // Streams the task's changes (and heartbeats) to `on_message` until it
+  // ends, resuming after dropped connections without repeating a change.
+  // Returns the task in its terminal state. `after_sequence` as in
+  // WatchVideoTaskRequest.
+  absl::StatusOr<v1::VideoTask> WatchToEnd(const std::string& task_id,
+                                           std::optional<uint64_t> after_sequence,
+                                           const OnMessage& on_message);
+
+  // CreateAndWatchVideoTask, with the same resumption as WatchToEnd once
+  // the task id is known.
+  absl::StatusOr<v1::VideoTask> CreateAndWatch(const v1::CreateVideoTaskRequest& request,
+                                               const OnMessage& on_message);
+
+ private:
+  void Prepare(grpc::ClientContext& context, bool deadline) const;
+  // Reads a stream to its end; tracks the last event seen.
+  absl::Status Drain(grpc::ClientReaderInterface<v1::WatchVideoTaskResponse>& reader,
+                     const OnMessage& on_message, std::optional<v1::TaskEvent>& last);
+
+  std::unique_ptr<v1::VideoGateway::Stub> stub_;
+  std::string token_;
+  Options options_;
+};
+
+// True for codes after which a dropped watch stream is worth resuming.
+bool IsRetryableStreamError(const absl::Status& status);
+
+}  // namespace seedance::client
+
+#endif  // SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_

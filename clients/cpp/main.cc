@@ -1,0 +1,279 @@
+// seedance: the command-line client of the seedance gateway. See Usage() in
+// cli_args.cc for commands, flags and exit codes.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "api/field_violation.h"
+#include "api/status_details.h"
+#include "base/random_id.h"
+#include "clients/cpp/cli_args.h"
+#include "clients/cpp/gateway_client.h"
+#include "clients/cpp/media_files.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace seedance::client {
+namespace {
+
+enum ExitCode {
+  kExitOk = 0,
+  kExitTaskFailed = 1,
+  kExitInvalid = 2,
+  kExitUnavailable = 3,
+  kExitAuth = 4,
+  kExitOther = 5,
+};
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return kExitInvalid;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+      return kExitUnavailable;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return kExitAuth;
+    default: return kExitOther;
+  }
+}
+
+std::string StateName(v1::TaskState state) {
+  std::string name = v1::TaskState_Name(state);
+  return name.size() > 11 ? name.substr(11) : name;  // drop "TASK_STATE_"
+}
+
+std::string Json(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+// Prints an error with its details: the bad fields, the retry delay, the
+// upstream's code and trace id.
+int ReportError(const absl::Status& status, bool json) {
+  if (json) {
+    std::cout << Json(api::ToRpcStatus(status)) << "\n";
+    return ExitCodeFor(status);
+  }
+  std::cerr << "error: " << api::StatusSummary(status) << "\n";
+  for (const api::FieldViolation& v : api::ViolationsFromStatus(status)) {
+    std::cerr << "  " << v.field << ": " << v.description << "\n";
+  }
+  if (std::optional<absl::Duration> delay = api::RetryDelayOf(status)) {
+    std::cerr << "  retry after " << absl::FormatDuration(*delay) << "\n";
+  }
+  if (auto info = api::GetDetail<google::rpc::ErrorInfo>(status)) {
+    std::cerr << "  reason: " << info->reason();
+    for (const auto& [key, value] : info->metadata()) std::cerr << " " << key << "=" << value;
+    std::cerr << "\n";
+  }
+  return ExitCodeFor(status);
+}
+
+void PrintTask(const v1::VideoTask& task, bool json) {
+  if (json) {
+    std::cout << Json(task) << "\n";
+    return;
+  }
+  std::cout << task.task_id() << "  " << StateName(task.state()) << "  seq "
+            << task.sequence() << "  " << task.spec().model() << "\n";
+  if (!task.result().video_url().empty()) {
+    std::cout << "  video: " << task.result().video_url() << "\n";
+  }
+  if (!task.result().last_frame_url().empty()) {
+    std::cout << "  last frame: " << task.result().last_frame_url() << "\n";
+  }
+  if (task.has_error()) {
+    std::cout << "  error: " << api::StatusSummary(api::FromRpcStatus(task.error())) << "\n";
+  }
+  for (const std::string& note : task.notes()) std::cout << "  note: " << note << "\n";
+}
+
+// Prints watch messages: a live line on a terminal, plain lines otherwise.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool json) : json_(json), tty_(isatty(STDOUT_FILENO) == 1) {}
+
+  void operator()(const v1::WatchVideoTaskResponse& message) {
+    if (json_) {
+      std::cout << Json(message) << std::endl;
+      return;
+    }
+    if (message.has_status()) {
+      const v1::TaskEvent& e = message.status();
+      EndLiveLine();
+      std::cout << absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()) << "  "
+                << absl::StrFormat("%-9s", StateName(e.state())) << "  task " << e.task_id()
+                << "  (seq " << e.sequence() << ")" << std::endl;
+      return;
+    }
+    const v1::Heartbeat& hb = message.heartbeat();
+    std::string line = absl::StrFormat("  ... %s for %ds", StateName(hb.state()),
+                                       static_cast<int>(hb.elapsed().seconds()));
+    if (tty_) {
+      std::cout << "\r" << line << "   " << std::flush;
+      live_ = true;
+    } else {
+      std::cout << line << std::endl;
+    }
+  }
+
+  void EndLiveLine() {
+    if (live_) std::cout << "\n";
+    live_ = false;
+  }
+
+ private:
+  const bool json_;
+  const bool tty_;
+  bool live_ = false;
+};
+
+// After a watch: print the outcome, download the video if asked.
+int Finish(const absl::StatusOr<v1::VideoTask>& task, const CliArgs& args) {
+  if (!task.ok()) return ReportError(task.status(), args.json);
+  PrintTask(*task, args.json);
+  if (task->state() != v1::TASK_STATE_SUCCEEDED) return kExitTaskFailed;
+  if (!args.output.empty()) {
+    absl::StatusOr<int64_t> bytes = DownloadToFile(task->result().video_url(), args.output);
+    if (!bytes.ok()) return ReportError(bytes.status(), args.json);
+    if (!args.json) std::cout << "saved " << args.output << " (" << *bytes << " bytes)\n";
+  }
+  return kExitOk;
+}
+
+int Run(const CliArgs& args) {
+  if (args.command == Command::kHelp) {
+    std::cout << Usage();
+    return kExitOk;
+  }
+  if (args.token.empty()) {
+    return ReportError(absl::UnauthenticatedError(
+                           "no token: pass --token or set $SEEDANCE_TOKEN"),
+                       args.json);
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (args.tls) {
+    grpc::SslCredentialsOptions ssl;
+    if (!args.ca_file.empty()) {
+      std::ifstream in(args.ca_file);
+      ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  GatewayClient client(grpc::CreateChannel(args.gateway, credentials), args.token);
+  ProgressPrinter printer(args.json);
+  auto on_message = [&printer](const v1::WatchVideoTaskResponse& m) { printer(m); };
+
+  switch (args.command) {
+    case Command::kCreate: {
+      v1::CreateVideoTaskRequest request = args.create;
+      for (const CliArgs::Image& image : args.images) {
+        v1::ImageInput* input = request.mutable_spec()->add_images();
+        input->set_role(image.role);
+        if (!image.source.empty() && image.source[0] == '@') {
+          absl::StatusOr<std::string> url = ImageFileToDataUrl(image.source.substr(1));
+          if (!url.ok()) return ReportError(url.status(), args.json);
+          input->set_url(*url);
+        } else {
+          input->set_url(image.source);
+        }
+      }
+      // An idempotency key by default: a retried create never bills twice.
+      if (request.request_id().empty()) request.set_request_id(NewUuid());
+      if (!args.wait || request.validate_only()) {
+        absl::StatusOr<v1::VideoTask> task = client.Create(request);
+        if (!task.ok()) return ReportError(task.status(), args.json);
+        PrintTask(*task, args.json);
+        return kExitOk;
+      }
+      absl::StatusOr<v1::VideoTask> task = client.CreateAndWatch(request, on_message);
+      printer.EndLiveLine();
+      return Finish(task, args);
+    }
+    case Command::kWatch: {
+      absl::StatusOr<v1::VideoTask> task =
+          client.WatchToEnd(args.task_id, args.after_sequence, on_message);
+      printer.EndLiveLine();
+      return Finish(task, args);
+    }
+    case Command::kGet: {
+      absl::StatusOr<v1::VideoTask> task = client.Get(args.task_id);
+      if (!task.ok()) return ReportError(task.status(), args.json);
+      PrintTask(*task, args.json);
+      return kExitOk;
+    }
+    case Command::kCancel: {
+      absl::StatusOr<v1::VideoTask> task = client.Cancel(args.task_id);
+      if (!task.ok()) return ReportError(task.status(), args.json);
+      PrintTask(*task, args.json);
+      return kExitOk;
+    }
+    case Command::kList: {
+      absl::StatusOr<v1::ListVideoTasksResponse> page = client.List(args.list);
+      if (!page.ok()) return ReportError(page.status(), args.json);
+      if (args.json) {
+        std::cout << Json(*page) << "\n";
+        return kExitOk;
+      }
+      for (const v1::VideoTask& task : page->tasks()) PrintTask(task, false);
+      if (!page->next_page_token().empty()) {
+        std::cout << "next page: --page-token " << page->next_page_token() << "\n";
+      }
+      return kExitOk;
+    }
+    case Command::kModels: {
+      absl::StatusOr<v1::ListModelsResponse> models = client.ListModels();
+      if (!models.ok()) return ReportError(models.status(), args.json);
+      if (args.json) {
+        std::cout << Json(*models) << "\n";
+        return kExitOk;
+      }
+      for (const v1::ModelInfo& m : models->models()) {
+        std::cout << absl::StrFormat("%-38s text:%s image:%s first+last:%s audio:%s\n",
+                                     m.model(), m.text_to_video() ? "yes" : "no",
+                                     m.image_to_video() ? "yes" : "no",
+                                     m.first_last_frame() ? "yes" : "no",
+                                     m.audio() ? "yes" : "no");
+      }
+      return kExitOk;
+    }
+    case Command::kHelp:
+      break;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace seedance::client
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<seedance::client::CliArgs> parsed = seedance::client::ParseCliArgs(args);
+  if (!parsed.ok()) {
+    std::cerr << "seedance: " << parsed.status().message() << "\n\n"
+              << seedance::client::Usage();
+    return seedance::client::kExitInvalid;
+  }
+  return seedance::client::Run(*parsed);
+}

@@ -1,0 +1,269 @@
+#include "server/gateway_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/strings/str_cat.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/random_id.h"
+#include "server/curl_multi_transport.h"
+#include "server/forwarding_authenticator.h"
+#include "server/gateway_key_authenticator.h"
+#include "server/in_memory_task_store.h"
+#include "server/rest_upstream_client.h"
+#include "server/sqlite_task_store.h"
+#include "server/thread_scheduler.h"
+
+namespace seedance::server {
+namespace {
+
+using gateway::v1::DeliveryMode;
+
+DeliveryMode ResolveMode(const GatewayOptions& o) {
+  switch (o.delivery) {
+    case GatewayOptions::Delivery::kHold: return gateway::v1::DELIVERY_MODE_HOLD;
+    case GatewayOptions::Delivery::kPoll: return gateway::v1::DELIVERY_MODE_POLL;
+    case GatewayOptions::Delivery::kCallback: return gateway::v1::DELIVERY_MODE_CALLBACK;
+    case GatewayOptions::Delivery::kAuto:
+      return o.callback_public_url.empty() ? gateway::v1::DELIVERY_MODE_HOLD
+                                           : gateway::v1::DELIVERY_MODE_CALLBACK;
+  }
+  return gateway::v1::DELIVERY_MODE_HOLD;
+}
+
+// "host:port" -> (host, port).
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address) {
+  size_t colon = address.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", address, "\" is not host:port"));
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::make_pair(host, port);
+}
+
+absl::Status MakeDataDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("cannot create data directory ", dir, ": ", std::strerror(errno)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::BuildAndStart(
+    GatewayOptions options) {
+  std::unique_ptr<GatewayServer> server(new GatewayServer(std::move(options)));
+  if (absl::Status s = server->Start(); !s.ok()) {
+    server->Shutdown();
+    return s;
+  }
+  return server;
+}
+
+absl::Status GatewayServer::Start() {
+  const GatewayOptions& o = options_;
+  mode_ = ResolveMode(o);
+  if (o.auth_mode == GatewayOptions::AuthMode::kGatewayKeys &&
+      (o.upstream_token.empty() || o.client_keys.empty())) {
+    return absl::InvalidArgumentError(
+        "gateway-key auth needs an upstream token and at least one client key");
+  }
+
+  // Secrets and storage.
+  if (o.in_memory_store) {
+    keyring_ = Keyring::FromMasterKey(NewSecret(32));
+    store_ = std::make_unique<InMemoryTaskStore>();
+  } else {
+    if (absl::Status s = MakeDataDir(o.data_dir); !s.ok()) return s;
+    absl::StatusOr<Keyring> keys = Keyring::LoadOrCreate(o.data_dir + "/master.key");
+    if (!keys.ok()) return keys.status();
+    keyring_ = *std::move(keys);
+    absl::StatusOr<std::unique_ptr<SqliteTaskStore>> store = SqliteTaskStore::Open(
+        {.path = o.data_dir + "/tasks.db",
+         .durability = o.durable_fsync ? SqliteTaskStore::Durability::kFull
+                                       : SqliteTaskStore::Durability::kProcessCrash});
+    if (!store.ok()) return store.status();
+    store_ = *std::move(store);
+  }
+
+  // Upstream.
+  const Clock& clock = SystemClock::Get();
+  loop_ = std::make_unique<TaskLoop>(*store_);
+  scheduler_ = std::make_unique<ThreadScheduler>(clock);
+  CurlMultiTransport::Options transport_options;
+  transport_options.verify_tls = o.verify_upstream_tls;
+  absl::StatusOr<std::unique_ptr<CurlMultiTransport>> transport =
+      CurlMultiTransport::Create(transport_options);
+  if (!transport.ok()) return transport.status();
+  transport_ = *std::move(transport);
+  upstream_ = std::make_unique<RestUpstreamClient>(
+      *transport_, RestUpstreamClient::Options{o.upstream_base_url}, clock);
+
+  // The callback receiver, first: its URL goes into every submission.
+  UpstreamDriverOptions driver_options = o.driver;
+  if (mode_ == gateway::v1::DELIVERY_MODE_CALLBACK) {
+    absl::StatusOr<std::pair<std::string, int>> listen = SplitHostPort(o.callback_listen);
+    if (!listen.ok()) return listen.status();
+    CallbackReceiver::Options receiver_options;
+    receiver_options.address = listen->first;
+    receiver_options.port = listen->second;
+    absl::StatusOr<std::unique_ptr<CallbackReceiver>> receiver = CallbackReceiver::Start(
+        receiver_options,
+        [this](ParsedCallback callback, std::function<void(absl::Status)> done) {
+          TaskManager* manager = callback_target_.load();
+          if (manager == nullptr) return done(absl::UnavailableError("starting"));
+          manager->OnUpstreamCallback(callback.task_id, callback.secret,
+                                      std::move(callback.answer), std::move(done));
+        });
+    if (!receiver.ok()) return receiver.status();
+    receiver_ = *std::move(receiver);
+    std::string base = o.callback_public_url.empty()
+                           ? absl::StrCat("http://", listen->first, ":", receiver_->port())
+                           : o.callback_public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    driver_options.callback_url_prefix = absl::StrCat(base, CallbackReceiver::kPathPrefix);
+  }
+
+  // Results for callers' own callback_url, signed with a key derived from
+  // the master key (`seedance-gateway --print_webhook_secret` shows it).
+  WebhookForwarderOptions webhook_options;
+  webhook_options.secret = keyring_->WebhookSecret();
+  webhooks_ = std::make_unique<WebhookForwarder>(webhook_options, *transport_, *scheduler_,
+                                                 clock);
+
+  // Task logic.
+  registry_ = std::make_unique<TaskRegistry>(*loop_, *store_, clock);
+  driver_ = std::make_unique<UpstreamDriver>(driver_options, *registry_, *loop_, *upstream_,
+                                             *scheduler_, clock);
+  TaskManagerOptions manager_options;
+  manager_options.mode = mode_;
+  manager_options.max_tasks_in_flight = o.max_tasks_in_flight;
+  bool forward = o.auth_mode == GatewayOptions::AuthMode::kForward;
+  manager_options.seal_credentials = forward;
+  manager_options.recovery_token = forward ? "" : o.upstream_token;
+  manager_options.webhooks = webhooks_.get();
+  manager_ = std::make_unique<TaskManager>(manager_options, *loop_, *store_, *registry_,
+                                           *driver_, clock, *keyring_);
+  if (forward) {
+    authenticator_ = std::make_unique<ForwardingAuthenticator>(*keyring_);
+  } else {
+    authenticator_ = std::make_unique<GatewayKeyAuthenticator>(*keyring_, o.client_keys,
+                                                               o.upstream_token);
+  }
+  loop_->Start();
+  loop_started_ = true;
+  callback_target_ = manager_.get();
+
+  // Resume what the previous process left unfinished, before serving.
+  absl::Notification recovered;
+  absl::StatusOr<int> count;
+  manager_->Recover([&](absl::StatusOr<int> n) {
+    count = std::move(n);
+    recovered.Notify();
+  });
+  recovered.WaitForNotification();
+  if (!count.ok()) return count.status();
+  recovered_ = *count;
+
+  // gRPC.
+  VideoGatewayService::Options service_options;
+  service_options.watch.heartbeat_interval = o.heartbeat_interval;
+  service_options.watch.max_streams = o.max_watch_streams;
+  service_ = std::make_unique<VideoGatewayService>(*manager_, *authenticator_, *scheduler_,
+                                                   clock, service_options);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(o.listen, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetMaxReceiveMessageSize(o.max_message_bytes);
+  builder.RegisterService(service_.get());
+  grpc_server_ = builder.BuildAndStart();
+  if (grpc_server_ == nullptr || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot serve gRPC on ", o.listen));
+  }
+  grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  Log(LogLevel::kInfo, "gateway_started",
+      {{"grpc_port", absl::StrCat(grpc_port_)},
+       {"callback_port", absl::StrCat(callback_port())},
+       {"mode", gateway::v1::DeliveryMode_Name(mode_)},
+       {"upstream", o.upstream_base_url},
+       {"store", o.in_memory_store ? "memory" : o.data_dir + "/tasks.db"},
+       {"recovered_tasks", absl::StrCat(recovered_)}});
+  return absl::OkStatus();
+}
+
+int GatewayServer::callback_port() const {
+  return receiver_ != nullptr ? receiver_->port() : 0;
+}
+
+void GatewayServer::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  Log(LogLevel::kInfo, "gateway_stopping");
+  if (manager_ != nullptr) manager_->StopAccepting();
+  if (grpc_server_ != nullptr) {
+    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  }
+  if (service_ != nullptr) service_->EndStreams();
+  if (grpc_server_ != nullptr) {
+    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  }
+  // Let submissions in flight get their answer (quick, except held calls),
+  // so that the next process knows whether the upstream accepted them.
+  if (loop_started_) {
+    absl::Time deadline = absl::Now() + options_.shutdown_grace;
+    while (absl::Now() < deadline) {
+      absl::Notification counted;
+      size_t in_flight = 0;
+      loop_->Post([&] {
+        in_flight = driver_->SubmissionsInFlight();
+        counted.Notify();
+      });
+      counted.WaitForNotification();
+      if (in_flight == 0) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  }
+  if (receiver_ != nullptr) receiver_->Shutdown();
+  callback_target_ = nullptr;
+  // Upstream work stops; every task stays stored for the next start.
+  if (loop_started_) {
+    absl::Notification stopped;
+    loop_->Post([&] {
+      driver_->Shutdown();
+      stopped.Notify();
+    });
+    stopped.WaitForNotification();
+  }
+  transport_.reset();  // cancels calls in flight; their callbacks are ignored
+  scheduler_.reset();
+  if (loop_ != nullptr) loop_->Stop();
+  Log(LogLevel::kInfo, "gateway_stopped");
+}
+
+void GatewayServer::Wait() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&shut_down_));
+  if (grpc_server_ != nullptr) grpc_server_->Wait();
+}
+
+GatewayServer::~GatewayServer() { Shutdown(); }
+
+}  // namespace seedance::server

@@ -1,0 +1,101 @@
+// GatewayServer: the whole gateway, wired and running: task store, task
+// loop, upstream client, callback receiver, gRPC service with health
+// checking and reflection. main.cc and end-to-end tests use it the same way.
+//
+//   absl::StatusOr<std::unique_ptr<GatewayServer>> gateway =
+//       GatewayServer::BuildAndStart(options);
+//   ... (*gateway)->grpc_port() ...
+//   (*gateway)->Shutdown();  // graceful; also done by the destructor
+#ifndef SEEDANCE_SERVER_GATEWAY_SERVER_H_
+#define SEEDANCE_SERVER_GATEWAY_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "seedance/gateway/v1/stored_task.pb.h"
+#include "server/authenticator.h"
+#include "server/callback_receiver.h"
+#include "server/gateway_options.h"
+#include "server/http_transport.h"
+#include "server/keyring.h"
+#include "server/scheduler.h"
+#include "server/task_loop.h"
+#include "server/task_manager.h"
+#include "server/task_registry.h"
+#include "server/task_store.h"
+#include "server/upstream_client.h"
+#include "server/upstream_driver.h"
+#include "server/video_gateway_service.h"
+#include "server/webhook_forwarder.h"
+
+namespace seedance::server {
+
+class GatewayServer {
+ public:
+  // Opens the store, recovers unfinished tasks, starts serving. Errors: bad
+  // options (INVALID_ARGUMENT), an unusable data directory or port
+  // (UNAVAILABLE), a corrupt store (DATA_LOSS).
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> BuildAndStart(
+      GatewayOptions options);
+
+  ~GatewayServer();
+
+  // The bound gRPC port, and the callback receiver's (0 when not in
+  // CALLBACK mode).
+  int grpc_port() const { return grpc_port_; }
+  int callback_port() const;
+  // The delivery mode in use.
+  gateway::v1::DeliveryMode mode() const { return mode_; }
+  // Tasks recovered from the store at start.
+  int recovered_tasks() const { return recovered_; }
+  // The secret that signs results forwarded to callers' callback_url.
+  std::string webhook_secret() const { return keyring_->WebhookSecret(); }
+
+  // Graceful stop: refuse new tasks, end watch streams with UNAVAILABLE,
+  // let RPCs in flight finish (up to shutdown_grace), stop upstream work
+  // (tasks stay stored, to be resumed by the next start). Idempotent.
+  void Shutdown();
+
+  // Blocks until Shutdown (from another thread) completes.
+  void Wait();
+
+ private:
+  explicit GatewayServer(GatewayOptions options) : options_(std::move(options)) {}
+  absl::Status Start();
+
+  const GatewayOptions options_;
+  gateway::v1::DeliveryMode mode_ = gateway::v1::DELIVERY_MODE_HOLD;
+  int grpc_port_ = 0;
+  int recovered_ = 0;
+  bool loop_started_ = false;
+
+  std::optional<Keyring> keyring_;
+  std::unique_ptr<TaskStore> store_;
+  std::unique_ptr<TaskLoop> loop_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<UpstreamClient> upstream_;
+  std::unique_ptr<WebhookForwarder> webhooks_;
+  std::unique_ptr<TaskRegistry> registry_;
+  std::unique_ptr<UpstreamDriver> driver_;
+  std::unique_ptr<TaskManager> manager_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<CallbackReceiver> receiver_;
+  std::unique_ptr<VideoGatewayService> service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+
+  // Where callbacks go; null until the manager exists (503 meanwhile).
+  std::atomic<TaskManager*> callback_target_{nullptr};
+
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace seedance::server
+
+#endif  // SEEDANCE_SERVER_GATEWAY_SERVER_H_

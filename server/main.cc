@@ -1,0 +1,195 @@
+// seedance-gateway: serves the seedance.v1.VideoGateway gRPC API in front of
+// the SeeDance Videos Generation REST API. Flags -> GatewayOptions ->
+// GatewayServer::BuildAndStart -> wait for SIGTERM/SIGINT -> graceful stop.
+// Run with --help for every flag.
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "base/log.h"
+#include "server/gateway_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC address, host:port (port 0: any free port, printed at start)");
+ABSL_FLAG(std::string, upstream_base_url, "https://api.xhuoapi.ai",
+          "base URL of the SeeDance REST API (e.g. http://127.0.0.1:8080 for the mock)");
+ABSL_FLAG(std::string, delivery, "auto",
+          "how tasks learn their fate: hold (the documented blocking call), poll "
+          "(async + tasks endpoint), callback (the upstream POSTs to the gateway), "
+          "auto (callback if --callback_public_url is set, else hold)");
+ABSL_FLAG(std::string, callback_listen, "127.0.0.1:0",
+          "where the callback receiver listens, host:port (callback delivery)");
+ABSL_FLAG(std::string, callback_public_url, "",
+          "base URL at which the upstream reaches the callback receiver; empty: "
+          "http://<callback_listen> (loopback only)");
+ABSL_FLAG(std::string, auth, "forward",
+          "forward: callers send their upstream token, which is forwarded; "
+          "gateway_keys: callers send a key from --client_keys_file and the gateway "
+          "uses $SEEDANCE_UPSTREAM_TOKEN upstream");
+ABSL_FLAG(std::string, client_keys_file, "",
+          "gateway_keys auth: file with one client key per line");
+ABSL_FLAG(std::string, data_dir, "seedance-data",
+          "directory for tasks.db (SQLite, WAL) and master.key (created 0600)");
+ABSL_FLAG(bool, in_memory_store, false, "keep tasks in memory only (lost on exit)");
+ABSL_FLAG(bool, durable_fsync, true,
+          "fsync every commit (survives power loss); false: survives process crashes");
+ABSL_FLAG(int, max_tasks_in_flight, 10000, "tasks in progress at once; more are refused");
+ABSL_FLAG(int, max_watch_streams, 100000, "open watch streams at once");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10),
+          "heartbeat on idle watch streams (0: none)");
+ABSL_FLAG(absl::Duration, hold_timeout, absl::Minutes(20),
+          "hold delivery: how long the blocking upstream call may take");
+ABSL_FLAG(absl::Duration, poll_initial, absl::Seconds(2),
+          "poll delivery: first delay between task reads (doubles while nothing changes)");
+ABSL_FLAG(absl::Duration, poll_max, absl::Seconds(30), "poll delivery: longest delay");
+ABSL_FLAG(absl::Duration, callback_fallback_poll, absl::Minutes(2),
+          "callback delivery: also read the task this often in case a callback is lost "
+          "(0: never)");
+ABSL_FLAG(int, max_submit_attempts, 5,
+          "submissions refused as not processed (429, 503, refused connection) are "
+          "retried up to this many attempts in all");
+ABSL_FLAG(bool, verify_upstream_tls, true, "verify the upstream's TLS certificate");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
+          "on SIGTERM, how long RPCs in flight may take to finish");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(bool, print_webhook_secret, false,
+          "print the whsec_ secret that signs results forwarded to callers' "
+          "callback_url (derived from <data_dir>/master.key) and exit");
+
+namespace {
+
+using seedance::server::GatewayOptions;
+
+absl::StatusOr<std::vector<std::string>> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError("cannot read " + path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string trimmed(absl::StripAsciiWhitespace(line));
+    if (!trimmed.empty() && trimmed[0] != '#') lines.push_back(trimmed);
+  }
+  return lines;
+}
+
+absl::StatusOr<GatewayOptions> OptionsFromFlags() {
+  GatewayOptions o;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.upstream_base_url = absl::GetFlag(FLAGS_upstream_base_url);
+  while (!o.upstream_base_url.empty() && o.upstream_base_url.back() == '/') {
+    o.upstream_base_url.pop_back();
+  }
+  std::string delivery = absl::GetFlag(FLAGS_delivery);
+  if (delivery == "auto") {
+    o.delivery = GatewayOptions::Delivery::kAuto;
+  } else if (delivery == "hold") {
+    o.delivery = GatewayOptions::Delivery::kHold;
+  } else if (delivery == "poll") {
+    o.delivery = GatewayOptions::Delivery::kPoll;
+  } else if (delivery == "callback") {
+    o.delivery = GatewayOptions::Delivery::kCallback;
+  } else {
+    return absl::InvalidArgumentError("--delivery must be auto, hold, poll or callback");
+  }
+  o.callback_listen = absl::GetFlag(FLAGS_callback_listen);
+  o.callback_public_url = absl::GetFlag(FLAGS_callback_public_url);
+  std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth == "gateway_keys") {
+    o.auth_mode = GatewayOptions::AuthMode::kGatewayKeys;
+    const char* token = std::getenv("SEEDANCE_UPSTREAM_TOKEN");
+    if (token == nullptr || *token == '\0') {
+      return absl::InvalidArgumentError(
+          "--auth=gateway_keys needs the upstream token in $SEEDANCE_UPSTREAM_TOKEN");
+    }
+    o.upstream_token = token;
+    absl::StatusOr<std::vector<std::string>> keys =
+        ReadLines(absl::GetFlag(FLAGS_client_keys_file));
+    if (!keys.ok()) return keys.status();
+    o.client_keys = *std::move(keys);
+  } else if (auth != "forward") {
+    return absl::InvalidArgumentError("--auth must be forward or gateway_keys");
+  }
+  o.data_dir = absl::GetFlag(FLAGS_data_dir);
+  o.in_memory_store = absl::GetFlag(FLAGS_in_memory_store);
+  o.durable_fsync = absl::GetFlag(FLAGS_durable_fsync);
+  o.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
+  o.max_watch_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_watch_streams));
+  o.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  o.driver.hold_timeout = absl::GetFlag(FLAGS_hold_timeout);
+  o.driver.poll_initial = absl::GetFlag(FLAGS_poll_initial);
+  o.driver.poll_max = absl::GetFlag(FLAGS_poll_max);
+  o.driver.callback_fallback_poll = absl::GetFlag(FLAGS_callback_fallback_poll);
+  o.driver.max_submit_attempts = absl::GetFlag(FLAGS_max_submit_attempts);
+  o.verify_upstream_tls = absl::GetFlag(FLAGS_verify_upstream_tls);
+  o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "seedance-gateway: a gRPC gateway for the SeeDance Videos Generation API.\n"
+      "  seedance-gateway --upstream_base_url=http://127.0.0.1:8080 --delivery=callback");
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
+  absl::ParseCommandLine(argc, argv);
+  std::string level = absl::GetFlag(FLAGS_log_level);
+  seedance::SetMinLogLevel(level == "debug"     ? seedance::LogLevel::kDebug
+                           : level == "warning" ? seedance::LogLevel::kWarning
+                           : level == "error"   ? seedance::LogLevel::kError
+                                                : seedance::LogLevel::kInfo);
+
+  // Signals are taken by sigwait below, before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  absl::StatusOr<GatewayOptions> options = OptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "seedance-gateway: " << options.status().message() << "\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_print_webhook_secret)) {
+    absl::StatusOr<seedance::server::Keyring> keys =
+        seedance::server::Keyring::LoadOrCreate(options->data_dir + "/master.key");
+    if (!keys.ok()) {
+      std::cerr << "seedance-gateway: " << keys.status() << "\n";
+      return 1;
+    }
+    std::cout << keys->WebhookSecret() << "\n";
+    return 0;
+  }
+  auto gateway = seedance::server::GatewayServer::BuildAndStart(*std::move(options));
+  if (!gateway.ok()) {
+    std::cerr << "seedance-gateway: " << gateway.status() << "\n";
+    return 1;
+  }
+  // One line each, for scripts and tests that started us on port 0.
+  std::printf("grpc_port=%d\ncallback_port=%d\n", (*gateway)->grpc_port(),
+              (*gateway)->callback_port());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  (*gateway)->Shutdown();
+  return 0;
+}

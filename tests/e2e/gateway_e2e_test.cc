@@ -1,0 +1,456 @@
+// End-to-end: the seedance-gateway binary in front of the seedance-mock-upstream
+// binary, both real processes on port 0, driven through the C++ client
+// library. Each test runs its own pair, and picks upstream behaviour with
+// mock token rules or prompt directives, so tests never share state.
+#include <grpcpp/grpcpp.h>
+
+#include <signal.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "api/status_details.h"
+#include "clients/cpp/gateway_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/curl_client.h"
+#include "tests/testing/gateway_process.h"
+#include "tests/testing/json_value.h"
+#include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace seedance {
+namespace {
+
+using ::seedance::testing::IsOk;
+using ::seedance::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
+
+struct TaskRun {
+  absl::StatusOr<v1::VideoTask> task = absl::UnknownError("not run");
+  std::vector<v1::TaskEvent> events;
+  int heartbeats = 0;
+
+  std::vector<v1::TaskState> States() const {
+    std::vector<v1::TaskState> out;
+    for (const auto& e : events) out.push_back(e.state());
+    return out;
+  }
+};
+
+class GatewayE2eTest : public ::testing::Test {
+ protected:
+  // Starts the mock, then the gateway in front of it.
+  void StartStack(const std::string& delivery, std::vector<std::string> mock_flags = {},
+                  std::vector<std::string> gateway_flags = {}) {
+    std::vector<std::string> mflags = {"--generation_ms=150", "--queue_ms=30",
+                                       "--callback_retry_ms=50", "--log_level=warning"};
+    mflags.insert(mflags.end(), mock_flags.begin(), mock_flags.end());
+    auto mock = testing::MockUpstreamProcess::Start(mflags);
+    ASSERT_THAT(mock, IsOk());
+    mock_ = *std::move(mock);
+    std::vector<std::string> gflags = {
+        "--upstream_base_url=" + mock_->base_url(), "--delivery=" + delivery,
+        "--poll_initial=100ms", "--poll_max=200ms", "--callback_fallback_poll=1s",
+        "--log_level=warning"};
+    gflags.insert(gflags.end(), gateway_flags.begin(), gateway_flags.end());
+    auto gateway = testing::GatewayProcess::Start(gflags, dir_.path() + "/data");
+    ASSERT_THAT(gateway, IsOk());
+    gateway_ = *std::move(gateway);
+  }
+
+  client::GatewayClient Client(const std::string& token) {
+    client::GatewayClientOptions options;
+    options.reconnect_delay = absl::Milliseconds(100);
+    return client::GatewayClient(
+        grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()), token,
+        options);
+  }
+
+  static v1::CreateVideoTaskRequest Request(const std::string& prompt = "A kitten yawning") {
+    v1::CreateVideoTaskRequest r;
+    r.mutable_spec()->set_model(kModel);
+    r.mutable_spec()->set_prompt(prompt);
+    return r;
+  }
+
+  // Creates a task and watches it to its end.
+  TaskRun CreateAndWatch(const std::string& token, const v1::CreateVideoTaskRequest& request) {
+    TaskRun run;
+    client::GatewayClient client = Client(token);
+    run.task = client.CreateAndWatch(request, [&run](const v1::WatchVideoTaskResponse& m) {
+      if (m.has_status()) run.events.push_back(m.status());
+      if (m.has_heartbeat()) ++run.heartbeats;
+    });
+    return run;
+  }
+
+  // How many POST /v1/seedance/videos the mock received.
+  int VideosRequests() {
+    absl::StatusOr<std::string> journal =
+        mock_->Journal({{"kind", "request"}, {"path", "/v1/seedance/videos"}});
+    if (!journal.ok()) return -1;
+    auto value = testing::ParseJsonValue(*journal);
+    const google::protobuf::Value* entries = testing::JsonAt(*value, "entries");
+    return entries != nullptr ? entries->list_value().values_size() : -1;
+  }
+
+  static absl::Status ErrorOf(const v1::VideoTask& task) {
+    return api::FromRpcStatus(task.error());
+  }
+
+  static std::string ReasonOf(const absl::Status& status) {
+    auto info = api::GetDetail<google::rpc::ErrorInfo>(status);
+    return info.has_value() ? info->reason() : "";
+  }
+
+  // Sequence numbers of the events, checked to rise by one.
+  static void ExpectGapless(const TaskRun& run) {
+    for (size_t i = 1; i < run.events.size(); ++i) {
+      EXPECT_EQ(run.events[i].sequence(), run.events[i - 1].sequence() + 1);
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::MockUpstreamProcess> mock_;
+  std::unique_ptr<testing::GatewayProcess> gateway_;
+};
+
+// ---- the three delivery modes ---------------------------------------------------
+
+class DeliveryModeTest : public GatewayE2eTest,
+                         public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(DeliveryModeTest, VideoGoesFromPendingToSucceeded) {
+  StartStack(GetParam());
+  TaskRun run = CreateAndWatch("token-modes", Request());
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_THAT(run.task->result().video_url(), StartsWith(mock_->base_url()));
+  EXPECT_THAT(run.task->result().video_url(), HasSubstr(".mp4"));
+  EXPECT_FALSE(run.task->upstream().task_id().empty());
+  ASSERT_FALSE(run.events.empty());
+  EXPECT_EQ(run.events.front().state(), v1::TASK_STATE_PENDING);
+  EXPECT_EQ(run.events.front().sequence(), 1u);
+  EXPECT_EQ(run.events.back().state(), v1::TASK_STATE_SUCCEEDED);
+  ExpectGapless(run);
+  EXPECT_EQ(VideosRequests(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, DeliveryModeTest,
+                         ::testing::Values("hold", "poll", "callback"),
+                         [](const auto& info) { return info.param; });
+
+// ---- the documented error codes ----------------------------------------------------
+
+struct ErrorCase {
+  std::string scenario;
+  absl::StatusCode code;
+  std::string reason;
+};
+
+class UpstreamErrorTest : public GatewayE2eTest,
+                          public ::testing::WithParamInterface<ErrorCase> {};
+
+TEST_P(UpstreamErrorTest, TaskFailsWithTheMappedCodeAndUpstreamDetails) {
+  StartStack("callback", {}, {"--max_submit_attempts=2"});
+  const ErrorCase& c = GetParam();
+  ASSERT_THAT(mock_->AddTokenRule("token-" + c.scenario, c.scenario), IsOk());
+  TaskRun run = CreateAndWatch("token-" + c.scenario, Request());
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_FAILED);
+  absl::Status error = ErrorOf(*run.task);
+  EXPECT_EQ(error.code(), c.code) << error;
+  EXPECT_EQ(ReasonOf(error), c.reason);
+  auto info = api::GetDetail<google::rpc::ErrorInfo>(error);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->metadata().at("upstream_code"), c.scenario);
+  EXPECT_FALSE(info->metadata().at("trace_id").empty());
+  EXPECT_THAT(run.States(), ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_FAILED));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    DocumentedErrors, UpstreamErrorTest,
+    ::testing::Values(
+        ErrorCase{"token_mismatched", absl::StatusCode::kPermissionDenied, "TOKEN_MISMATCHED"},
+        ErrorCase{"api_not_implemented", absl::StatusCode::kInvalidArgument,
+                  "API_NOT_IMPLEMENTED"},
+        ErrorCase{"invalid_token", absl::StatusCode::kUnauthenticated, "INVALID_TOKEN"},
+        ErrorCase{"too_many_requests", absl::StatusCode::kResourceExhausted,
+                  "TOO_MANY_REQUESTS"},
+        ErrorCase{"api_error", absl::StatusCode::kInternal, "API_ERROR"}),
+    [](const auto& info) { return info.param.scenario; });
+
+TEST_F(GatewayE2eTest, RateLimitIsRetriedAfterRetryAfterWithoutDoubleBilling) {
+  StartStack("hold");
+  ASSERT_THAT(mock_->AddTokenRule("token-429", "too_many_requests,retry_after_s=1", 2),
+              IsOk());
+  TaskRun run = CreateAndWatch("token-429", Request());
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(VideosRequests(), 3);  // two refusals, one accepted task
+}
+
+TEST_F(GatewayE2eTest, RateLimitLeftOverCarriesTheRetryDelay) {
+  StartStack("hold", {}, {"--max_submit_attempts=1"});
+  ASSERT_THAT(mock_->AddTokenRule("token-429", "too_many_requests,retry_after_s=7"), IsOk());
+  TaskRun run = CreateAndWatch("token-429", Request());
+  ASSERT_THAT(run.task, IsOk());
+  absl::Status error = ErrorOf(*run.task);
+  EXPECT_THAT(error, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(api::RetryDelayOf(error), absl::Seconds(7));
+}
+
+// ---- generation outcomes and faults --------------------------------------------------
+
+TEST_F(GatewayE2eTest, GenerationFailureIsAbortedWithTheUpstreamsReason) {
+  StartStack("callback");
+  TaskRun run = CreateAndWatch("token-fail", Request("A kitten [mock:fail]"));
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(ErrorOf(*run.task).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ReasonOf(ErrorOf(*run.task)), "GENERATION_FAILED");
+}
+
+TEST_F(GatewayE2eTest, UpstreamExpiryEndsTheTaskExpired) {
+  StartStack("poll");
+  TaskRun run = CreateAndWatch("token-expire", Request("A kitten [mock:expire]"));
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_EXPIRED);
+  EXPECT_EQ(ErrorOf(*run.task).code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+struct FaultCase {
+  std::string scenario;
+  v1::TaskState state;
+  absl::StatusCode code;
+};
+
+class UpstreamFaultTest : public GatewayE2eTest,
+                          public ::testing::WithParamInterface<FaultCase> {};
+
+// A broken answer to the blocking call: the task may exist upstream, so the
+// gateway fails it with a clear error and does not resubmit (no double bill).
+TEST_P(UpstreamFaultTest, HeldCallFaultsFailTheTaskWithoutResubmitting) {
+  StartStack("hold", {"--drip_interval_ms=5"});
+  const FaultCase& c = GetParam();
+  TaskRun run = CreateAndWatch("token-fault", Request("A kitten [mock:" + c.scenario + "]"));
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), c.state);
+  if (c.state == v1::TASK_STATE_FAILED) {
+    EXPECT_EQ(ErrorOf(*run.task).code(), c.code) << ErrorOf(*run.task);
+  }
+  EXPECT_EQ(VideosRequests(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, UpstreamFaultTest,
+    ::testing::Values(
+        FaultCase{"reset", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
+        FaultCase{"empty_reply", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
+        FaultCase{"truncated", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
+        FaultCase{"malformed_json", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal},
+        FaultCase{"html_502", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal},
+        FaultCase{"slow_drip", v1::TASK_STATE_SUCCEEDED, absl::StatusCode::kOk}),
+    [](const auto& info) { return info.param.scenario; });
+
+// ---- the callback path ----------------------------------------------------------------
+
+class CallbackScenarioTest : public GatewayE2eTest,
+                             public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(CallbackScenarioTest, EveryChangeIsSeenOnceInOrder) {
+  StartStack("callback");
+  TaskRun run = CreateAndWatch("token-cb", Request("A kitten [mock:" + GetParam() + "]"));
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(run.events.back().state(), v1::TASK_STATE_SUCCEEDED);
+  ExpectGapless(run);
+  // Exactly one terminal event, whatever the upstream sent.
+  int terminal = 0;
+  for (const auto& e : run.events) terminal += e.state() == v1::TASK_STATE_SUCCEEDED;
+  EXPECT_EQ(terminal, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Callbacks, CallbackScenarioTest,
+                         ::testing::Values("callback_every_status", "callback_duplicate",
+                                           "callback_out_of_order", "callback_drop",
+                                           "callback_retry", "callback_delayed"),
+                         [](const auto& info) { return info.param; });
+
+TEST_F(GatewayE2eTest, CallbacksAreAcknowledgedOnlyWithTheRightSecret) {
+  StartStack("callback");
+  TaskRun run = CreateAndWatch("token-cb", Request());
+  ASSERT_THAT(run.task, IsOk());
+  ASSERT_THAT(mock_->WaitForCallbackDelivered(run.task->upstream().task_id(),
+                                              absl::Seconds(10)),
+              IsOk());
+  // A forged callback (no secret) for the same task is refused.
+  testing::HttpResult forged = testing::PerformHttp(
+      {.method = "POST",
+       .url = absl::StrCat("http://127.0.0.1:", gateway_->callback_port(),
+                           "/v1/upstream-callbacks/", run.task->task_id(), "/guess"),
+       .headers = {"Content-Type: application/json"},
+       .body = R"({"success": false, "data": {"status": "failed"}})"});
+  EXPECT_EQ(forged.status, 403);
+  absl::StatusOr<v1::VideoTask> after = Client("token-cb").Get(run.task->task_id());
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->state(), v1::TASK_STATE_SUCCEEDED);
+}
+
+// ---- validation, idempotency, isolation ------------------------------------------------
+
+TEST_F(GatewayE2eTest, InvalidRequestsNeverReachTheUpstream) {
+  StartStack("hold");
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_duration_seconds(30);
+  r.mutable_spec()->add_images()->set_url("https://example.com/a.png");
+  r.mutable_spec()->set_model("doubao-seedance-1-0-lite-t2v-250428");
+  absl::StatusOr<v1::VideoTask> task = Client("token-bad").Create(r);
+  EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(task.status().message(), HasSubstr("spec.duration_seconds"));
+  EXPECT_EQ(VideosRequests(), 0);
+}
+
+TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {
+  StartStack("callback");
+  v1::CreateVideoTaskRequest r = Request();
+  r.set_request_id("7b0c7c2e-5f1e-4c7a-9d1e-000000000001");
+  client::GatewayClient client = Client("token-idem");
+  absl::StatusOr<v1::VideoTask> first = client.Create(r);
+  absl::StatusOr<v1::VideoTask> second = client.Create(r);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(first->task_id(), second->task_id());
+  ASSERT_THAT(client.WatchToEnd(first->task_id(), std::nullopt, [](const auto&) {}), IsOk());
+  EXPECT_EQ(VideosRequests(), 1);
+  r.mutable_spec()->set_prompt("something else");
+  EXPECT_THAT(client.Create(r), StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_F(GatewayE2eTest, CallersSeeOnlyTheirOwnTasks) {
+  StartStack("callback");
+  absl::StatusOr<v1::VideoTask> alices = Client("alice-token").Create(Request());
+  ASSERT_THAT(alices, IsOk());
+  EXPECT_THAT(Client("bob-token").Get(alices->task_id()),
+              StatusIs(absl::StatusCode::kNotFound));
+  absl::StatusOr<v1::ListVideoTasksResponse> bobs = Client("bob-token").List({});
+  ASSERT_THAT(bobs, IsOk());
+  EXPECT_EQ(bobs->tasks_size(), 0);
+  EXPECT_EQ(Client("alice-token").List({})->tasks_size(), 1);
+}
+
+// ---- crashes and shutdown --------------------------------------------------------------
+
+// SIGKILL mid-generation, restart on the same data directory: the watcher
+// reconnects and sees the rest of the task, each change once, in order.
+class RestartTest : public GatewayE2eTest,
+                    public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(RestartTest, WatcherGetsTheFinalStatusExactlyOnceAfterACrash) {
+  StartStack(GetParam(), {"--generation_ms=1500"});
+  client::GatewayClient client = Client("token-restart");
+  absl::StatusOr<v1::VideoTask> task = client.Create(Request());
+  ASSERT_THAT(task, IsOk());
+  // Watch until the upstream accepted the task (QUEUED), then crash.
+  std::vector<v1::TaskEvent> before;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer token-restart");
+    auto stub = v1::VideoGateway::NewStub(
+        grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()));
+    v1::WatchVideoTaskRequest watch;
+    watch.set_task_id(task->task_id());
+    watch.set_after_sequence(0);
+    auto reader = stub->WatchVideoTask(&context, watch);
+    v1::WatchVideoTaskResponse m;
+    while (reader->Read(&m)) {
+      if (!m.has_status()) continue;
+      before.push_back(m.status());
+      if (m.status().state() == v1::TASK_STATE_QUEUED) break;
+    }
+    gateway_->Kill();
+    context.TryCancel();
+  }
+  ASSERT_FALSE(before.empty());
+  ASSERT_EQ(before.back().state(), v1::TASK_STATE_QUEUED);
+  ASSERT_THAT(gateway_->Restart(), IsOk());
+
+  TaskRun after;
+  after.task = Client("token-restart")
+                   .WatchToEnd(task->task_id(), before.back().sequence(),
+                               [&after](const v1::WatchVideoTaskResponse& m) {
+                                 if (m.has_status()) after.events.push_back(m.status());
+                               });
+  ASSERT_THAT(after.task, IsOk());
+  EXPECT_EQ(after.task->state(), v1::TASK_STATE_SUCCEEDED);
+  ASSERT_FALSE(after.events.empty());
+  EXPECT_EQ(after.events.front().sequence(), before.back().sequence() + 1);
+  ExpectGapless(after);
+  int terminal = 0;
+  for (const auto& e : after.events) terminal += e.state() == v1::TASK_STATE_SUCCEEDED;
+  EXPECT_EQ(terminal, 1);
+  EXPECT_EQ(VideosRequests(), 1);  // resumed, never resubmitted
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, RestartTest, ::testing::Values("poll", "callback"),
+                         [](const auto& info) { return info.param; });
+
+TEST_F(GatewayE2eTest, HeldCallCutByACrashIsReportedNotResubmitted) {
+  StartStack("hold", {"--generation_ms=60000"});
+  client::GatewayClient client = Client("token-hold-crash");
+  absl::StatusOr<v1::VideoTask> task = client.Create(Request());
+  ASSERT_THAT(task, IsOk());
+  ASSERT_THAT(mock_->WaitForJournal({{"kind", "request"}, {"path", "/v1/seedance/videos"}},
+                                    absl::Seconds(10)),
+              IsOk());
+  gateway_->Kill();
+  ASSERT_THAT(gateway_->Restart(), IsOk());
+  absl::StatusOr<v1::VideoTask> after = Client("token-hold-crash")
+                                            .WatchToEnd(task->task_id(), std::nullopt,
+                                                        [](const auto&) {});
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(ReasonOf(ErrorOf(*after)), "UPSTREAM_OUTCOME_UNKNOWN");
+  EXPECT_EQ(VideosRequests(), 1);
+}
+
+TEST_F(GatewayE2eTest, SigtermEndsStreamsClearlyAndKeepsTasks) {
+  StartStack("callback", {"--generation_ms=60000"});
+  client::GatewayClient client = Client("token-term");
+  absl::StatusOr<v1::VideoTask> task = client.Create(Request());
+  ASSERT_THAT(task, IsOk());
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer token-term");
+  auto stub = v1::VideoGateway::NewStub(
+      grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()));
+  v1::WatchVideoTaskRequest watch;
+  watch.set_task_id(task->task_id());
+  auto reader = stub->WatchVideoTask(&context, watch);
+  v1::WatchVideoTaskResponse m;
+  ASSERT_TRUE(reader->Read(&m));
+  // SIGTERM right away: the submission may still be in flight, and the
+  // gateway lets it finish before it stops.
+  gateway_->process().Signal(SIGTERM);
+  while (reader->Read(&m)) {
+  }
+  grpc::Status ended = reader->Finish();
+  absl::StatusOr<int> code = gateway_->process().Wait(absl::Seconds(20));
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(ended.error_message(), HasSubstr("resume with after_sequence="));
+  EXPECT_THAT(code, seedance::testing::IsOkAndHolds(0));
+  ASSERT_THAT(gateway_->Restart(), IsOk());
+  absl::StatusOr<v1::VideoTask> kept = Client("token-term").Get(task->task_id());
+  ASSERT_THAT(kept, IsOk());
+  EXPECT_THAT(kept->state(), ::testing::AnyOf(v1::TASK_STATE_QUEUED, v1::TASK_STATE_RUNNING));
+}
+
+}  // namespace
+}  // namespace seedance

@@ -1,0 +1,60 @@
+// GatewayProcess: a seedance-gateway child process for end-to-end tests, on
+// port 0 (gRPC and callback receiver), with its ports read from the lines it
+// prints at start. Restartable on the same data directory to test recovery.
+//
+//   auto gateway = GatewayProcess::Start({"--upstream_base_url=" + mock->base_url(),
+//                                         "--delivery=callback"}, data_dir);
+//   auto channel = grpc::CreateChannel((*gateway)->address(), ...);
+//   (*gateway)->Kill();                 // SIGKILL, as a crash
+//   ASSERT_TRUE((*gateway)->Restart().ok());
+#ifndef SEEDANCE_TESTS_TESTING_GATEWAY_PROCESS_H_
+#define SEEDANCE_TESTS_TESTING_GATEWAY_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "tests/testing/child_process.h"
+
+namespace seedance::testing {
+
+// The path of the seedance-gateway binary of this build.
+std::string GatewayBinary();
+
+class GatewayProcess {
+ public:
+  // Starts the gateway with `flags`, plus --listen/--callback_listen on port
+  // 0 and --data_dir=`data_dir`.
+  static absl::StatusOr<std::unique_ptr<GatewayProcess>> Start(
+      std::vector<std::string> flags, const std::string& data_dir);
+
+  // "127.0.0.1:<grpc port>".
+  std::string address() const;
+  int grpc_port() const { return grpc_port_; }
+  int callback_port() const { return callback_port_; }
+  ChildProcess& process() { return *process_; }
+
+  // SIGKILL and reap: a crash, with nothing flushed or shut down.
+  void Kill();
+  // SIGTERM; the exit code once it is gone.
+  absl::StatusOr<int> Terminate(absl::Duration timeout = absl::Seconds(20));
+  // Starts again with the same flags and data directory (new ports).
+  absl::Status Restart();
+
+ private:
+  GatewayProcess(std::vector<std::string> flags, std::string data_dir)
+      : flags_(std::move(flags)), data_dir_(std::move(data_dir)) {}
+  absl::Status Launch();
+
+  std::vector<std::string> flags_;
+  std::string data_dir_;
+  std::unique_ptr<ChildProcess> process_;
+  int grpc_port_ = 0;
+  int callback_port_ = 0;
+};
+
+}  // namespace seedance::testing
+
+#endif  // SEEDANCE_TESTS_TESTING_GATEWAY_PROCESS_H_
