@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/utf8.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace seedance::api {
@@ -22,11 +23,17 @@ absl::Status InvalidArgumentWithViolations(
   std::vector<std::string> lines;
   lines.reserve(violations.size());
   for (const FieldViolation& v : violations) {
+    // Descriptions may quote raw client bytes (protobuf's JSON parser quotes
+    // the input around a syntax error). A proto3 string must be UTF-8, or the
+    // BadRequest does not parse back and every violation is lost (found by
+    // fuzz/upstream_json_fuzzer): invalid bytes become U+FFFD.
+    FieldViolation valid{ToValidUtf8(v.field), ToValidUtf8(v.description),
+                         ToValidUtf8(v.reason)};
     auto* out = bad_request.add_field_violations();
-    out->set_field(v.field);
-    out->set_description(v.description);
-    out->set_reason(v.reason);
-    lines.push_back(ToString(v));
+    out->set_field(valid.field);
+    out->set_description(valid.description);
+    out->set_reason(valid.reason);
+    lines.push_back(ToString(valid));
   }
   absl::Status status(absl::StatusCode::kInvalidArgument,
                       absl::StrCat("invalid request: ", absl::StrJoin(lines, "; ")));
