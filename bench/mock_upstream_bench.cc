@@ -34,6 +34,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_util.h"
+#include "bench/curl_load.h"
 #include "tests/testing/curl_client.h"
 #include "tests/testing/mock_upstream_process.h"
 
@@ -49,96 +51,7 @@ ABSL_FLAG(std::string, output, "mock_upstream_bench.json", "Where to write the J
 namespace seedance::bench {
 namespace {
 
-using ::seedance::testing::AppendHeader;
-using ::seedance::testing::CurlEasy;
-using ::seedance::testing::CurlSlist;
 using ::seedance::testing::MockUpstreamProcess;
-
-constexpr char kBody[] =
-    R"({"model":"doubao-seedance-1-0-pro-250528",)"
-    R"("content":[{"type":"text","text":"A kitten yawning at the camera. --rs 720p --dur 5"}]})";
-
-struct CurlMultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
-
-size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
-
-// One in-flight call slot: its handle reused call after call.
-struct Slot {
-  CurlEasy easy;
-  CurlSlist headers;
-  absl::Time started;
-};
-
-std::unique_ptr<Slot> MakeSlot(const std::string& url, const std::string& token,
-                               long timeout_ms) {
-  auto slot = std::make_unique<Slot>();
-  slot->easy.reset(curl_easy_init());
-  AppendHeader(slot->headers, "Content-Type: application/json");
-  AppendHeader(slot->headers, "Authorization: Bearer " + token);
-  AppendHeader(slot->headers, "Expect:");
-  CURL* e = slot->easy.get();
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot->headers.get());
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, kBody);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, Discard);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 60000L);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, slot.get());
-  return slot;
-}
-
-// Fields of /proc/<pid>/status, in kB or counts.
-struct ProcessSample {
-  long rss_kb = 0;
-  long hwm_kb = 0;
-  long threads = 0;
-};
-
-ProcessSample SampleProcess(pid_t pid) {
-  ProcessSample sample;
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> parts = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipWhitespace());
-    if (parts.size() < 2) continue;
-    long value = 0;
-    if (!absl::SimpleAtoi(parts[1], &value)) continue;
-    if (parts[0] == "VmRSS:") sample.rss_kb = value;
-    if (parts[0] == "VmHWM:") sample.hwm_kb = value;
-    if (parts[0] == "Threads:") sample.threads = value;
-  }
-  return sample;
-}
-
-// CPU seconds (user + system) the process has used.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  // Fields after the ")" that ends the command name; utime and stime are the
-  // 12th and 13th of them.
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<std::string> fields =
-      absl::StrSplit(text.substr(close + 2), ' ', absl::SkipWhitespace());
-  if (fields.size() < 13) return 0;
-  double utime = 0;
-  double stime = 0;
-  (void)absl::SimpleAtod(fields[11], &utime);
-  (void)absl::SimpleAtod(fields[12], &stime);
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1));
-  return values[index];
-}
 
 struct ThroughputResult {
   int connections = 0;
@@ -165,56 +78,21 @@ ThroughputResult RunThroughput(int connections, double seconds, int io_threads) 
     return result;
   }
   pid_t pid = (*mock)->process().pid();
-  std::string url = (*mock)->base_url() + "/v1/seedance/videos";
-  CurlMulti multi(curl_multi_init());
-  curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(connections));
-  std::vector<std::unique_ptr<Slot>> slots;
-  absl::Time start = absl::Now();
-  absl::Time end = start + absl::Seconds(seconds);
   double cpu_start = CpuSeconds(pid);
-  for (int i = 0; i < connections; ++i) {
-    slots.push_back(MakeSlot(url, "bench-token", 30000));
-    slots.back()->started = absl::Now();
-    curl_multi_add_handle(multi.get(), slots.back()->easy.get());
-  }
-  std::vector<double> latencies_ms;
-  int running = connections;
-  while (running > 0) {
-    curl_multi_perform(multi.get(), &running);
-    int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
-      if (message->msg != CURLMSG_DONE) continue;
-      CURL* easy = message->easy_handle;
-      Slot* slot = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, reinterpret_cast<char**>(&slot));
-      long status = 0;
-      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-      absl::Time now = absl::Now();
-      if (message->data.result == CURLE_OK && status == 200) {
-        ++result.ok;
-        latencies_ms.push_back(absl::ToDoubleMilliseconds(now - slot->started));
-      } else {
-        ++result.errors;
-      }
-      curl_multi_remove_handle(multi.get(), easy);
-      if (now < end) {
-        slot->started = now;
-        curl_multi_add_handle(multi.get(), easy);
-        ++running;
-      }
-    }
-    if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
-  }
-  double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-  result.seconds = elapsed;
-  result.requests_per_second = static_cast<double>(result.ok) / elapsed;
-  result.p50_ms = Percentile(latencies_ms, 0.5);
-  result.p99_ms = Percentile(latencies_ms, 0.99);
-  result.mock_cpu_percent = 100 * (CpuSeconds(pid) - cpu_start) / elapsed;
+  CurlLoadResult load = RunCurlLoad({.url = (*mock)->base_url() + "/v1/seedance/videos",
+                                     .connections = connections,
+                                     .duration = absl::Seconds(seconds),
+                                     .timeout = absl::Seconds(30)});
+  result.ok = load.ok;
+  result.errors = load.errors;
+  result.seconds = load.seconds;
+  result.requests_per_second = load.per_second();
+  result.p50_ms = Percentile(load.latencies_ms, 0.5);
+  result.p99_ms = Percentile(load.latencies_ms, 0.99);
+  result.mock_cpu_percent = 100 * (CpuSeconds(pid) - cpu_start) / load.seconds;
   ProcessSample sample = SampleProcess(pid);
   result.mock_rss_kb = sample.hwm_kb;
   result.mock_threads = sample.threads;
-  slots.clear();
   (void)(*mock)->Stop();
   return result;
 }
@@ -247,54 +125,27 @@ HeldResult RunHeld(int held, int generation_ms, int io_threads) {
   ProcessSample baseline = SampleProcess(pid);
   result.baseline_rss_kb = baseline.rss_kb;
   result.baseline_threads = baseline.threads;
-  std::string url = (*mock)->base_url() + "/v1/seedance/videos";
-  CurlMulti multi(curl_multi_init());
-  std::vector<std::unique_ptr<Slot>> slots;
-  long timeout_ms = generation_ms + 120000;
-  absl::Time start = absl::Now();
-  for (int i = 0; i < held; ++i) {
-    slots.push_back(MakeSlot(url, absl::StrCat("held-", i % 50), timeout_ms));
-    curl_multi_add_handle(multi.get(), slots.back()->easy.get());
-  }
-  int running = held;
-  absl::Time next_sample = start;
-  while (running > 0) {
-    curl_multi_perform(multi.get(), &running);
-    int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
-      if (message->msg != CURLMSG_DONE) continue;
-      long status = 0;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-      double at = absl::ToDoubleSeconds(absl::Now() - start);
-      if (message->data.result == CURLE_OK && status == 200) {
-        if (result.ok == 0) result.first_done_s = at;
-        result.last_done_s = at;
-        ++result.ok;
-      } else {
-        ++result.errors;
-      }
-      curl_multi_remove_handle(multi.get(), message->easy_handle);
-    }
-    if (absl::Now() >= next_sample) {
-      ProcessSample sample = SampleProcess(pid);
-      result.peak_rss_kb = std::max(result.peak_rss_kb, sample.rss_kb);
-      result.peak_threads = std::max(result.peak_threads, sample.threads);
-      next_sample = absl::Now() + absl::Milliseconds(250);
-    }
-    if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
-  }
+  absl::Time next_sample = absl::Now();
+  CurlLoadResult load = RunCurlLoad(
+      {.url = (*mock)->base_url() + "/v1/seedance/videos",
+       .token_for = [](long i) { return absl::StrCat("held-", i % 50); },
+       .connections = held,
+       .calls = held,
+       .timeout = absl::Milliseconds(generation_ms) + absl::Minutes(2),
+       .on_poll = [&] {
+         if (absl::Now() < next_sample) return;
+         ProcessSample sample = SampleProcess(pid);
+         result.peak_rss_kb = std::max(result.peak_rss_kb, sample.rss_kb);
+         result.peak_threads = std::max(result.peak_threads, sample.threads);
+         next_sample = absl::Now() + absl::Milliseconds(250);
+       }});
+  result.ok = load.ok;
+  result.errors = load.errors;
+  result.first_done_s = load.first_done_s;
+  result.last_done_s = load.last_done_s;
   result.peak_rss_kb = std::max(result.peak_rss_kb, SampleProcess(pid).hwm_kb);
-  slots.clear();
   (void)(*mock)->Stop();
   return result;
-}
-
-void RaiseFileLimit() {
-  rlimit files;
-  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-    files.rlim_cur = files.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &files);
-  }
 }
 
 }  // namespace

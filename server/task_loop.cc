@@ -1,5 +1,7 @@
 #include "server/task_loop.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 #include "api/status_details.h"
@@ -92,9 +94,10 @@ void TaskLoop::CommitStaged() {
     ++batches_;
     writes_ += committed;
   }
+  // Continuations run now, in order: what they stage goes into the next
+  // batch, what they post runs after it.
   for (size_t i = 0; i < staged.size(); ++i) {
-    if (!staged[i].committed) continue;
-    Post([fn = std::move(staged[i].committed), s = outcomes[i]] { fn(s); });
+    if (staged[i].committed) staged[i].committed(outcomes[i]);
   }
 }
 
@@ -115,18 +118,19 @@ int TaskLoop::RunUntilIdle() {
 }
 
 void TaskLoop::ThreadMain() {
+  pthread_setname_np(pthread_self(), "task-loop");
   loop_thread_id_ = std::this_thread::get_id();
   while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](TaskLoop* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-            return self->stopping_ || !self->queue_.empty();
-          },
-          this));
-      if (stopping_ && queue_.empty() && staged_.empty()) break;
-    }
-    RunBatch();
+    // Work left by the last batch (writes its continuations staged) runs
+    // at once; otherwise sleep until something is posted.
+    if (RunBatch()) continue;
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](TaskLoop* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+          return self->stopping_ || !self->queue_.empty();
+        },
+        this));
+    if (stopping_ && queue_.empty()) break;
   }
 }
 

@@ -3,10 +3,11 @@
 //
 // Work is posted as functions. The loop runs every function queued so far,
 // then commits all the store writes they staged in one transaction (one
-// fsync for the whole batch: group commit), then posts each write's
-// continuation with the commit's status. Effects that others can observe
-// (answering a client, notifying watchers, calling the upstream) belong in
-// continuations, so nothing is acknowledged before it is durable.
+// fsync for the whole batch: group commit), then runs each write's
+// continuation with the commit's status (writes they stage go into the next
+// batch). Effects that others can observe (answering a client, notifying
+// watchers, calling the upstream) belong in continuations, so nothing is
+// acknowledged before it is durable.
 //
 //   loop.Post([&] {
 //     loop.Stage(write, [&](absl::Status committed) { if (committed.ok()) Ack(); });
@@ -47,8 +48,9 @@ class TaskLoop {
   // Queues `fn` to run on the loop. Thread-safe.
   void Post(std::function<void()> fn);
 
-  // Stages `write` for the current batch; `committed` is posted with the
-  // batch's outcome for this write. Loop thread only.
+  // Stages `write` for the current batch; `committed` runs on the loop right
+  // after the batch's commit, with the outcome for this write. Loop thread
+  // only.
   void Stage(TaskStore::Write write, std::function<void(absl::Status)> committed);
 
   // Runs queued work (and commits) on the calling thread until the queue is

@@ -1,5 +1,7 @@
 #include "server/thread_scheduler.h"
 
+#include <pthread.h>
+
 namespace seedance::server {
 
 ThreadScheduler::ThreadScheduler(const Clock& clock)
@@ -30,6 +32,7 @@ void ThreadScheduler::Cancel(TimerId id) {
 }
 
 void ThreadScheduler::Loop() {
+  pthread_setname_np(pthread_self(), "scheduler");
   absl::MutexLock lock(&mu_);
   while (!stopping_) {
     if (timers_.empty()) {
@@ -45,11 +48,10 @@ void ThreadScheduler::Loop() {
     absl::Time now = clock_.Now();
     if (first > now) {
       // Wakes at the first deadline, or earlier when an earlier timer is
-      // added or on stop. Re-checked against the injected clock above.
-      size_t count = timers_.size();
-      auto changed = [this, first, count]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || timers_.size() != count ||
-               (!timers_.empty() && timers_.begin()->first.first != first);
+      // added or on stop; later timers (most of them: expiries, heartbeats)
+      // do not wake the thread. Re-checked against the injected clock above.
+      auto changed = [this, first]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || timers_.empty() || timers_.begin()->first.first < first;
       };
       mu_.AwaitWithTimeout(absl::Condition(&changed), std::min(first - now, absl::Seconds(1)));
       continue;

@@ -107,7 +107,9 @@ void UpstreamDriver::Start(const std::string& task_id) {
   LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return;
   ScheduleExpiry(*task);
-  MarkSubmittedAndSend(task_id);
+  // The task was stored with `submitted` set (task_manager.cc), so the first
+  // attempt needs no write of its own.
+  Send(task_id);
 }
 
 void UpstreamDriver::MarkSubmittedAndSend(const std::string& task_id) {
@@ -183,9 +185,12 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
          {"attempt", absl::StrCat(task->submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
          {"error", api::StatusSummary(error)}});
+    // Not processed upstream: until the retry is sent, a restarted gateway
+    // may safely send it again.
+    registry_.Update(task_id, [](StoredTask& t) { t.set_submitted(false); }, nullptr);
     task->timer = After(task_id, delay, [this](LiveTask& t) {
       t.timer = 0;
-      Send(t.record.task().task_id());
+      MarkSubmittedAndSend(t.record.task().task_id());
     });
     return;
   }

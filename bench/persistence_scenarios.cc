@@ -1,0 +1,244 @@
+// The in-process scenario: the task store under the real task loop and
+// registry, durable SQLite against memory, and recovery after a restart.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "bench/scenarios.h"
+#include "server/in_memory_task_store.h"
+#include "server/keyring.h"
+#include "server/sqlite_task_store.h"
+#include "server/task_loop.h"
+#include "server/task_manager.h"
+#include "server/task_registry.h"
+#include "server/upstream_driver.h"
+#include "tests/testing/temp_dir.h"
+
+namespace seedance::bench {
+namespace {
+
+using server::StoredTask;
+using server::TaskStore;
+
+// Counts continuations and wakes a waiter at a target.
+class Countdown {
+ public:
+  void Add(int n) {
+    absl::MutexLock lock(&mu_);
+    remaining_ += n;
+  }
+  void Done(const absl::Status& s) {
+    absl::MutexLock lock(&mu_);
+    --remaining_;
+    if (!s.ok()) ++failed_;
+  }
+  int Wait() {
+    absl::MutexLock lock(&mu_);
+    auto zero = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return remaining_ == 0; };
+    mu_.Await(absl::Condition(&zero));
+    return failed_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int remaining_ = 0;
+  int failed_ = 0;
+};
+
+StoredTask NewRecord(int i) {
+  StoredTask r;
+  v1::VideoTask& t = *r.mutable_task();
+  t.set_task_id(absl::StrFormat("task-%08d", i));
+  t.set_state(v1::TASK_STATE_PENDING);
+  t.set_sequence(1);
+  t.mutable_create_time()->set_seconds(1766361600 + i);
+  t.mutable_spec()->set_model("doubao-seedance-1-0-pro-250528");
+  t.mutable_spec()->set_prompt("A kitten yawning at the camera. --rs 720p --dur 5");
+  r.set_owner("bench-owner");
+  r.set_mode(gateway::v1::DELIVERY_MODE_POLL);
+  r.set_revision(1);
+  return r;
+}
+
+struct TransitionFigures {
+  double batched_per_second = 0;
+  double sequential_ms = 0;
+  int failed = 0;
+};
+
+// N tasks created, then moved through three states, all in flight at once
+// (the loop batches them), then one at a time (a commit each).
+TransitionFigures MeasureTransitions(TaskStore& store, int tasks) {
+  TransitionFigures f;
+  server::TaskLoop loop(store);
+  loop.Start();
+  server::TaskRegistry registry(loop, store, SystemClock::Get());
+  Countdown countdown;
+  countdown.Add(tasks);
+  for (int i = 0; i < tasks; ++i) {
+    loop.Post([&, i] {
+      registry.Create(NewRecord(i), "", [&](absl::Status s) { countdown.Done(s); });
+    });
+  }
+  f.failed += countdown.Wait();
+  absl::Time start = absl::Now();
+  for (v1::TaskState state :
+       {v1::TASK_STATE_QUEUED, v1::TASK_STATE_RUNNING, v1::TASK_STATE_SUCCEEDED}) {
+    countdown.Add(tasks);
+    for (int i = 0; i < tasks; ++i) {
+      loop.Post([&, i, state] {
+        registry.Transition(absl::StrFormat("task-%08d", i), state, nullptr,
+                            [&](absl::Status s) { countdown.Done(s); });
+      });
+    }
+    f.failed += countdown.Wait();
+  }
+  f.batched_per_second = 3.0 * tasks / absl::ToDoubleSeconds(absl::Now() - start);
+  // One at a time: the latency of a single durable commit.
+  constexpr int kSequential = 200;
+  start = absl::Now();
+  for (int i = 0; i < kSequential; ++i) {
+    countdown.Add(1);
+    loop.Post([&, i] {
+      registry.Create(NewRecord(tasks + i), "", [&](absl::Status s) { countdown.Done(s); });
+    });
+    f.failed += countdown.Wait();
+  }
+  f.sequential_ms = absl::ToDoubleMilliseconds(absl::Now() - start) / kSequential;
+  loop.Stop();
+  return f;
+}
+
+// An upstream that is never answered and a scheduler that never fires:
+// recovery is measured up to the point where every task is resumed.
+class SilentUpstream : public server::UpstreamClient {
+ public:
+  CallId Submit(const upstream::v1::VideosRequest&, const std::string&, absl::Duration,
+                std::function<void(absl::StatusOr<server::SubmitResult>)>) override {
+    return ++calls;
+  }
+  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
+                  std::function<void(absl::StatusOr<upstream::v1::TaskRecord>)>) override {
+    return ++calls;
+  }
+  void Cancel(CallId) override {}
+  std::atomic<uint64_t> calls{0};
+};
+
+class IdleScheduler : public server::Scheduler {
+ public:
+  TimerId RunAt(absl::Time, std::function<void()>) override { return ++next_; }
+  void Cancel(TimerId) override {}
+
+ private:
+  std::atomic<TimerId> next_{0};
+};
+
+// Fills a database with `tasks` unfinished (QUEUED, poll mode) tasks.
+absl::Status Fill(const std::string& path, int tasks) {
+  auto store = server::SqliteTaskStore::Open(
+      {.path = path, .durability = server::SqliteTaskStore::Durability::kProcessCrash});
+  if (!store.ok()) return store.status();
+  constexpr int kBatch = 2000;
+  for (int first = 0; first < tasks; first += kBatch) {
+    std::vector<TaskStore::Write> writes;
+    for (int i = first; i < std::min(tasks, first + kBatch); ++i) {
+      StoredTask r = NewRecord(i);
+      r.set_submitted(true);
+      v1::TaskEvent created;
+      created.set_task_id(r.task().task_id());
+      created.set_sequence(1);
+      created.set_state(v1::TASK_STATE_PENDING);
+      *created.mutable_task() = r.task();
+      writes.push_back({r, 0, created});
+      r.set_revision(2);
+      r.mutable_task()->set_sequence(2);
+      r.mutable_task()->set_state(v1::TASK_STATE_QUEUED);
+      r.mutable_task()->mutable_upstream()->set_task_id(absl::StrCat("up-", i));
+      v1::TaskEvent queued = created;
+      queued.set_sequence(2);
+      queued.set_state(v1::TASK_STATE_QUEUED);
+      *queued.mutable_task() = r.task();
+      writes.push_back({r, 1, queued});
+    }
+    if (absl::Status s = (*store)->Commit(writes); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RunPersistence(const BenchConfig& config, Report& report) {
+  const std::string name = "persistence";
+  SetMinLogLevel(LogLevel::kError);
+  JsonObject details;
+  server::InMemoryTaskStore memory;
+  TransitionFigures in_memory = MeasureTransitions(memory, config.persistence_tasks);
+  testing::TempDir dir;
+  auto sqlite = server::SqliteTaskStore::Open({.path = dir.path() + "/tasks.db"});
+  if (!sqlite.ok()) return report.Error(name, std::string(sqlite.status().message()));
+  TransitionFigures durable = MeasureTransitions(**sqlite, config.persistence_tasks);
+  if (in_memory.failed + durable.failed > 0) report.Error(name, "some writes failed");
+  report.AddRow({name,
+                 absl::StrFormat("state changes/s, %d tasks in flight", config.persistence_tasks),
+                 absl::StrFormat("%.0f/s", durable.batched_per_second),
+                 absl::StrFormat("%.0f/s", in_memory.batched_per_second),
+                 durable.batched_per_second / in_memory.batched_per_second, "", false, true});
+  report.AddRow({name, "one change at a time (a commit each)",
+                 absl::StrFormat("%.3f ms", durable.sequential_ms),
+                 absl::StrFormat("%.3f ms", in_memory.sequential_ms), 0, "", false, true});
+  details.Add("tasks", config.persistence_tasks)
+      .Add("sqlite_changes_per_second", durable.batched_per_second)
+      .Add("memory_changes_per_second", in_memory.batched_per_second)
+      .Add("sqlite_sequential_ms", durable.sequential_ms)
+      .Add("memory_sequential_ms", in_memory.sequential_ms);
+
+  // Recovery: a gateway starting on a store of unfinished tasks.
+  testing::TempDir recovery_dir;
+  std::string path = recovery_dir.path() + "/tasks.db";
+  if (absl::Status s = Fill(path, config.recovery_tasks); !s.ok()) {
+    return report.Error(name, std::string(s.message()));
+  }
+  absl::Time start = absl::Now();
+  auto store = server::SqliteTaskStore::Open({.path = path});
+  if (!store.ok()) return report.Error(name, std::string(store.status().message()));
+  server::TaskLoop loop(**store);
+  loop.Start();
+  server::TaskRegistry registry(loop, **store, SystemClock::Get());
+  SilentUpstream upstream;
+  IdleScheduler scheduler;
+  server::UpstreamDriver driver({}, registry, loop, upstream, scheduler, SystemClock::Get());
+  server::Keyring keyring = server::Keyring::FromMasterKey("bench");
+  server::TaskManagerOptions options;
+  options.mode = gateway::v1::DELIVERY_MODE_POLL;
+  options.seal_credentials = false;
+  server::TaskManager manager(options, loop, **store, registry, driver, SystemClock::Get(),
+                              keyring);
+  absl::Notification recovered;
+  absl::StatusOr<int> count;
+  manager.Recover([&](absl::StatusOr<int> n) {
+    count = n;
+    recovered.Notify();
+  });
+  recovered.WaitForNotification();
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  loop.Stop();
+  if (!count.ok() || *count != config.recovery_tasks) {
+    report.Error(name, "recovery did not resume every task");
+  }
+  report.AddRow({name, absl::StrFormat("restart recovery of %d tasks", config.recovery_tasks),
+                 absl::StrFormat("%.2f s", seconds), "", 0, "< 2 s", true, seconds < 2.0});
+  details.Add("recovery_tasks", config.recovery_tasks)
+      .Add("recovery_seconds", seconds)
+      .Add("polls_started", static_cast<long>(upstream.calls.load()));
+  report.AddDetails(name, details);
+}
+
+}  // namespace seedance::bench
