@@ -2,7 +2,8 @@
 # Installs what building and testing seedance-gateway needs on Debian 12,
 # only what is missing (idempotent; a no-op on a ready machine).
 #
-#   scripts/install_deps.sh
+#   scripts/install_deps.sh          # everything: build, tests, clients
+#   scripts/install_deps.sh build    # the C++ build only (docker/Dockerfile)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -16,7 +17,38 @@ CXX_PACKAGES=(
 )
 
 # The mock upstream's tests run the guide's own curl and Python `requests`
-# examples (tests/mock_upstream/guide_examples_test.sh).
-TEST_PACKAGES=(curl python3 python3-requests)
+# examples (tests/mock_upstream/guide_examples_test.sh); the TLS test makes
+# its certificates with the openssl command (tests/e2e/tls_test.cc).
+TEST_PACKAGES=(curl python3 python3-requests openssl)
 
-ensure_packages "${CXX_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+# The fuzz targets (fuzz/, their short runs are tests): libFuzzer comes with
+# clang's runtime; llvm-symbolizer turns sanitizer reports into file:line.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+
+# The clients of clients/ and their interop test (tests/interop), plus the
+# docker-compose.yml check. All from Debian, all offline once installed:
+# Python on Debian's grpcio and protobuf (stubs from protoc and
+# grpc_python_plugin); Go in GOPATH mode on Debian's grpc-go, genproto (for
+# google.rpc) and the protoc-gen-go / protoc-gen-go-grpc plugins (APIv2
+# protobuf, hence golang/protobuf 1.5); docker-compose for `docker-compose
+# config` (no Docker engine is needed).
+CLIENT_PACKAGES=(
+  python3-grpcio python3-protobuf
+  golang-go golang-google-grpc-dev golang-google-genproto-dev
+  golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev
+  protoc-gen-go protoc-gen-go-grpc
+  docker-compose
+)
+
+if [ "${1:-}" = "build" ]; then
+  ensure_packages "${CXX_PACKAGES[@]}"
+  exit 0
+fi
+ensure_packages "${CXX_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}"
+# The Node client needs node and npm (its packages come from the npm
+# registry through its lock file). Debian's nodejs and npm only when there is
+# no node yet: an installed Node.js (e.g. NodeSource's, which bundles npm and
+# conflicts with Debian's npm package) is used as it is.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  ensure_packages nodejs npm
+fi

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -60,10 +61,33 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
+// The flags each command takes (a flag of another command is an error, not
+// silently ignored).
+const absl::flat_hash_set<std::string>& FlagsOf(Command command) {
+  static const auto* const kCreate = new absl::flat_hash_set<std::string>{
+      "--model", "--prompt", "--image", "--resolution", "--ratio", "--duration",
+      "--frames", "--seed", "--camera-fixed", "--watermark", "--audio", "--tier",
+      "--last-frame", "--expires-after", "--callback-url", "--request-id",
+      "--validate-only", "--wait", "--output"};
+  static const auto* const kWatch = new absl::flat_hash_set<std::string>{"--after", "--output"};
+  static const auto* const kList =
+      new absl::flat_hash_set<std::string>{"--state", "--page-size", "--page-token"};
+  static const auto* const kHealth = new absl::flat_hash_set<std::string>{"--service"};
+  static const auto* const kNone = new absl::flat_hash_set<std::string>{};
+  switch (command) {
+    case Command::kCreate: return *kCreate;
+    case Command::kWatch: return *kWatch;
+    case Command::kList: return *kList;
+    case Command::kHealth: return *kHealth;
+    default: return *kNone;
+  }
+}
+
 }  // namespace
 
 std::string Usage() {
-  return R"(usage: seedance [--gateway HOST:PORT] [--token TOKEN] [--json] [--tls [--ca-file F]]
+  return R"(usage: seedance [--gateway HOST:PORT] [--token TOKEN] [--json]
+                [--tls [--ca-file F] [--cert-file F --key-file F]]
                 COMMAND [ARGS]
 
 commands:
@@ -88,6 +112,8 @@ commands:
                                      succeeded, failed, cancelled, expired)
   cancel TASK_ID                     cancel a task
   models                             list the models
+  health [--service NAME]            gRPC health check (grpc.health.v1.Health/Check);
+                                     exit 0 when SERVING, 3 otherwise (no token needed)
 
 The token comes from --token or $SEEDANCE_TOKEN; the gateway from --gateway or
 $SEEDANCE_GATEWAY (default 127.0.0.1:50051).
@@ -125,13 +151,19 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     if (flag == "--json") {
       args.json = true;
     } else if (flag == "--tls") {
-      args.tls = true;
+      args.tls.enabled = true;
     } else if (flag == "--help" || flag == "-h") {
       args.command = Command::kHelp;
       return args;
-    } else if (flag == "--gateway" || flag == "--token" || flag == "--ca-file") {
+    } else if (flag == "--gateway" || flag == "--token" || flag == "--ca-file" ||
+               flag == "--cert-file" || flag == "--key-file") {
       if (absl::Status s = value_of(flag, v); !s.ok()) return s;
-      (flag == "--gateway" ? args.gateway : flag == "--token" ? args.token : args.ca_file) = v;
+      std::string& target = flag == "--gateway"     ? args.gateway
+                            : flag == "--token"     ? args.token
+                            : flag == "--ca-file"   ? args.tls.ca_file
+                            : flag == "--cert-file" ? args.tls.cert_file
+                                                    : args.tls.key_file;
+      target = v;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", flag));
     }
@@ -141,7 +173,7 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   static const std::map<std::string, Command> kCommands = {
       {"create", Command::kCreate}, {"get", Command::kGet},       {"list", Command::kList},
       {"cancel", Command::kCancel}, {"watch", Command::kWatch},   {"models", Command::kModels},
-      {"help", Command::kHelp}};
+      {"health", Command::kHealth}, {"help", Command::kHelp}};
   auto found = kCommands.find(command);
   if (found == kCommands.end()) {
     return absl::InvalidArgumentError(absl::StrCat("unknown command ", command));
@@ -152,7 +184,8 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   for (; i < argv.size(); ++i) {
     if (!absl::StartsWith(argv[i], "--")) {
       if (!args.task_id.empty() || args.command == Command::kCreate ||
-          args.command == Command::kList || args.command == Command::kModels) {
+          args.command == Command::kList || args.command == Command::kModels ||
+          args.command == Command::kHealth) {
         return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", argv[i]));
       }
       args.task_id = argv[i];
@@ -160,6 +193,9 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     }
     std::string flag = name_of();
     std::string v;
+    if (!FlagsOf(args.command).contains(flag)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", flag, " for ", command));
+    }
     // Flags without a value.
     if (flag == "--wait") {
       args.wait = true;
@@ -244,6 +280,8 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       args.list.set_page_size(*n);
     } else if (flag == "--page-token") {
       args.list.set_page_token(v);
+    } else if (flag == "--service") {
+      args.health_service = v;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", flag, " for ", command));
     }

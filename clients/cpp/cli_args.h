@@ -6,6 +6,7 @@
 //   seedance [global flags] watch TASK_ID [--after N] [--output F]
 //   seedance [global flags] list [--state S]... [--page-size N] [--page-token T]
 //   seedance [global flags] models
+//   seedance [global flags] health [--service NAME]
 //
 //   absl::StatusOr<CliArgs> args = ParseCliArgs({"create", "--model", ...});
 #ifndef SEEDANCE_CLIENTS_CPP_CLI_ARGS_H_
@@ -16,11 +17,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "clients/cpp/channel_credentials.h"
 #include "seedance/v1/video_gateway.pb.h"
 
 namespace seedance::client {
 
-enum class Command { kCreate, kGet, kList, kCancel, kWatch, kModels, kHelp };
+enum class Command { kCreate, kGet, kList, kCancel, kWatch, kModels, kHealth, kHelp };
 
 struct CliArgs {
   Command command = Command::kHelp;
@@ -30,9 +32,9 @@ struct CliArgs {
   std::string token;
   // --json: one JSON object per line instead of text.
   bool json = false;
-  // --tls: connect with TLS; --ca-file: trusted roots for it.
-  bool tls = false;
-  std::string ca_file;
+  // --tls: connect with TLS; --ca-file: trusted roots for it;
+  // --cert-file/--key-file: a client certificate (mutual TLS).
+  ClientTls tls;
 
   // create
   v1::CreateVideoTaskRequest create;
@@ -53,6 +55,9 @@ struct CliArgs {
 
   // list
   v1::ListVideoTasksRequest list;
+
+  // health: the service to ask about ("": the whole server).
+  std::string health_service;
 };
 
 // The usage text.

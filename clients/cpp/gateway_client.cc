@@ -38,7 +38,8 @@ bool IsRetryableStreamError(const absl::Status& status) {
 
 GatewayClient::GatewayClient(std::shared_ptr<grpc::Channel> channel, std::string token,
                              Options options)
-    : stub_(v1::VideoGateway::NewStub(std::move(channel))),
+    : stub_(v1::VideoGateway::NewStub(channel)),
+      health_(grpc::health::v1::Health::NewStub(channel)),
       token_(std::move(token)),
       options_(options) {}
 
@@ -97,6 +98,19 @@ absl::StatusOr<v1::ListModelsResponse> GatewayClient::ListModels() {
   grpc::Status status = stub_->ListModels(&context, {}, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
+GatewayClient::CheckHealth(const std::string& service) {
+  grpc::ClientContext context;
+  // The health service needs no token.
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = health_->Check(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response.status();
 }
 
 absl::Status GatewayClient::Drain(

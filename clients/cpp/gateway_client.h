@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
 
 namespace seedance::client {
@@ -50,6 +51,11 @@ class GatewayClient {
   absl::StatusOr<v1::VideoTask> Cancel(const std::string& task_id);
   absl::StatusOr<v1::ListModelsResponse> ListModels();
 
+  // grpc.health.v1.Health/Check for `service` ("": the server as a whole),
+  // the standard gRPC health check, e.g. for container health checks.
+  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> CheckHealth(
+      const std::string& service = "");
+
   // Streams the task's changes (and heartbeats) to `on_message` until it
   // ends, resuming after dropped connections without repeating a change.
   // Returns the task in its terminal state. `after_sequence` as in
@@ -70,6 +76,7 @@ class GatewayClient {
                      const OnMessage& on_message, std::optional<v1::TaskEvent>& last);
 
   std::unique_ptr<v1::VideoGateway::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   std::string token_;
   Options options_;
 };

@@ -166,22 +166,20 @@ int Run(const CliArgs& args) {
     std::cout << Usage();
     return kExitOk;
   }
-  if (args.token.empty()) {
+  // The health check is the one call that needs no token (container health
+  // checks have none).
+  if (args.token.empty() && args.command != Command::kHealth) {
     return ReportError(absl::UnauthenticatedError(
                            "no token: pass --token or set $SEEDANCE_TOKEN"),
                        args.json);
   }
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      grpc::InsecureChannelCredentials();
-  if (args.tls) {
-    grpc::SslCredentialsOptions ssl;
-    if (!args.ca_file.empty()) {
-      std::ifstream in(args.ca_file);
-      ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
-    }
-    credentials = grpc::SslCredentials(ssl);
-  }
-  GatewayClient client(grpc::CreateChannel(args.gateway, credentials), args.token);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(args.tls);
+  if (!credentials.ok()) return ReportError(credentials.status(), args.json);
+  GatewayClient::Options options;
+  // A health check answers at once or not at all: fail fast.
+  if (args.command == Command::kHealth) options.call_timeout = absl::Seconds(5);
+  GatewayClient client(grpc::CreateChannel(args.gateway, *credentials), args.token, options);
   ProgressPrinter printer(args.json);
   auto on_message = [&printer](const v1::WatchVideoTaskResponse& m) { printer(m); };
 
@@ -257,6 +255,18 @@ int Run(const CliArgs& args) {
                                      m.audio() ? "yes" : "no");
       }
       return kExitOk;
+    }
+    case Command::kHealth: {
+      auto serving = client.CheckHealth(args.health_service);
+      if (!serving.ok()) return ReportError(serving.status(), args.json);
+      std::string name = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(*serving);
+      if (args.json) {
+        std::cout << "{\"status\":\"" << name << "\"}\n";
+      } else {
+        std::cout << name << "\n";
+      }
+      return *serving == grpc::health::v1::HealthCheckResponse::SERVING ? kExitOk
+                                                                       : kExitUnavailable;
     }
     case Command::kHelp:
       break;

@@ -1,0 +1,168 @@
+'use strict';
+// GatewayClient: the seedance gateway (seedance.v1.VideoGateway) from Node,
+// on @grpc/grpc-js, with the repo's proto/ loaded at run time by
+// @grpc/proto-loader (messages are plain objects, camelCase fields, enums as
+// strings, 64-bit integers as numbers).
+//
+//   const { GatewayClient } = require('./seedance');
+//   const client = new GatewayClient('127.0.0.1:50051', token);
+//   const task = await client.create({ model: 'doubao-seedance-1-0-pro-250528', prompt: 'a fox' });
+//   for await (const message of client.watch(task.taskId)) console.log(message);  // resumes
+//   client.close();
+//
+// Every call sends `authorization: Bearer <token>`; unary calls have a
+// deadline; failures reject with a GatewayError whose `details` are decoded
+// (errors.js).
+
+const crypto = require('crypto');
+const path = require('path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+const { GatewayError, PROTO_DIR, codeName, errorDetails, statusDetails } = require('./errors');
+
+const packageDefinition = protoLoader.loadSync(path.join(PROTO_DIR, 'seedance/v1/video_gateway.proto'), {
+  includeDirs: [PROTO_DIR],
+  longs: Number, // sequence numbers, seeds: all well below 2^53
+  enums: String,
+  defaults: true,
+  oneofs: true, // WatchVideoTaskResponse.event says 'status' or 'heartbeat'
+});
+const v1 = grpc.loadPackageDefinition(packageDefinition).seedance.v1;
+
+const TERMINAL_STATES = new Set([
+  'TASK_STATE_SUCCEEDED', 'TASK_STATE_FAILED', 'TASK_STATE_CANCELLED', 'TASK_STATE_EXPIRED',
+]);
+
+// Codes after which a broken watch stream is worth resuming: the connection
+// or the gateway went away. A watch only reads, so repeating it is safe.
+const RETRYABLE_CODES = new Set([
+  grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.INTERNAL, grpc.status.UNKNOWN,
+]);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True for a state a task never leaves. */
+function isTerminal(state) {
+  return TERMINAL_STATES.has(state);
+}
+
+class GatewayClient {
+  /**
+   * @param {string} address host:port
+   * @param {string} token sent as `authorization: Bearer <token>`
+   * @param {object} [options] credentials (default insecure), callTimeoutMs
+   *   (30000), reconnectDelayMs (200, doubling to 10000), maxReconnects (20),
+   *   onReconnect(afterSequence, details): told each time watch() resumes.
+   */
+  constructor(address, token, options = {}) {
+    this.stub = new v1.VideoGateway(address, options.credentials || grpc.credentials.createInsecure());
+    this.token = token;
+    this.callTimeoutMs = options.callTimeoutMs || 30000;
+    this.reconnectDelayMs = options.reconnectDelayMs || 200;
+    this.maxReconnects = options.maxReconnects || 20;
+    this.onReconnect = options.onReconnect || null;
+  }
+
+  close() {
+    this.stub.close();
+  }
+
+  metadata() {
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${this.token}`);
+    return metadata;
+  }
+
+  unary(method, request) {
+    return new Promise((resolve, reject) => {
+      this.stub[method](request, this.metadata(), { deadline: Date.now() + this.callTimeoutMs },
+        (err, response) => (err ? reject(new GatewayError(err)) : resolve(response)));
+    });
+  }
+
+  /**
+   * Creates a task and resolves to it at once (PENDING or QUEUED). A
+   * requestId (a fresh UUID by default) makes a retried call return the same
+   * task instead of creating, and billing, a second one.
+   */
+  create(spec, { requestId = crypto.randomUUID(), validateOnly = false } = {}) {
+    return this.unary('createVideoTask', { requestId, spec, validateOnly });
+  }
+
+  get(taskId) {
+    return this.unary('getVideoTask', { taskId });
+  }
+
+  /** One page of the caller's tasks, newest first; states like 'TASK_STATE_RUNNING'. */
+  list({ states = [], pageSize = 0, pageToken = '' } = {}) {
+    return this.unary('listVideoTasks', { states, pageSize, pageToken });
+  }
+
+  cancel(taskId) {
+    return this.unary('cancelVideoTask', { taskId });
+  }
+
+  listModels() {
+    return this.unary('listModels', {});
+  }
+
+  /**
+   * An async iterator of the task's changes and heartbeats until it ends.
+   * afterSequence as in WatchVideoTaskRequest (undefined: start with the
+   * current state). A broken stream is resumed from the last sequence
+   * yielded, so each change comes exactly once. Leaving the loop early ends
+   * the stream. Throws a GatewayError when the watch cannot go on.
+   */
+  async *watch(taskId, { afterSequence } = {}) {
+    let last = null;
+    let delay = this.reconnectDelayMs;
+    let failures = 0;
+    for (;;) {
+      const resumeFrom = last ? last.sequence : afterSequence;
+      const request = { taskId };
+      if (resumeFrom !== undefined && resumeFrom !== null) request.afterSequence = resumeFrom;
+      const before = last ? last.sequence : 0;
+      const call = this.stub.watchVideoTask(request, this.metadata());
+      // Errors reach the loop below through the iterator; this listener
+      // only keeps a late one (after we stopped reading) from crashing.
+      call.on('error', () => {});
+      try {
+        for await (const message of call) {
+          if (message.event === 'status') {
+            // A resumed stream never repeats a change; guard anyway.
+            if (last && message.status.sequence <= last.sequence) continue;
+            last = message.status;
+          }
+          yield message;
+        }
+        return;
+      } catch (err) {
+        const details = errorDetails(err);
+        if (!RETRYABLE_CODES.has(details.code)) throw new GatewayError(err);
+        if (last && last.sequence > before) {
+          failures = 0; // progress: a fresh budget
+          delay = this.reconnectDelayMs;
+        }
+        if (++failures > this.maxReconnects) throw new GatewayError(err);
+        if (this.onReconnect) this.onReconnect(last ? last.sequence : afterSequence, details);
+      } finally {
+        call.cancel(); // a no-op after the end; frees the stream if we stopped early
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 10000);
+    }
+  }
+
+  /** Watches a task to its end; resolves to the task in its terminal state. */
+  async wait(taskId, { afterSequence, onMessage } = {}) {
+    let last = null;
+    for await (const message of this.watch(taskId, { afterSequence })) {
+      if (onMessage) onMessage(message);
+      if (message.event === 'status') last = message.status;
+    }
+    if (last && isTerminal(last.state)) return last.task;
+    return this.get(taskId); // resumed after the end: the task was over
+  }
+}
+
+module.exports = { GatewayClient, GatewayError, codeName, errorDetails, isTerminal, statusDetails, v1 };
