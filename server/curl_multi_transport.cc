@@ -1,10 +1,13 @@
 #include "server/curl_multi_transport.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,6 +79,8 @@ struct Transfer {
   size_t max_reply_bytes = 0;
   size_t reply_bytes = 0;
   bool reply_too_large = false;
+  // The last address call.allow_peer refused, for the failure message.
+  std::string refused_peer;
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -182,6 +187,32 @@ size_t OnReplyBody(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+// "10.0.0.1" or "fe80::1" for an AF_INET/AF_INET6 address, else "?".
+std::string AddressText(const sockaddr& address) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (address.sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text,
+              sizeof(text));
+  } else if (address.sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text,
+              sizeof(text));
+  }
+  return text;
+}
+
+// CURLOPT_OPENSOCKETFUNCTION for calls with allow_peer: libcurl asks before
+// each connection attempt, with the address it resolved, so the check sees
+// what is actually connected to. A refused address is skipped (libcurl
+// tries the next one, or fails with CURLE_COULDNT_CONNECT).
+curl_socket_t OpenAllowedSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  if (!transfer.call.allow_peer(address->addr)) {
+    transfer.refused_peer = AddressText(address->addr);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 // Checks `transfer.call` and configures its easy handle. Runs on the caller's
 // thread: the loop thread only adds the finished handle.
 absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer& transfer) {
@@ -246,6 +277,13 @@ absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer&
       SetEasyOption(handle, CURLOPT_WRITEDATA, static_cast<void*>(&transfer)),
       SetEasyOption(handle, CURLOPT_HTTPHEADER, headers.get()),
   };
+  if (call.allow_peer) {
+    // A pooled connection was checked for another call, if at all.
+    results.push_back(SetEasyOption(handle, CURLOPT_FRESH_CONNECT, 1L));
+    results.push_back(SetEasyOption(handle, CURLOPT_OPENSOCKETFUNCTION, &OpenAllowedSocket));
+    results.push_back(
+        SetEasyOption(handle, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&transfer)));
+  }
   if (!options.ca_file.empty()) {
     results.push_back(SetEasyOption(handle, CURLOPT_CAINFO, options.ca_file.c_str()));
   }
@@ -305,6 +343,12 @@ absl::Status FailureStatus(const Transfer& transfer, CURLcode code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return make(absl::StatusCode::kUnavailable, "could not resolve the host", true);
     case CURLE_COULDNT_CONNECT:
+      if (!transfer.refused_peer.empty()) {
+        return make(absl::StatusCode::kPermissionDenied,
+                    absl::StrCat("connecting to ", transfer.refused_peer,
+                                 " is not allowed for this call"),
+                    true);
+      }
       return make(absl::StatusCode::kUnavailable, "could not connect", true);
     case CURLE_OPERATION_TIMEDOUT:
       // Unsent with the shorter connect timeout: still connecting (DNS, TCP

@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "server/upstream_driver.h"
+#include "server/url_guard.h"
 
 namespace seedance::server {
 
@@ -15,12 +16,20 @@ struct GatewayOptions {
   // --- gRPC ---
   // Where to serve gRPC, "host:port"; port 0 picks a free one.
   std::string listen = "127.0.0.1:50051";
+  // TLS for the gRPC port (PEM files; empty: plaintext). A client CA file
+  // makes client certificates required (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
   // Largest request (images as data URLs are big).
   int max_message_bytes = 32 << 20;
   // Open watch streams at most.
   size_t max_watch_streams = 100000;
   // A heartbeat on idle watch streams this often (0: none).
   absl::Duration heartbeat_interval = absl::Seconds(10);
+  // A watch stream whose client has taken nothing for this long while a
+  // message waits is closed with RESOURCE_EXHAUSTED (0: never).
+  absl::Duration watch_stall_timeout = absl::Minutes(5);
 
   // --- upstream ---
   // The REST API's base URL (the provider's by default).
@@ -61,8 +70,23 @@ struct GatewayOptions {
   // fsync every batch (power-loss safe) rather than only surviving crashes.
   bool durable_fsync = true;
 
+  // --- callers' URLs (image URLs, callback_url) ---
+  // Hosts that may be loopback/private/link-local: names ("localhost"),
+  // addresses ("127.0.0.1") or CIDR ranges ("10.0.0.0/8"). Empty: callers'
+  // URLs must lead to public addresses only (url_guard.h).
+  std::vector<std::string> allow_private_url_hosts;
+  // The longest image data URL accepted, in bytes.
+  size_t max_data_url_bytes = kDefaultMaxDataUrlBytes;
+
   // --- limits and shutdown ---
   int max_tasks_in_flight = 10000;
+  // Per caller (the keyed hash of its credential), token buckets: creates
+  // per second and the burst after idling, and RPCs of any kind likewise.
+  // Past them: RESOURCE_EXHAUSTED + RetryInfo. A rate of 0 turns one off.
+  double caller_create_rate = 20;
+  double caller_create_burst = 40;
+  double caller_rpc_rate = 200;
+  double caller_rpc_burst = 400;
   // On SIGTERM: how long in-flight RPCs get to finish.
   absl::Duration shutdown_grace = absl::Seconds(5);
 };

@@ -20,6 +20,7 @@
 #include "server/gateway_key_authenticator.h"
 #include "server/in_memory_task_store.h"
 #include "server/rest_upstream_client.h"
+#include "server/server_credentials.h"
 #include "server/sqlite_task_store.h"
 #include "server/thread_scheduler.h"
 
@@ -82,6 +83,10 @@ absl::Status GatewayServer::Start() {
     return absl::InvalidArgumentError(
         "gateway-key auth needs an upstream token and at least one client key");
   }
+  // Bad TLS files fail the start before anything is opened or recovered.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
+  if (!credentials.ok()) return credentials.status();
 
   // Secrets and storage.
   if (o.in_memory_store) {
@@ -138,10 +143,22 @@ absl::Status GatewayServer::Start() {
     driver_options.callback_url_prefix = absl::StrCat(base, CallbackReceiver::kPathPrefix);
   }
 
+  // Callers' URLs: checked when a task is created (host names resolved on
+  // the resolver's own threads), and callback_url again at each connect.
+  resolver_ = std::make_unique<GetaddrinfoResolver>(GetaddrinfoResolver::Options{});
+  UrlGuardOptions guard_options;
+  guard_options.allow_private_hosts = o.allow_private_url_hosts;
+  guard_options.max_data_url_bytes = o.max_data_url_bytes;
+  absl::StatusOr<std::unique_ptr<UrlGuard>> guard =
+      UrlGuard::Create(std::move(guard_options), *resolver_);
+  if (!guard.ok()) return guard.status();
+  url_guard_ = *std::move(guard);
+
   // Results for callers' own callback_url, signed with a key derived from
   // the master key (`seedance-gateway --print_webhook_secret` shows it).
   WebhookForwarderOptions webhook_options;
   webhook_options.secret = keyring_->WebhookSecret();
+  webhook_options.url_guard = url_guard_.get();
   webhooks_ = std::make_unique<WebhookForwarder>(webhook_options, *transport_, *scheduler_,
                                                  clock);
 
@@ -152,10 +169,13 @@ absl::Status GatewayServer::Start() {
   TaskManagerOptions manager_options;
   manager_options.mode = mode_;
   manager_options.max_tasks_in_flight = o.max_tasks_in_flight;
+  manager_options.caller_create_rate = o.caller_create_rate;
+  manager_options.caller_create_burst = o.caller_create_burst;
   bool forward = o.auth_mode == GatewayOptions::AuthMode::kForward;
   manager_options.seal_credentials = forward;
   manager_options.recovery_token = forward ? "" : o.upstream_token;
   manager_options.webhooks = webhooks_.get();
+  manager_options.url_guard = url_guard_.get();
   manager_ = std::make_unique<TaskManager>(manager_options, *loop_, *store_, *registry_,
                                            *driver_, clock, *keyring_);
   if (forward) {
@@ -183,12 +203,15 @@ absl::Status GatewayServer::Start() {
   VideoGatewayService::Options service_options;
   service_options.watch.heartbeat_interval = o.heartbeat_interval;
   service_options.watch.max_streams = o.max_watch_streams;
+  service_options.watch.stall_timeout = o.watch_stall_timeout;
+  service_options.caller_rpc_rate = o.caller_rpc_rate;
+  service_options.caller_rpc_burst = o.caller_rpc_burst;
   service_ = std::make_unique<VideoGatewayService>(*manager_, *authenticator_, *scheduler_,
                                                    clock, service_options);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(o.listen, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(o.listen, *credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(o.max_message_bytes);
   builder.RegisterService(service_.get());
   grpc_server_ = builder.BuildAndStart();
@@ -200,6 +223,9 @@ absl::Status GatewayServer::Start() {
       {{"grpc_port", absl::StrCat(grpc_port_)},
        {"callback_port", absl::StrCat(callback_port())},
        {"mode", gateway::v1::DeliveryMode_Name(mode_)},
+       {"tls", o.tls_cert_file.empty()          ? "off"
+               : o.tls_client_ca_file.empty() ? "on"
+                                              : "mutual"},
        {"upstream", o.upstream_base_url},
        {"store", o.in_memory_store ? "memory" : o.data_dir + "/tasks.db"},
        {"recovered_tasks", absl::StrCat(recovered_)}});
@@ -225,6 +251,8 @@ void GatewayServer::Shutdown() {
   if (grpc_server_ != nullptr) {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
+  // Creates still waiting for DNS are answered (UNAVAILABLE), none start.
+  if (resolver_ != nullptr) resolver_->Stop();
   // Let submissions in flight get their answer (quick, except held calls),
   // so that the next process knows whether the upstream accepted them.
   if (loop_started_) {

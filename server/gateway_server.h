@@ -21,6 +21,7 @@
 #include "server/authenticator.h"
 #include "server/callback_receiver.h"
 #include "server/gateway_options.h"
+#include "server/getaddrinfo_resolver.h"
 #include "server/http_transport.h"
 #include "server/keyring.h"
 #include "server/scheduler.h"
@@ -30,6 +31,7 @@
 #include "server/task_store.h"
 #include "server/upstream_client.h"
 #include "server/upstream_driver.h"
+#include "server/url_guard.h"
 #include "server/video_gateway_service.h"
 #include "server/webhook_forwarder.h"
 
@@ -76,6 +78,9 @@ class GatewayServer {
 
   std::optional<Keyring> keyring_;
   std::unique_ptr<TaskStore> store_;
+  // Used by the transport's calls and the manager: destroyed after them.
+  std::unique_ptr<GetaddrinfoResolver> resolver_;
+  std::unique_ptr<UrlGuard> url_guard_;
   std::unique_ptr<TaskLoop> loop_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<HttpTransport> transport_;

@@ -13,6 +13,8 @@
 #ifndef SEEDANCE_SERVER_HTTP_TRANSPORT_H_
 #define SEEDANCE_SERVER_HTTP_TRANSPORT_H_
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -35,6 +37,12 @@ struct HttpCall {
   // Limit for the whole call, connection included.
   absl::Duration timeout = absl::Seconds(30);
   absl::Duration connect_timeout = absl::Seconds(10);
+  // When set, asked about each address the call would connect to (after
+  // DNS, so a name that resolves elsewhere later cannot slip past); false
+  // refuses that address, and the call fails with kPermissionDenied when
+  // none is left. Such a call never reuses a pooled connection. Runs on the
+  // transport's thread; must not block.
+  std::function<bool(const sockaddr& address)> allow_peer;
 };
 
 struct HttpReply {
@@ -56,6 +64,8 @@ struct HttpReply {
 //   kCancelled         Cancel() was called.
 //   kResourceExhausted the reply was larger than the transport accepts.
 //   kInvalidArgument   the call itself is unusable (bad URL, ...).
+//   kPermissionDenied  HttpCall::allow_peer refused every address of the
+//                      host (never sent).
 //   kFailedPrecondition the transport is shutting down.
 
 // Marks `status` as "the request never left this process or was refused

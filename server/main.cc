@@ -18,11 +18,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "base/log.h"
 #include "server/gateway_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address, host:port (port 0: any free port, printed at start)");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain for TLS on the gRPC port (with --tls_key_file); "
+          "empty: plaintext");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key for --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates; set, clients must present a certificate signed by one "
+          "(mutual TLS)");
 ABSL_FLAG(std::string, upstream_base_url, "https://api.xhuoapi.ai",
           "base URL of the SeeDance REST API (e.g. http://127.0.0.1:8080 for the mock)");
 ABSL_FLAG(std::string, delivery, "auto",
@@ -47,6 +55,16 @@ ABSL_FLAG(bool, durable_fsync, true,
           "fsync every commit (survives power loss); false: survives process crashes");
 ABSL_FLAG(int, max_tasks_in_flight, 10000, "tasks in progress at once; more are refused");
 ABSL_FLAG(int, max_watch_streams, 100000, "open watch streams at once");
+ABSL_FLAG(double, caller_create_rate, 20,
+          "task creations per second per caller (token bucket; 0: no limit); more get "
+          "RESOURCE_EXHAUSTED with RetryInfo");
+ABSL_FLAG(double, caller_create_burst, 40, "task creations a caller may make at once");
+ABSL_FLAG(double, caller_rpc_rate, 200,
+          "RPCs of any kind per second per caller (token bucket; 0: no limit)");
+ABSL_FLAG(double, caller_rpc_burst, 400, "RPCs a caller may make at once");
+ABSL_FLAG(absl::Duration, watch_stall_timeout, absl::Minutes(5),
+          "close a watch stream with RESOURCE_EXHAUSTED when its client has taken no "
+          "message for this long (0: never); the client resumes after its last sequence");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10),
           "heartbeat on idle watch streams (0: none)");
 ABSL_FLAG(absl::Duration, hold_timeout, absl::Minutes(20),
@@ -61,6 +79,14 @@ ABSL_FLAG(int, max_submit_attempts, 5,
           "submissions refused as not processed (429, 503, refused connection) are "
           "retried up to this many attempts in all");
 ABSL_FLAG(bool, verify_upstream_tls, true, "verify the upstream's TLS certificate");
+ABSL_FLAG(std::vector<std::string>, allow_private_url_hosts, {},
+          "callers' image URLs and callback_url must lead to public addresses; these "
+          "hosts may be loopback/private/link-local: names (localhost), addresses "
+          "(127.0.0.1) or CIDR ranges (10.0.0.0/8), comma-separated. Empty: none "
+          "(e.g. 127.0.0.1,localhost to let callers use the bundled mock on loopback)");
+ABSL_FLAG(int64_t, max_data_url_bytes,
+          static_cast<int64_t>(seedance::server::kDefaultMaxDataUrlBytes),
+          "the longest image data URL (data:image/...;base64,...) accepted, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM, how long RPCs in flight may take to finish");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
@@ -87,6 +113,9 @@ absl::StatusOr<std::vector<std::string>> ReadLines(const std::string& path) {
 absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   GatewayOptions o;
   o.listen = absl::GetFlag(FLAGS_listen);
+  o.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  o.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  o.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   o.upstream_base_url = absl::GetFlag(FLAGS_upstream_base_url);
   while (!o.upstream_base_url.empty() && o.upstream_base_url.back() == '/') {
     o.upstream_base_url.pop_back();
@@ -127,12 +156,22 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   o.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
   o.max_watch_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_watch_streams));
   o.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  o.watch_stall_timeout = absl::GetFlag(FLAGS_watch_stall_timeout);
+  o.caller_create_rate = absl::GetFlag(FLAGS_caller_create_rate);
+  o.caller_create_burst = absl::GetFlag(FLAGS_caller_create_burst);
+  o.caller_rpc_rate = absl::GetFlag(FLAGS_caller_rpc_rate);
+  o.caller_rpc_burst = absl::GetFlag(FLAGS_caller_rpc_burst);
   o.driver.hold_timeout = absl::GetFlag(FLAGS_hold_timeout);
   o.driver.poll_initial = absl::GetFlag(FLAGS_poll_initial);
   o.driver.poll_max = absl::GetFlag(FLAGS_poll_max);
   o.driver.callback_fallback_poll = absl::GetFlag(FLAGS_callback_fallback_poll);
   o.driver.max_submit_attempts = absl::GetFlag(FLAGS_max_submit_attempts);
   o.verify_upstream_tls = absl::GetFlag(FLAGS_verify_upstream_tls);
+  o.allow_private_url_hosts = absl::GetFlag(FLAGS_allow_private_url_hosts);
+  if (absl::GetFlag(FLAGS_max_data_url_bytes) <= 0) {
+    return absl::InvalidArgumentError("--max_data_url_bytes must be positive");
+  }
+  o.max_data_url_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_data_url_bytes));
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   return o;
 }
@@ -149,6 +188,9 @@ int main(int argc, char** argv) {
   };
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
+  // Debian builds Abseil with mutex deadlock detection on; it costs a graph
+  // update per lock on every request path. Tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::string level = absl::GetFlag(FLAGS_log_level);
   seedance::SetMinLogLevel(level == "debug"     ? seedance::LogLevel::kDebug
                            : level == "warning" ? seedance::LogLevel::kWarning

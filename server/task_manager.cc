@@ -52,6 +52,19 @@ absl::Status CheckRequestId(const std::string& request_id) {
         std::string(api::kReasonMalformed)}});
 }
 
+// The URLs in `spec` that the caller chose, named as the caller sent them.
+std::vector<UntrustedUrl> CallersUrls(const v1::VideoSpec& spec) {
+  std::vector<UntrustedUrl> urls;
+  for (int i = 0; i < spec.images_size(); ++i) {
+    urls.push_back({api::JoinPath(api::IndexPath("spec.images", i), "url"),
+                    spec.images(i).url(), UrlUse::kImage});
+  }
+  if (!spec.callback_url().empty()) {
+    urls.push_back({"spec.callback_url", spec.callback_url(), UrlUse::kCallback});
+  }
+  return urls;
+}
+
 }  // namespace
 
 TaskManager::TaskManager(TaskManagerOptions options, TaskLoop& loop, TaskStore& store,
@@ -63,7 +76,11 @@ TaskManager::TaskManager(TaskManagerOptions options, TaskLoop& loop, TaskStore& 
       registry_(registry),
       driver_(driver),
       clock_(clock),
-      keyring_(keyring) {
+      keyring_(keyring),
+      create_rate_(clock, {.per_second = options_.caller_create_rate,
+                           .burst = options_.caller_create_burst,
+                           .reason = "CALLER_CREATE_RATE_LIMITED",
+                           .what = "task creations"}) {
   registry_.SetTerminalHook([this](LiveTask& task) {
     driver_.Stop(task);
     StartWebhook(task.record);
@@ -119,15 +136,36 @@ void TaskManager::Create(const Caller& caller, const v1::CreateVideoTaskRequest&
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return done(s);
   absl::StatusOr<CheckedSpec> checked = CheckSpec(request.spec());
   if (!checked.ok()) return done(checked.status());
+  std::vector<UntrustedUrl> urls = CallersUrls(request.spec());
+  if (options_.url_guard == nullptr || urls.empty()) {
+    return CreateChecked(caller, request, *std::move(checked), std::move(done));
+  }
+  // Host names are resolved (blocking getaddrinfo) on the resolver's own
+  // threads, never on this gRPC thread or the loop: the guard calls back.
+  struct Held {
+    Caller caller;
+    v1::CreateVideoTaskRequest request;
+    CheckedSpec checked;
+    Done<v1::VideoTask> done;
+  };
+  auto held = std::make_shared<Held>(Held{caller, request, *std::move(checked), std::move(done)});
+  options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
+    if (!allowed.ok()) return held->done(std::move(allowed));
+    CreateChecked(held->caller, held->request, std::move(held->checked), std::move(held->done));
+  });
+}
+
+void TaskManager::CreateChecked(const Caller& caller, const v1::CreateVideoTaskRequest& request,
+                                CheckedSpec checked, Done<v1::VideoTask> done) {
   if (request.validate_only()) {
     v1::VideoTask preview;
     preview.set_request_id(request.request_id());
     *preview.mutable_spec() = request.spec();
-    for (const std::string& note : checked->notes) preview.add_notes(note);
+    for (const std::string& note : checked.notes) preview.add_notes(note);
     return done(preview);
   }
-  loop_.Post([this, caller, request, notes = std::move(checked->notes),
-              upstream = std::move(checked->upstream_request),
+  loop_.Post([this, caller, request, notes = std::move(checked.notes),
+              upstream = std::move(checked.upstream_request),
               done = std::move(done)]() mutable {
     CreateOnLoop(caller, request, std::move(notes), std::move(upstream), std::move(done));
   });
@@ -188,6 +226,10 @@ void TaskManager::CreateOnLoop(const Caller& caller,
                               kGatewayErrorDomain);
     return done(api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
   }
+  // Last of the refusals, so that only a create that goes ahead takes a token.
+  if (absl::Status limited = create_rate_.Admit(caller.owner); !limited.ok()) {
+    return done(limited);
+  }
 
   absl::Time now = clock_.Now();
   StoredTask record;
@@ -209,6 +251,9 @@ void TaskManager::CreateOnLoop(const Caller& caller,
   record.set_request_fingerprint(fingerprint);
   *record.mutable_upstream_request() = std::move(upstream);
   record.set_mode(options_.mode);
+  // Sent as soon as this record is durable: a crash after that may leave a
+  // task the upstream accepted, which must never be resubmitted blindly.
+  record.set_submitted(true);
   if (options_.mode == DELIVERY_MODE_CALLBACK) record.set_callback_secret(NewSecret(24));
   if (options_.seal_credentials) {
     absl::StatusOr<std::string> sealed = keyring_.Seal(caller.upstream_token);

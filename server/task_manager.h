@@ -23,12 +23,15 @@
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
 #include "server/authenticator.h"
+#include "server/caller_rate_limit.h"
 #include "server/keyring.h"
+#include "server/spec_conversion.h"
 #include "server/task_event_log.h"
 #include "server/task_loop.h"
 #include "server/task_registry.h"
 #include "server/task_store.h"
 #include "server/upstream_driver.h"
+#include "server/url_guard.h"
 #include "server/webhook_forwarder.h"
 
 namespace seedance::server {
@@ -40,6 +43,13 @@ struct TaskManagerOptions {
   int max_tasks_in_flight = 10000;
   // Suggested retry delay when refusing for capacity.
   absl::Duration busy_retry_delay = absl::Seconds(5);
+  // Creates per second per caller (a token bucket keyed by Caller::owner);
+  // more get RESOURCE_EXHAUSTED (CALLER_CREATE_RATE_LIMITED) with RetryInfo.
+  // 0: no limit. Refused, invalid and idempotently repeated creates take no
+  // token.
+  double caller_create_rate = 0;
+  // Creates a caller may make at once after being idle.
+  double caller_create_burst = 1;
   // The upstream's default execution_expires_after (48 h).
   absl::Duration default_expires_after = absl::Seconds(172800);
   // Keep each task's upstream token, sealed, so that a restarted gateway can
@@ -51,6 +61,10 @@ struct TaskManagerOptions {
   // Delivers ended tasks to their spec.callback_url; null: not forwarded
   // (tests of other things).
   WebhookForwarder* webhooks = nullptr;
+  // Checks the caller's image URLs and callback_url (schemes, data URL
+  // size, no private hosts) before a task is created; null: syntax checks
+  // only (tests of other things). Must outlive the manager.
+  const UrlGuard* url_guard = nullptr;
 };
 
 class TaskManager {
@@ -66,7 +80,10 @@ class TaskManager {
   // Validates and stores a new task, then starts it upstream. `done` gets
   // the task (PENDING) once it is durable, or INVALID_ARGUMENT (with
   // BadRequest), ALREADY_EXISTS (request_id reused with another spec),
-  // RESOURCE_EXHAUSTED (capacity) or UNAVAILABLE (store, shutdown).
+  // RESOURCE_EXHAUSTED (capacity, or the caller's create rate) or
+  // UNAVAILABLE (store, shutdown, a host name that could not be resolved
+  // for now). Refusals found before the loop (validation, the URL guard)
+  // are answered on the calling thread or on a resolver thread.
   void Create(const Caller& caller, const v1::CreateVideoTaskRequest& request,
               Done<v1::VideoTask> done);
 
@@ -99,6 +116,10 @@ class TaskManager {
   void StopAccepting();
 
  private:
+  // Past every check that needs no task state (validation, URLs): answers
+  // validate_only, or posts the creation to the loop.
+  void CreateChecked(const Caller& caller, const v1::CreateVideoTaskRequest& request,
+                     CheckedSpec checked, Done<v1::VideoTask> done);
   void CreateOnLoop(const Caller& caller, const v1::CreateVideoTaskRequest& request,
                     std::vector<std::string> notes, upstream::v1::VideosRequest upstream,
                     Done<v1::VideoTask> done);
@@ -118,6 +139,8 @@ class TaskManager {
   const Clock& clock_;
   const Keyring& keyring_;
   std::atomic<bool> accepting_{true};
+  // The per-caller create rate (options_.caller_create_rate).
+  CallerRateLimit create_rate_;
   // Creates with a request_id not yet committed: "<owner>\n<request_id>" ->
   // task id. Loop thread only.
   absl::flat_hash_map<std::string, std::string> pending_requests_;

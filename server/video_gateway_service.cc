@@ -27,15 +27,22 @@ VideoGatewayService::VideoGatewayService(TaskManager& manager,
       authenticator_(authenticator),
       scheduler_(scheduler),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      rpc_rate_(clock, {.per_second = options_.caller_rpc_rate,
+                        .burst = options_.caller_rpc_burst,
+                        .reason = "CALLER_RPC_RATE_LIMITED",
+                        .what = "calls"}) {}
 
 absl::StatusOr<Caller> VideoGatewayService::Authenticate(
-    const grpc::CallbackServerContext& context) const {
+    const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   absl::string_view value;
   if (it != metadata.end()) value = absl::string_view(it->second.data(), it->second.size());
-  return authenticator_.Authenticate(value);
+  absl::StatusOr<Caller> caller = authenticator_.Authenticate(value);
+  if (!caller.ok()) return caller;
+  if (absl::Status limited = rpc_rate_.Admit(caller->owner); !limited.ok()) return limited;
+  return caller;
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::CreateVideoTask(
@@ -103,7 +110,7 @@ grpc::ServerUnaryReactor* VideoGatewayService::CancelVideoTask(
 
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::WatchVideoTask(
     grpc::CallbackServerContext* context, const v1::WatchVideoTaskRequest* request) {
-  auto* reactor = new WatchReactor(watches_, scheduler_, clock_, options_.watch);
+  auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
   absl::StatusOr<Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());
@@ -118,7 +125,7 @@ grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::Watch
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>*
 VideoGatewayService::CreateAndWatchVideoTask(grpc::CallbackServerContext* context,
                                              const v1::CreateVideoTaskRequest* request) {
-  auto* reactor = new WatchReactor(watches_, scheduler_, clock_, options_.watch);
+  auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
   absl::StatusOr<Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
 #include "server/authenticator.h"
+#include "server/caller_rate_limit.h"
 #include "server/scheduler.h"
 #include "server/task_manager.h"
 #include "server/watch_reactor.h"
@@ -24,6 +25,12 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
  public:
   struct Options {
     WatchReactor::Options watch;
+    // RPCs of any kind per second per caller (after authentication); more
+    // get RESOURCE_EXHAUSTED (CALLER_RPC_RATE_LIMITED) with RetryInfo.
+    // 0: no limit.
+    double caller_rpc_rate = 0;
+    // RPCs a caller may make at once after being idle.
+    double caller_rpc_burst = 1;
   };
 
   // All references must outlive the service.
@@ -36,6 +43,9 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
 
   // Open watch streams now. Thread-safe.
   size_t open_streams() const { return watches_.size(); }
+
+  // What the open watch streams hold (WatchRegistry::GetStats). Thread-safe.
+  WatchRegistry::Stats watch_stats() const { return watches_.GetStats(); }
 
   // v1::VideoGateway::CallbackService:
   grpc::ServerUnaryReactor* CreateVideoTask(grpc::CallbackServerContext* context,
@@ -61,13 +71,15 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
                                        v1::ListModelsResponse* response) override;
 
  private:
-  absl::StatusOr<Caller> Authenticate(const grpc::CallbackServerContext& context) const;
+  // The caller, UNAUTHENTICATED, or RESOURCE_EXHAUSTED past its RPC rate.
+  absl::StatusOr<Caller> Authenticate(const grpc::CallbackServerContext& context);
 
   TaskManager& manager_;
   const Authenticator& authenticator_;
   Scheduler& scheduler_;
   const Clock& clock_;
   const Options options_;
+  CallerRateLimit rpc_rate_;
   WatchRegistry watches_;
 };
 

@@ -1,5 +1,9 @@
 #include "server/watch_reactor.h"
 
+#include <grpc/grpc.h>
+
+#include <algorithm>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -35,9 +39,31 @@ size_t WatchRegistry::size() const {
   return reactors_.size();
 }
 
-WatchReactor::WatchReactor(WatchRegistry& registry, Scheduler& scheduler,
-                           const Clock& clock, Options options)
-    : registry_(registry),
+WatchRegistry::Stats WatchRegistry::GetStats() const {
+  // Held throughout, as in ShutdownAll: no reactor goes away meanwhile.
+  absl::MutexLock lock(&mu_);
+  Stats stats;
+  stats.open_streams = reactors_.size();
+  stats.stalled_closed = stalled_closed_;
+  for (const WatchReactor* reactor : reactors_) {
+    size_t bytes = reactor->bytes_in_flight();
+    if (bytes == 0) continue;
+    ++stats.writes_in_flight;
+    stats.bytes_in_flight += bytes;
+    stats.max_stream_bytes_in_flight = std::max(stats.max_stream_bytes_in_flight, bytes);
+  }
+  return stats;
+}
+
+void WatchRegistry::CountStalled() {
+  absl::MutexLock lock(&mu_);
+  ++stalled_closed_;
+}
+
+WatchReactor::WatchReactor(grpc::CallbackServerContext* context, WatchRegistry& registry,
+                           Scheduler& scheduler, const Clock& clock, Options options)
+    : context_(context),
+      registry_(registry),
       scheduler_(scheduler),
       clock_(clock),
       options_(options),
@@ -72,7 +98,9 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<TaskEventLog>> log,
     if (finished_) return;
     if (!registered_) {
       absl::Status busy = api::WithErrorInfo(
-          absl::ResourceExhaustedError("too many open watch streams; retry later"),
+          absl::ResourceExhaustedError(absl::StrCat(
+              "too many open watch streams: the gateway serves at most ",
+              options_.max_streams, " at once; retry later (RetryInfo)")),
           "TOO_MANY_STREAMS", kGatewayErrorDomain);
       FinishLocked(ToGrpcStatus(api::WithRetryDelay(std::move(busy), absl::Seconds(5))));
       return;
@@ -102,7 +130,7 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<TaskEventLog>> log,
   absl::MutexLock lock(&mu_);
   // The heartbeat timer exists before the first message leaves, so a client
   // that has read it can rely on the timer.
-  ScheduleHeartbeat();
+  ScheduleTick();
   WriteNextLocked();
 }
 
@@ -140,7 +168,13 @@ void WatchReactor::WriteNextLocked() {
   heartbeat_due_ = false;
   writing_ = true;
   last_write_ = clock_.Now();
+  message_bytes_ = message_.ByteSizeLong();
   StartWrite(&message_);
+}
+
+size_t WatchReactor::bytes_in_flight() const {
+  absl::MutexLock lock(&mu_);
+  return writing_ ? std::max<size_t>(message_bytes_, 1) : 0;
 }
 
 void WatchReactor::FinishLocked(const grpc::Status& status) {
@@ -173,6 +207,10 @@ void WatchReactor::OnTaskEvents() {
 void WatchReactor::OnWriteDone(bool ok) {
   absl::MutexLock lock(&mu_);
   writing_ = false;
+  // Frees the message (Clear would keep its buffers): an idle stream holds
+  // nothing.
+  v1::WatchVideoTaskResponse().Swap(&message_);
+  message_bytes_ = 0;
   if (!ok) {
     FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the stream broke"));
     return;
@@ -185,26 +223,58 @@ void WatchReactor::OnCancel() {
   FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
 }
 
-void WatchReactor::ScheduleHeartbeat() {
-  if (options_.heartbeat_interval <= absl::ZeroDuration()) return;
+void WatchReactor::ScheduleTick() {
+  // Every heartbeat interval, or every stall timeout without heartbeats.
+  absl::Duration every = absl::InfiniteDuration();
+  for (absl::Duration d : {options_.heartbeat_interval, options_.stall_timeout}) {
+    if (d > absl::ZeroDuration()) every = std::min(every, d);
+  }
+  if (every == absl::InfiniteDuration()) return;
   std::weak_ptr<Liveness> weak = liveness_;
-  heartbeat_timer_ = scheduler_.RunAt(clock_.Now() + options_.heartbeat_interval, [weak] {
+  tick_timer_ = scheduler_.RunAt(clock_.Now() + every, [weak] {
     std::shared_ptr<Liveness> liveness = weak.lock();
     if (liveness == nullptr) return;
     absl::MutexLock lock(&liveness->mu);
-    if (liveness->reactor != nullptr) liveness->reactor->OnHeartbeatDue();
+    if (liveness->reactor != nullptr) liveness->reactor->OnTick();
   });
 }
 
-void WatchReactor::OnHeartbeatDue() {
-  absl::MutexLock lock(&mu_);
-  heartbeat_timer_ = 0;
-  if (finished_) return;
-  if (clock_.Now() - last_write_ >= options_.heartbeat_interval) {
-    heartbeat_due_ = true;
-    WriteNextLocked();
+void WatchReactor::OnTick() {
+  {
+    absl::MutexLock lock(&mu_);
+    tick_timer_ = 0;
+    if (finished_) return;
+    absl::Time now = clock_.Now();
+    bool stalled = writing_ && options_.stall_timeout > absl::ZeroDuration() &&
+                   now - last_write_ >= options_.stall_timeout;
+    if (!stalled) {
+      if (options_.heartbeat_interval > absl::ZeroDuration() &&
+          now - last_write_ >= options_.heartbeat_interval) {
+        heartbeat_due_ = true;
+        WriteNextLocked();
+      }
+      ScheduleTick();
+      return;
+    }
   }
-  ScheduleHeartbeat();
+  CancelStalled();
+}
+
+void WatchReactor::CancelStalled() {
+  registry_.CountStalled();
+  // Cancelling, not Finish: a status sent with Finish would queue behind
+  // the unread messages, and the stream would hold them until the client
+  // reads. A cancellation with a status reaches the client at once (gRPC
+  // sends it as trailers and resets the stream) and drops what was queued;
+  // OnCancel and OnDone then run as for any cancelled call. ServerContext
+  // has no way to cancel with a code of our choosing, hence the core call.
+  std::string message = absl::StrCat(
+      "watch stream closed: the client took no message for ",
+      absl::FormatDuration(options_.stall_timeout),
+      " (a stalled watcher holds gateway memory); resume with WatchVideoTask "
+      "after_sequence = the last sequence you received");
+  grpc_call_cancel_with_status(context_->c_call(), GRPC_STATUS_RESOURCE_EXHAUSTED,
+                               message.c_str(), nullptr);
 }
 
 void WatchReactor::OnDone() {
@@ -217,7 +287,7 @@ void WatchReactor::OnDone() {
   {
     absl::MutexLock lock(&mu_);
     log = log_;
-    timer = heartbeat_timer_;
+    timer = tick_timer_;
   }
   if (log != nullptr) log->Unsubscribe(this);
   if (timer != 0) scheduler_.Cancel(timer);

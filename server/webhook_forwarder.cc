@@ -84,6 +84,7 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
                   {"webhook-signature", *signature}};
   call.body = delivery->payload;
   call.timeout = options_.timeout;
+  if (options_.url_guard != nullptr) call.allow_peer = options_.url_guard->PeerFilter(call.url);
   transport_.Start(std::move(call), [this, delivery](absl::StatusOr<HttpReply> reply) {
     absl::Status outcome;
     if (!reply.ok()) {
@@ -102,8 +103,10 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
     // A 4xx other than 408/429 will not get better by retrying.
     bool permanent = reply.ok() && reply->status >= 400 && reply->status < 500 &&
                      reply->status != 408 && reply->status != 429;
+    // Neither will an unusable URL, nor one that leads to a refused address.
     if (outcome.ok() || permanent || delivery->attempts >= options_.max_attempts ||
-        outcome.code() == absl::StatusCode::kInvalidArgument) {
+        outcome.code() == absl::StatusCode::kInvalidArgument ||
+        outcome.code() == absl::StatusCode::kPermissionDenied) {
       delivery->done(outcome, delivery->attempts);
       return;
     }

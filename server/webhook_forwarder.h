@@ -27,6 +27,7 @@
 #include "base/clock.h"
 #include "server/http_transport.h"
 #include "server/scheduler.h"
+#include "server/url_guard.h"
 
 namespace seedance::server {
 
@@ -40,6 +41,11 @@ struct WebhookForwarderOptions {
   absl::Duration max_delay = absl::Minutes(5);
   // One attempt's limit.
   absl::Duration timeout = absl::Seconds(10);
+  // Checks every address an attempt connects to (DNS rebinding defence:
+  // the URL was checked when the task was created, its name may resolve
+  // elsewhere now); a refused address ends the delivery at once. Null: no
+  // check (tests of other things). Must outlive the forwarder.
+  const UrlGuard* url_guard = nullptr;
 };
 
 class WebhookForwarder {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/field_violation.h"
 #include "api/status_details.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
@@ -19,6 +20,7 @@
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/scripted_http_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -317,6 +319,76 @@ TEST_F(GatewayE2eTest, InvalidRequestsNeverReachTheUpstream) {
   EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(task.status().message(), HasSubstr("spec.duration_seconds"));
   EXPECT_EQ(VideosRequests(), 0);
+}
+
+// Callers' URLs must lead to public hosts (server/url_guard.h) unless the
+// operator allows a host with --allow_private_url_hosts.
+struct PrivateUrlCase {
+  const char* name;
+  const char* image_url;     // "" for none
+  const char* callback_url;  // "" for none
+  const char* field;
+};
+
+class PrivateUrlTest : public GatewayE2eTest,
+                       public ::testing::WithParamInterface<PrivateUrlCase> {};
+
+TEST_P(PrivateUrlTest, IsRefusedBeforeAnythingIsCreated) {
+  StartStack("hold");
+  const PrivateUrlCase& c = GetParam();
+  v1::CreateVideoTaskRequest r = Request();
+  if (*c.image_url != '\0') r.mutable_spec()->add_images()->set_url(c.image_url);
+  r.mutable_spec()->set_callback_url(c.callback_url);
+  client::GatewayClient client = Client("token-ssrf");
+  absl::StatusOr<v1::VideoTask> task = client.Create(r);
+  EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only public hosts")));
+  std::vector<api::FieldViolation> violations = api::ViolationsFromStatus(task.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, c.field);
+  EXPECT_EQ(violations[0].reason, api::kReasonNotAllowed);
+  EXPECT_EQ(VideosRequests(), 0);
+  absl::StatusOr<v1::ListVideoTasksResponse> tasks = client.List({});
+  ASSERT_THAT(tasks, IsOk());
+  EXPECT_EQ(tasks->tasks_size(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Urls, PrivateUrlTest,
+    ::testing::Values(
+        PrivateUrlCase{"CloudMetadataCallback", "", "http://169.254.169.254/x",
+                       "spec.callback_url"},
+        PrivateUrlCase{"LoopbackImage", "http://127.0.0.1:9/a.png", "", "spec.images[0].url"},
+        PrivateUrlCase{"MappedPrivateImage", "http://[::ffff:10.0.0.1]/a.png", "",
+                       "spec.images[0].url"},
+        PrivateUrlCase{"LocalhostCallback", "", "http://localhost:9/hook",
+                       "spec.callback_url"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(GatewayE2eTest, AllowedPrivateHostMayServeTheImage) {
+  StartStack("hold", {}, {"--allow_private_url_hosts=127.0.0.1,localhost"});
+  v1::CreateVideoTaskRequest r = Request();
+  // The mock serves its own PNGs; the gateway only checks the URL.
+  r.mutable_spec()->add_images()->set_url(mock_->base_url() + "/seedance/first.png");
+  TaskRun run = CreateAndWatch("token-allowed", r);
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(VideosRequests(), 1);
+}
+
+TEST_F(GatewayE2eTest, AllowedLoopbackReceiverGetsTheSignedWebhook) {
+  testing::ScriptedHttpServer receiver;  // http://127.0.0.1:<port>
+  receiver.On("/hook", testing::Script::Reply({.status = 204}));
+  StartStack("hold", {}, {"--allow_private_url_hosts=127.0.0.1"});
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_callback_url(receiver.Url("/hook"));
+  TaskRun run = CreateAndWatch("token-webhook", r);
+  ASSERT_THAT(run.task, IsOk());
+  // The connect-time check lets the allowed address through.
+  ASSERT_TRUE(receiver.WaitForRequests("/hook", 1));
+  std::vector<testing::RecordedRequest> requests = receiver.Requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_NE(requests[0].FindHeader("webhook-signature"), nullptr);
+  EXPECT_THAT(requests[0].body, HasSubstr(run.task->task_id()));
 }
 
 TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {

@@ -339,6 +339,40 @@ TEST(CurlMultiTransportTest, ConnectionRefusedIsUnavailableAndNeverSent) {
   EXPECT_TRUE(RequestNeverSent(reply.status()));
 }
 
+TEST(CurlMultiTransportTest, RefusedPeerIsPermissionDeniedAndNeverConnected) {
+  ScriptedHttpServer server;
+  server.On("/hook", Script::Reply({.status = 200}));
+  auto transport = NewTransport();
+
+  auto refuse_ipv4 = [](const sockaddr& address) { return address.sa_family != AF_INET; };
+  absl::StatusOr<HttpReply> reply =
+      CallAndWait(*transport, {.url = server.Url("/hook"), .allow_peer = refuse_ipv4});
+
+  EXPECT_THAT(reply, StatusIs(absl::StatusCode::kPermissionDenied,
+                              AllOf(HasSubstr("127.0.0.1"), HasSubstr("not allowed"))));
+  EXPECT_TRUE(RequestNeverSent(reply.status()));
+  EXPECT_EQ(server.AcceptedConnections(), 0);
+}
+
+TEST(CurlMultiTransportTest, CallWithAllowPeerNeverReusesAPooledConnection) {
+  ScriptedHttpServer server;
+  server.On("/ping", Script::Reply({.status = 200, .body = "pong"}));
+  auto transport = NewTransport();
+  ASSERT_THAT(CallAndWait(*transport, {.url = server.Url("/ping")}), IsOk());
+  std::atomic<int> asked{0};
+
+  absl::StatusOr<HttpReply> reply = CallAndWait(
+      *transport, {.url = server.Url("/ping"), .allow_peer = [&asked](const sockaddr&) {
+                     ++asked;
+                     return true;
+                   }});
+
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_EQ(reply->body, "pong");
+  EXPECT_EQ(asked.load(), 1);
+  EXPECT_EQ(server.AcceptedConnections(), 2);  // a fresh one, checked
+}
+
 TEST(CurlMultiTransportTest, ConnectTimeoutIsUnavailableAndNeverSent) {
   StalledPort port;
   auto transport = NewTransport();

@@ -1,5 +1,7 @@
 #include "server/task_manager.h"
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "server/http_transport.h"
 #include "server/upstream_errors.h"
 #include "tests/server/core_harness.h"
+#include "tests/server/fake_host_resolver.h"
 #include "tests/server/mock_task_store.h"
 #include "tests/testing/status_matchers.h"
 
@@ -398,7 +401,9 @@ TEST(TaskManagerTest, SameRequestIdInOneBatchReturnsTheSameTask) {
     EXPECT_EQ(r->task_id(), results[0]->task_id());
   }
   EXPECT_THAT(h.submits, SizeIs(1));
-  EXPECT_EQ(h.loop.writes_committed(), 2);  // one create, one "submitted"
+  // One write: the create, stored already marked submitted (the send needs
+  // no write of its own).
+  EXPECT_EQ(h.loop.writes_committed(), 1);
 }
 
 TEST(TaskManagerTest, SameRequestIdWithAnotherSpecIsRefused) {
@@ -599,20 +604,14 @@ TEST(TaskManagerTest, RecoveryResubmitsTasksNeverSent) {
   {
     CoreHarness before(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(),
                        &store);
-    // Stop before the "submitted" mark commits: only the create is durable.
-    before.manager.Create(kAlice, Request(), [&id](absl::StatusOr<v1::VideoTask> t) {
-      id = t->task_id();
-    });
-    before.loop.RunUntilIdle();
+    id = before.Create(kAlice, Request())->task_id();
+    EXPECT_TRUE(before.store().Get(id)->submitted());  // durably marked before the call
+    // Refused with 429: not processed upstream, so resending is safe; the
+    // process then dies while waiting for the retry.
+    before.submits[0].done(UpstreamError(429, "too_many_requests", "60"));
+    before.Run();
+    EXPECT_FALSE(before.store().Get(id)->submitted());
   }
-  // RunUntilIdle above ran everything; emulate the crash window by clearing
-  // the flag in the store.
-  StoredTask t = *store.Get(id);
-  TaskStore::Write w{t, t.revision(), std::nullopt};
-  w.task.set_submitted(false);
-  w.task.set_revision(t.revision() + 1);
-  ASSERT_THAT(store.Commit({w}), IsOk());
-
   CoreHarness after(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
   ASSERT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(1));
   ASSERT_THAT(after.submits, SizeIs(1));
@@ -691,6 +690,95 @@ TEST(TaskManagerTest, UndeliveredWebhookIsResumedAfterARestart) {
   after.webhook_transport.Answer(1, 200, "");
   after.Run();
   EXPECT_TRUE(after.store().Get(id)->webhook().finished());
+}
+
+// ---- callers' URLs (UrlGuard) ------------------------------------------------------------
+
+// A manager whose URL guard resolves names from `resolver`.
+struct GuardedHarness {
+  explicit GuardedHarness(UrlGuardOptions guard_options = {})
+      : guard(*UrlGuard::Create(std::move(guard_options), resolver)), h(Options(*guard)) {}
+
+  static TaskManagerOptions Options(const UrlGuard& guard) {
+    TaskManagerOptions o = Mode(DELIVERY_MODE_HOLD);
+    o.url_guard = &guard;
+    return o;
+  }
+
+  FakeHostResolver resolver;  // first: the others use it
+  std::unique_ptr<UrlGuard> guard;
+  CoreHarness h;
+};
+
+TEST(TaskManagerTest, PrivateCallbackUrlIsRefusedAndNothingIsCreated) {
+  GuardedHarness g;
+  v1::CreateVideoTaskRequest r = Request("8d6f2a52-0000-4000-8000-000000000001");
+  r.mutable_spec()->set_callback_url("http://169.254.169.254/latest/meta-data/");
+  absl::StatusOr<v1::VideoTask> task = g.h.Create(kAlice, r);
+  EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("link-local")));
+  EXPECT_THAT(api::ViolationsFromStatus(task.status()),
+              ElementsAre(Field(&api::FieldViolation::field, "spec.callback_url")));
+  EXPECT_THAT(g.h.submits, IsEmpty());
+  EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
+  EXPECT_THAT(g.h.List(kAlice, {})->tasks(), IsEmpty());
+  // The request_id was not used up: the corrected request creates the task.
+  r.mutable_spec()->set_callback_url("https://93.184.216.34/hook");
+  EXPECT_THAT(g.h.Create(kAlice, r), IsOk());
+}
+
+TEST(TaskManagerTest, ImageHostIsResolvedBeforeAnythingIsStored) {
+  GuardedHarness g;
+  g.resolver.SetAddresses("images.example", {"10.0.0.7"});
+  g.resolver.defer = true;
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->add_images()->set_url("https://images.example/cat.png");
+  std::optional<absl::StatusOr<v1::VideoTask>> answer;
+  g.h.manager.Create(kAlice, r, [&](absl::StatusOr<v1::VideoTask> t) { answer = std::move(t); });
+  g.h.Run();
+  EXPECT_FALSE(answer.has_value());  // waiting for DNS, on no thread of ours
+  EXPECT_THAT(g.resolver.asked, ElementsAre("images.example"));
+  g.resolver.Flush();
+  g.h.Run();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_THAT(*answer, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10.0.0.7")));
+  EXPECT_THAT(api::ViolationsFromStatus(answer->status()),
+              ElementsAre(Field(&api::FieldViolation::field, "spec.images[0].url")));
+  EXPECT_THAT(g.h.submits, IsEmpty());
+  EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
+}
+
+TEST(TaskManagerTest, PublicUrlsAreCreatedAsUsual) {
+  GuardedHarness g;
+  g.resolver.SetAddresses("images.example", {"93.184.216.34"});
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->add_images()->set_url("https://images.example/cat.png");
+  r.mutable_spec()->set_callback_url("https://images.example/hook");
+  ASSERT_THAT(g.h.Create(kAlice, r), IsOk());
+  EXPECT_THAT(g.h.submits, SizeIs(1));
+}
+
+TEST(TaskManagerTest, ValidateOnlyChecksUrlsToo) {
+  GuardedHarness g;
+  v1::CreateVideoTaskRequest r = Request();
+  r.set_validate_only(true);
+  r.mutable_spec()->set_callback_url("http://127.0.0.1:9000/hook");
+  EXPECT_THAT(g.h.Create(kAlice, r), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(TaskManagerTest, AllowedPrivateHostIsAccepted) {
+  GuardedHarness g({.allow_private_hosts = {"127.0.0.1"}});
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_callback_url("http://127.0.0.1:9000/hook");
+  EXPECT_THAT(g.h.Create(kAlice, r), IsOk());
+}
+
+TEST(TaskManagerTest, TransientDnsFailureIsUnavailableAndCreatesNothing) {
+  GuardedHarness g;
+  g.resolver.Set("hooks.example", absl::UnavailableError("Temporary failure in name resolution"));
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_callback_url("https://hooks.example/hook");
+  EXPECT_THAT(g.h.Create(kAlice, r), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
 }
 
 }  // namespace

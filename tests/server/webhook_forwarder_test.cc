@@ -1,9 +1,14 @@
 #include "server/webhook_forwarder.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <memory>
 #include <optional>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/server/fake_host_resolver.h"
 #include "tests/server/fake_http_transport.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
@@ -102,6 +107,37 @@ TEST_F(WebhookForwarderDeliveryTest, ClientErrorsAreFinal) {
   ASSERT_TRUE(outcome_.has_value());
   EXPECT_EQ(attempts_, 1);
   EXPECT_EQ(scheduler_.pending(), 0u);
+}
+
+TEST_F(WebhookForwarderDeliveryTest, RefusedAddressIsFinal) {
+  Deliver();
+  transport_.Answer(1, absl::PermissionDeniedError("connecting to 10.0.0.1 is not allowed"));
+  ASSERT_TRUE(outcome_.has_value());
+  EXPECT_THAT(*outcome_, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(attempts_, 1);
+  EXPECT_EQ(scheduler_.pending(), 0u);
+}
+
+TEST(WebhookForwarderGuardTest, EveryAttemptChecksTheAddressItConnectsTo) {
+  testing::FakeClock clock;
+  testing::FakeScheduler scheduler{clock};
+  FakeHttpTransport transport;
+  FakeHostResolver resolver;
+  absl::StatusOr<std::unique_ptr<UrlGuard>> guard = UrlGuard::Create({}, resolver);
+  ASSERT_THAT(guard, IsOk());
+  WebhookForwarder forwarder({.secret = kSpecSecret, .url_guard = guard->get()}, transport,
+                             scheduler, clock);
+  forwarder.Deliver("https://me.example/hook", "task-1", "{}", 0, [](absl::Status, int) {});
+  ASSERT_EQ(transport.calls.size(), 1u);
+  const auto& allow_peer = transport.calls[0].call.allow_peer;
+  ASSERT_TRUE(allow_peer);
+  sockaddr_in metadata = {};
+  metadata.sin_family = AF_INET;
+  inet_pton(AF_INET, "169.254.169.254", &metadata.sin_addr);
+  EXPECT_FALSE(allow_peer(reinterpret_cast<const sockaddr&>(metadata)));
+  sockaddr_in public_address = metadata;
+  inet_pton(AF_INET, "93.184.216.34", &public_address.sin_addr);
+  EXPECT_TRUE(allow_peer(reinterpret_cast<const sockaddr&>(public_address)));
 }
 
 TEST_F(WebhookForwarderDeliveryTest, ShutdownLeavesTheDeliveryUnfinished) {

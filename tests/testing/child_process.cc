@@ -41,7 +41,9 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
       if (getppid() != parent) _exit(127);  // the parent is already gone
     }
     dup2(fds[1], STDOUT_FILENO);
-    if (options.quiet_stderr) {
+    if (options.stderr_to_stdout) {
+      dup2(fds[1], STDERR_FILENO);
+    } else if (options.quiet_stderr) {
       int null_fd = open("/dev/null", O_WRONLY);
       if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
     }

@@ -29,6 +29,9 @@ class ChildProcess {
  public:
   struct Options {
     bool quiet_stderr = false;  // send the child's stderr to /dev/null
+    // Send the child's stderr to the stdout pipe (ReadLine reads both), to
+    // assert on what a binary logs. Overrides quiet_stderr.
+    bool stderr_to_stdout = false;
     // SIGKILL the child when the thread that started it ends (so a crashed
     // or killed test leaves no server behind). Start it from a thread that
     // outlives it, such as the test's main thread.
