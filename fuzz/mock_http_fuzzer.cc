@@ -39,6 +39,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/json_util.h"
+#include "http/beast_request.h"
 #include "http/exchange.h"
 #include "http/http_client.h"
 #include "mock_upstream/mock_options.h"
@@ -51,8 +52,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-// http/connection.cc's limits.
-constexpr size_t kHeaderLimit = 64 * 1024;
 // Bounds the timer loop; far more than any input reaches.
 constexpr int kMaxTimerSteps = 100000;
 
@@ -121,8 +120,6 @@ class RecordingExchange : public http::Exchange {
   std::shared_ptr<RequestOutcome> outcome_;
 };
 
-std::string ToStd(boost::beast::string_view s) { return std::string(s.data(), s.size()); }
-
 // The requests a client sending `bytes` on one connection gets handled, in
 // order: as Connection::ReadNext/OnRead/Dispatch do, it stops at a
 // malformed or incomplete request (answered 400/413/431 or dropped by the
@@ -133,7 +130,7 @@ std::vector<http::Request> ReadRequests(absl::string_view bytes, size_t max_body
   while (!bytes.empty()) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.eager(true);
-    parser.header_limit(kHeaderLimit);
+    parser.header_limit(http::kRequestHeaderLimit);
     parser.body_limit(max_body_bytes);
     boost::beast::error_code ec;
     while (!parser.is_done() && !ec) {
@@ -143,19 +140,8 @@ std::vector<http::Request> ReadRequests(absl::string_view bytes, size_t max_body
     }
     if (ec || !parser.is_done()) break;
     bhttp::request<bhttp::string_body> message = parser.release();
-    http::Request request;
-    request.method = ToStd(message.method_string());
-    request.target = ToStd(message.target());
-    size_t question = request.target.find('?');
-    request.path = request.target.substr(0, question);
-    if (question != std::string::npos) request.query = request.target.substr(question + 1);
-    for (const auto& field : message) {
-      request.headers.push_back({ToStd(field.name_string()), ToStd(field.value())});
-    }
-    request.body = std::move(message.body());
-    request.remote_address = "127.0.0.1:40000";
     bool keep_alive = message.keep_alive();
-    requests.push_back(std::move(request));
+    requests.push_back(http::ToRequest(std::move(message), "127.0.0.1:40000"));
     if (!keep_alive) break;
   }
   return requests;

@@ -15,6 +15,7 @@
 #include "boost/beast/http/error.hpp"
 #include "boost/beast/http/read.hpp"
 #include "boost/beast/http/write.hpp"
+#include "http/beast_request.h"
 
 namespace seedance::http {
 namespace {
@@ -24,13 +25,10 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
-constexpr size_t kHeaderLimit = 64 * 1024;
 // A client that reads an answer this slowly is gone.
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 // How long a closing connection waits for the client's FIN.
 constexpr auto kDrainTimeout = std::chrono::seconds(2);
-
-std::string ToStd(beast::string_view s) { return std::string(s.data(), s.size()); }
 
 bool IsParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
@@ -72,7 +70,7 @@ void Connection::ReadNext() {
   if (closed_) return;
   parser_.emplace();
   parser_->body_limit(shared_->options.max_body_bytes);
-  parser_->header_limit(kHeaderLimit);
+  parser_->header_limit(kRequestHeaderLimit);
   stream_.expires_after(absl::ToChronoNanoseconds(shared_->options.header_timeout));
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -103,20 +101,10 @@ void Connection::Dispatch() {
   stream_.expires_never();
   bhttp::request<bhttp::string_body> message = parser_->release();
   parser_.reset();
-  Request request;
-  request.method = ToStd(message.method_string());
-  request.target = ToStd(message.target());
-  size_t question = request.target.find('?');
-  request.path = request.target.substr(0, question);
-  if (question != std::string::npos) request.query = request.target.substr(question + 1);
-  for (const auto& field : message) {
-    request.headers.push_back({ToStd(field.name_string()), ToStd(field.value())});
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote_address_;
   keep_alive_ = message.keep_alive();
   version_ = message.version();
   head_request_ = message.method() == bhttp::verb::head;
+  Request request = ToRequest(std::move(message), remote_address_);
 
   pending_request_ = next_request_++;
   gone_callback_ = nullptr;
