@@ -32,6 +32,7 @@
 #include "server/video_gateway_service.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
+#include "tests/server/service_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace seedance::server {
@@ -47,44 +48,6 @@ using ::testing::HasSubstr;
 constexpr size_t kPromptBytes = 1 << 20;
 // What one such message may take, with the rest of the task.
 constexpr size_t kMessageBound = kPromptBytes + 4096;
-
-// An UpstreamClient that records submissions for the test to answer.
-class RecordingUpstream : public UpstreamClient {
- public:
-  CallId Submit(const upstream::v1::VideosRequest&, const std::string&, absl::Duration,
-                std::function<void(absl::StatusOr<SubmitResult>)> done) override {
-    absl::MutexLock lock(&mu_);
-    submits_.push_back(std::move(done));
-    return submits_.size();
-  }
-  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
-                  std::function<void(absl::StatusOr<upstream::v1::TaskRecord>)>) override {
-    return 0;
-  }
-  void Cancel(CallId) override {}
-
-  // Waits for submission `index` and answers that the upstream took it.
-  void Accept(size_t index) {
-    std::function<void(absl::StatusOr<SubmitResult>)> done;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return submits_.size() > index;
-      };
-      mu_.Await(absl::Condition(&ready));
-      done = std::move(submits_[index]);
-    }
-    SubmitResult accepted;
-    accepted.accepted.emplace();
-    accepted.accepted->set_task_id("up-1");
-    done(std::move(accepted));
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<std::function<void(absl::StatusOr<SubmitResult>)>> submits_
-      ABSL_GUARDED_BY(mu_);
-};
 
 // One watch stream and what its client has read.
 struct Watcher {
@@ -119,40 +82,24 @@ struct Limits {
   double caller_rpc_burst = 1;
 };
 
-class OverloadTest : public ::testing::Test {
+class OverloadTest : public ServiceFixture {
  protected:
   void Start(Limits limits) {
-    TaskManagerOptions manager_options;
-    manager_options.mode = gateway::v1::DELIVERY_MODE_CALLBACK;
-    manager_options.caller_create_rate = limits.caller_create_rate;
-    manager_options.caller_create_burst = limits.caller_create_burst;
-    UpstreamDriverOptions driver_options;
-    driver_options.callback_url_prefix = "http://gw.test/cb";
-    driver_options.callback_fallback_poll = absl::ZeroDuration();
-    registry_ = std::make_unique<TaskRegistry>(loop_, store_, clock_);
-    driver_ = std::make_unique<UpstreamDriver>(driver_options, *registry_, loop_, upstream_,
-                                               scheduler_, clock_);
-    manager_ = std::make_unique<TaskManager>(manager_options, loop_, store_, *registry_,
-                                             *driver_, clock_, keyring_);
-    VideoGatewayService::Options options;
-    options.watch.heartbeat_interval = kHeartbeat;
-    options.watch.stall_timeout = limits.stall_timeout;
-    options.caller_rpc_rate = limits.caller_rpc_rate;
-    options.caller_rpc_burst = limits.caller_rpc_burst;
-    service_ = std::make_unique<VideoGatewayService>(*manager_, auth_, scheduler_, clock_,
-                                                     options);
-    loop_.Start();
+    ServiceFixtureOptions options;
+    options.manager.mode = gateway::v1::DELIVERY_MODE_CALLBACK;
+    options.manager.caller_create_rate = limits.caller_create_rate;
+    options.manager.caller_create_burst = limits.caller_create_burst;
+    options.service.watch.heartbeat_interval = kHeartbeat;
+    options.service.watch.stall_timeout = limits.stall_timeout;
+    options.service.caller_rpc_rate = limits.caller_rpc_rate;
+    options.service.caller_rpc_burst = limits.caller_rpc_burst;
+    StartService(options);
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_NE(port_, 0);
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
-    loop_.Stop();
   }
 
   // A channel on its own connection, whose receive window stays at HTTP/2's
@@ -221,18 +168,6 @@ class OverloadTest : public ::testing::Test {
 
   static constexpr absl::Duration kHeartbeat = absl::Seconds(1);
 
-  testing::FakeClock clock_;
-  testing::FakeScheduler scheduler_{clock_};
-  InMemoryTaskStore store_;
-  TaskLoop loop_{store_};
-  RecordingUpstream upstream_;
-  Keyring keyring_ = Keyring::FromMasterKey("stalled watchers test");
-  ForwardingAuthenticator auth_{keyring_};
-  std::unique_ptr<TaskRegistry> registry_;
-  std::unique_ptr<UpstreamDriver> driver_;
-  std::unique_ptr<TaskManager> manager_;
-  std::unique_ptr<VideoGatewayService> service_;
-  std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
 
@@ -256,7 +191,7 @@ TEST_F(OverloadTest, WatchersThatDoNotReadHoldOneMessageEachAndCatchUpLater) {
   })) << service_->watch_stats().writes_in_flight;
 
   // Meanwhile the task moves on and hundreds of heartbeats fall due.
-  upstream_.Accept(0);  // QUEUED
+  upstream_.Answer(0, Accepted());  // QUEUED
   Report(id, "running");
   for (int tick = 0; tick < 500; ++tick) {
     scheduler_.AdvanceAndRunDue(kHeartbeat);
@@ -339,7 +274,7 @@ TEST_F(OverloadTest, WatchersThatNeverReadAreClosedAndResumeWithoutLoss) {
 
   // The task goes on; the clients resume (nothing received: from the
   // start) and the slow one reads again. Everyone sees each change once.
-  upstream_.Accept(0);
+  upstream_.Answer(0, Accepted());
   Report(id, "running");
   Report(id, "succeeded");
   for (size_t i = 0; i < kStalled; ++i) {

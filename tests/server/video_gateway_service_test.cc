@@ -23,6 +23,7 @@
 #include "server/upstream_driver.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
+#include "tests/server/service_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace seedance::server {
@@ -33,90 +34,18 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 
-// An UpstreamClient that records submissions for the test to answer, from
-// any thread.
-class RecordingUpstream : public UpstreamClient {
- public:
-  CallId Submit(const upstream::v1::VideosRequest& request, const std::string&,
-                absl::Duration, std::function<void(absl::StatusOr<SubmitResult>)> done) override {
-    absl::MutexLock lock(&mu_);
-    submits_.push_back({request, std::move(done)});
-    return submits_.size();
-  }
-  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
-                  std::function<void(absl::StatusOr<upstream::v1::TaskRecord>)>) override {
-    return 0;
-  }
-  void Cancel(CallId) override {}
-
-  // Waits for submission `index` and answers it.
-  void Answer(size_t index, absl::StatusOr<SubmitResult> result) {
-    std::function<void(absl::StatusOr<SubmitResult>)> done;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return submits_.size() > index;
-      };
-      mu_.Await(absl::Condition(&ready));
-      done = std::move(submits_[index].done);
-    }
-    done(std::move(result));
-  }
-
- private:
-  struct Submission {
-    upstream::v1::VideosRequest request;
-    std::function<void(absl::StatusOr<SubmitResult>)> done;
-  };
-  absl::Mutex mu_;
-  std::vector<Submission> submits_ ABSL_GUARDED_BY(mu_);
-};
-
-SubmitResult Final(const std::string& status, const std::string& url) {
-  SubmitResult r;
-  r.final_answer.emplace();
-  r.final_answer->set_success(true);
-  upstream::v1::TaskData* d = r.final_answer->add_data();
-  d->set_status(status);
-  d->set_video_url(url);
-  return r;
-}
-
-SubmitResult Accepted() {
-  SubmitResult r;
-  r.accepted.emplace();
-  r.accepted->set_task_id("up-1");
-  return r;
-}
-
-class VideoGatewayServiceTest : public ::testing::Test {
+class VideoGatewayServiceTest : public ServiceFixture {
  protected:
   void Start(gateway::v1::DeliveryMode mode, size_t max_streams = 1000) {
-    TaskManagerOptions manager_options;
-    manager_options.mode = mode;
-    UpstreamDriverOptions driver_options;
-    driver_options.callback_url_prefix = "http://gw.test/cb";
-    driver_options.callback_fallback_poll = absl::ZeroDuration();
-    registry_ = std::make_unique<TaskRegistry>(loop_, store_, clock_);
-    driver_ = std::make_unique<UpstreamDriver>(driver_options, *registry_, loop_, upstream_,
-                                               scheduler_, clock_);
-    manager_ = std::make_unique<TaskManager>(manager_options, loop_, store_, *registry_,
-                                             *driver_, clock_, keyring_);
-    VideoGatewayService::Options options;
-    options.watch.heartbeat_interval = absl::Seconds(10);
-    options.watch.max_streams = max_streams;
-    service_ = std::make_unique<VideoGatewayService>(*manager_, auth_, scheduler_, clock_,
-                                                     options);
-    loop_.Start();
+    ServiceFixtureOptions options;
+    options.manager.mode = mode;
+    options.service.watch.heartbeat_interval = absl::Seconds(10);
+    options.service.watch.max_streams = max_streams;
+    StartService(options);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     stub_ = v1::VideoGateway::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
-    loop_.Stop();
   }
 
   static void Authorize(grpc::ClientContext& context, const std::string& token = "alice") {
@@ -159,18 +88,6 @@ class VideoGatewayServiceTest : public ::testing::Test {
     return result;
   }
 
-  testing::FakeClock clock_;
-  testing::FakeScheduler scheduler_{clock_};
-  InMemoryTaskStore store_;
-  TaskLoop loop_{store_};
-  RecordingUpstream upstream_;
-  Keyring keyring_ = Keyring::FromMasterKey("service test");
-  ForwardingAuthenticator auth_{keyring_};
-  std::unique_ptr<TaskRegistry> registry_;
-  std::unique_ptr<UpstreamDriver> driver_;
-  std::unique_ptr<TaskManager> manager_;
-  std::unique_ptr<VideoGatewayService> service_;
-  std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::VideoGateway::Stub> stub_;
 };
 
