@@ -136,6 +136,8 @@ bool HasHttpScheme(absl::string_view url) {
   return absl::StartsWithIgnoreCase(url, "http://") || absl::StartsWithIgnoreCase(url, "https://");
 }
 
+constexpr long kReceiveBufferBytes = 4096;
+
 // Milliseconds for CURLOPT_*TIMEOUT_MS: rounded up, at least 1 (0 would
 // mean "no limit"), and 0 for an infinite duration.
 long TimeoutMs(absl::Duration duration) {
@@ -273,6 +275,10 @@ absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer&
                     static_cast<curl_off_t>(std::min<size_t>(options.max_reply_bytes, INT64_MAX))),
       SetEasyOption(handle, CURLOPT_HEADERFUNCTION, &OnReplyHeader),
       SetEasyOption(handle, CURLOPT_HEADERDATA, static_cast<void*>(&transfer)),
+      // The receive buffer is allocated per transfer and lives as long as
+      // the call: 16 KiB by default, most of a held call's memory. Answers
+      // here are a few KiB of JSON; a bigger one just takes more reads.
+      SetEasyOption(handle, CURLOPT_BUFFERSIZE, kReceiveBufferBytes),
       SetEasyOption(handle, CURLOPT_WRITEFUNCTION, &OnReplyBody),
       SetEasyOption(handle, CURLOPT_WRITEDATA, static_cast<void*>(&transfer)),
       SetEasyOption(handle, CURLOPT_HTTPHEADER, headers.get()),
