@@ -273,7 +273,9 @@ void WatchReactor::CancelStalled() {
       absl::FormatDuration(options_.stall_timeout),
       " (a stalled watcher holds gateway memory); resume with WatchVideoTask "
       "after_sequence = the last sequence you received");
-  grpc_call_cancel_with_status(context_->c_call(), GRPC_STATUS_RESOURCE_EXHAUSTED,
+  // UNAVAILABLE, as when the gateway shuts down: the stream, not the
+  // request, was the problem, and every client resumes on it by itself.
+  grpc_call_cancel_with_status(context_->c_call(), GRPC_STATUS_UNAVAILABLE,
                                message.c_str(), nullptr);
 }
 

@@ -4,8 +4,9 @@
 // heartbeat when one is due, else nothing until the log says there is news).
 // The stream ends with OK after the terminal event, with the error of a
 // failed open, with CANCELLED when the client goes away, with UNAVAILABLE
-// when the gateway shuts down, or with RESOURCE_EXHAUSTED when the client
-// has taken nothing for `stall_timeout` while a message waited. It never
+// when the gateway shuts down or when the client has taken nothing for
+// `stall_timeout` while a message waited (UNAVAILABLE: clients resume with
+// after_sequence, as after any dropped stream). It never
 // blocks a gRPC thread and holds no queue: a slow client only delays itself,
 // and holds at most the one message being written (heartbeats due meanwhile
 // collapse into one; events are read from the log when the write is done).
