@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/upstream_json.h"
+#include "api/utf8.h"
 #include "api/wire_values.h"
 #include "base/random_id.h"
 #include "seedance/upstream/v1/videos.pb.h"
@@ -31,7 +32,10 @@ http::Response ErrorReply(absl::string_view code, absl::string_view message,
   upstream::v1::ErrorResponse error;
   error.set_success(false);
   error.mutable_error()->set_code(std::string(code));
-  error.mutable_error()->set_message(std::string(message));
+  // Messages may quote the client's bytes (a path, a value); a proto3
+  // string must be UTF-8 or the JSON written from it is not JSON (found by
+  // fuzz/mock_http_fuzzer).
+  error.mutable_error()->set_message(api::ToValidUtf8(message));
   error.set_trace_id(NewUuid());
   http::Response response = JsonReply(HttpStatusOfError(code), error);
   if (code == api::kErrorTooManyRequests) {

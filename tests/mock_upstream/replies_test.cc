@@ -55,6 +55,16 @@ TEST(RepliesTest, ErrorEnvelopeHasTheGuidesShape) {
   EXPECT_THAT(reply.body, MatchesRegex(R"(\{"success":false,"error":\{"code":.*\},"trace_id":".*"\})"));
 }
 
+TEST(RepliesTest, MessageQuotingInvalidUtf8IsStillJson) {
+  // A path the client sent, with bytes that are not UTF-8.
+  http::Response reply =
+      ErrorReply("api_not_implemented", "api not implemented: POST /v1/seeda\xC1\xBA\xAB/x");
+  absl::StatusOr<upstream::v1::ErrorResponse> parsed = api::ParseErrorResponse(reply.body);
+  ASSERT_THAT(parsed, IsOk()) << reply.body;
+  EXPECT_EQ(parsed->error().message(),
+            "api not implemented: POST /v1/seeda\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD/x");
+}
+
 TEST(RepliesTest, RetryAfterIsWholeSecondsRoundedUp) {
   EXPECT_EQ(*ErrorReply("too_many_requests", "x", absl::Milliseconds(200))
                  .FindHeader("Retry-After"),
