@@ -356,8 +356,9 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
   auto gateway = testing::GatewayProcess::Start(
       {"--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode,
        "--poll_initial=50ms", "--poll_max=200ms", "--callback_fallback_poll=300ms",
-       // Six clients share one token at about the default create rate.
-       "--caller_create_rate=0", "--log_level=error"},
+       // Six clients share one token at about the default create rate,
+       // and the final checks re-send every create and read every task.
+       "--caller_create_rate=0", "--caller_rpc_rate=0", "--log_level=error"},
       dir.path() + "/data");
   ASSERT_THAT(gateway, IsOk());
   directory_.Publish((*gateway)->address());
