@@ -25,8 +25,10 @@ StreamCall* StreamCall::CreateAndWatch(v1::VideoGateway::Stub& stub,
 
 StreamCall* StreamCall::Watch(v1::VideoGateway::Stub& stub,
                               const v1::WatchVideoTaskRequest& watch, const std::string& token,
-                              MessageCallback on_message, DoneCallback on_done) {
+                              MessageCallback on_message, DoneCallback on_done,
+                              bool caller_owns) {
   auto* call = new StreamCall(token, std::move(on_message), std::move(on_done));
+  call->caller_owns_ = caller_owns;
   call->watch_ = watch;
   stub.async()->WatchVideoTask(&call->context_, &call->watch_, call);
   call->StartRead(&call->message_);
@@ -41,8 +43,9 @@ void StreamCall::OnReadDone(bool ok) {
 }
 
 void StreamCall::OnDone(const grpc::Status& status) {
+  bool caller_owns = caller_owns_;  // on_done may let the owner delete this
   if (on_done_) on_done_(status);
-  delete this;
+  if (!caller_owns) delete this;
 }
 
 void ClosedLoop::Launch() {

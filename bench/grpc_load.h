@@ -32,9 +32,12 @@ class StreamCall : public grpc::ClientReadReactor<v1::WatchVideoTaskResponse> {
                                     const v1::CreateVideoTaskRequest& create,
                                     const std::string& token, MessageCallback on_message,
                                     DoneCallback on_done);
-  // WatchVideoTask with `watch`.
+  // WatchVideoTask with `watch`. With `caller_owns`, the call outlives
+  // OnDone and the caller deletes it once on_done has run (so it can still
+  // Cancel() a call that may have ended meanwhile).
   static StreamCall* Watch(v1::VideoGateway::Stub& stub, const v1::WatchVideoTaskRequest& watch,
-                           const std::string& token, MessageCallback on_message, DoneCallback on_done);
+                           const std::string& token, MessageCallback on_message,
+                           DoneCallback on_done, bool caller_owns = false);
 
   // Ends the call (its OnDone still runs). Thread-safe until OnDone.
   void Cancel() { context_.TryCancel(); }
@@ -52,6 +55,7 @@ class StreamCall : public grpc::ClientReadReactor<v1::WatchVideoTaskResponse> {
   v1::WatchVideoTaskResponse message_;
   MessageCallback on_message_;
   DoneCallback on_done_;
+  bool caller_owns_ = false;
 };
 
 // Keeps `concurrency` operations in flight until `deadline`: `start` begins

@@ -345,7 +345,8 @@ class Watchers {
         [this](const grpc::Status&) {
           absl::MutexLock lock(&mu_);
           ++ended_;
-        }));
+        },
+        /*caller_owns=*/true));
   }
 
   bool WaitFirst(int n, absl::Duration timeout) { return WaitFor(&first_, n, timeout); }
@@ -354,10 +355,15 @@ class Watchers {
     absl::MutexLock lock(&mu_);
     return last_second_;
   }
-  // Ends every stream and waits for them to be gone.
+  // Ends every stream (some may have ended already: the calls are owned
+  // here, so cancelling them is safe) and waits for them to be gone (after
+  // a timeout they are leaked, not deleted under gRPC's feet).
   void CloseAll() {
     for (StreamCall* c : calls_) c->Cancel();
-    WaitFor(&ended_, static_cast<int>(calls_.size()), absl::Seconds(60));
+    if (WaitFor(&ended_, static_cast<int>(calls_.size()), absl::Seconds(60))) {
+      for (StreamCall* c : calls_) delete c;
+    }
+    calls_.clear();
   }
 
  private:
