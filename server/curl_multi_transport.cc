@@ -81,6 +81,9 @@ struct Transfer {
   bool reply_too_large = false;
   // The last address call.allow_peer refused, for the failure message.
   std::string refused_peer;
+  // Addresses allow_peer let through: a failure after one of them is an
+  // ordinary connect failure, not a refusal.
+  int allowed_peers = 0;
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -212,6 +215,7 @@ curl_socket_t OpenAllowedSocket(void* user, curlsocktype, curl_sockaddr* address
     transfer.refused_peer = AddressText(address->addr);
     return CURL_SOCKET_BAD;
   }
+  ++transfer.allowed_peers;
   return socket(address->family, address->socktype, address->protocol);
 }
 
@@ -284,8 +288,10 @@ absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer&
       SetEasyOption(handle, CURLOPT_HTTPHEADER, headers.get()),
   };
   if (call.allow_peer) {
-    // A pooled connection was checked for another call, if at all.
+    // A pooled connection was checked for another call, if at all; and this
+    // one goes back to no pool (it would only crowd out the upstream's).
     results.push_back(SetEasyOption(handle, CURLOPT_FRESH_CONNECT, 1L));
+    results.push_back(SetEasyOption(handle, CURLOPT_FORBID_REUSE, 1L));
     results.push_back(SetEasyOption(handle, CURLOPT_OPENSOCKETFUNCTION, &OpenAllowedSocket));
     results.push_back(
         SetEasyOption(handle, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&transfer)));
@@ -349,7 +355,7 @@ absl::Status FailureStatus(const Transfer& transfer, CURLcode code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return make(absl::StatusCode::kUnavailable, "could not resolve the host", true);
     case CURLE_COULDNT_CONNECT:
-      if (!transfer.refused_peer.empty()) {
+      if (!transfer.refused_peer.empty() && transfer.allowed_peers == 0) {
         return make(absl::StatusCode::kPermissionDenied,
                     absl::StrCat("connecting to ", transfer.refused_peer,
                                  " is not allowed for this call"),

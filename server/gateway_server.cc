@@ -244,6 +244,9 @@ void GatewayServer::Shutdown() {
   }
   Log(LogLevel::kInfo, "gateway_stopping");
   if (manager_ != nullptr) manager_->StopAccepting();
+  // Creates waiting for DNS are answered (UNAVAILABLE) and none start,
+  // before gRPC's shutdown, which waits for every such create to finish.
+  if (resolver_ != nullptr) resolver_->Stop();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   }
@@ -251,8 +254,6 @@ void GatewayServer::Shutdown() {
   if (grpc_server_ != nullptr) {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
-  // Creates still waiting for DNS are answered (UNAVAILABLE), none start.
-  if (resolver_ != nullptr) resolver_->Stop();
   // Let submissions in flight get their answer (quick, except held calls),
   // so that the next process knows whether the upstream accepted them.
   if (loop_started_) {

@@ -63,8 +63,9 @@ ABSL_FLAG(double, caller_rpc_rate, 200,
           "RPCs of any kind per second per caller (token bucket; 0: no limit)");
 ABSL_FLAG(double, caller_rpc_burst, 400, "RPCs a caller may make at once");
 ABSL_FLAG(absl::Duration, watch_stall_timeout, absl::Minutes(5),
-          "close a watch stream with RESOURCE_EXHAUSTED when its client has taken no "
-          "message for this long (0: never); the client resumes after its last sequence");
+          "close a watch stream with UNAVAILABLE when a write to its client has waited "
+          "this long (the client stopped reading; 0: never); the client resumes after its "
+          "last sequence");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10),
           "heartbeat on idle watch streams (0: none)");
 ABSL_FLAG(absl::Duration, hold_timeout, absl::Minutes(20),

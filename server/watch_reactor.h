@@ -82,7 +82,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>
     size_t max_streams = 100000;
     // A stream whose write has not completed for this long (the client
     // stopped reading and gRPC's flow-control window is full) is closed with
-    // RESOURCE_EXHAUSTED, freeing what it holds; the client resumes after
+    // UNAVAILABLE, freeing what it holds; the client resumes after
     // the last sequence it received. Checked on the heartbeat timer. 0: never.
     absl::Duration stall_timeout = absl::Minutes(5);
   };
