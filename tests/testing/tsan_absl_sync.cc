@@ -11,7 +11,8 @@
 // the lock, so they are wrapped to acquire the mutex's history first.
 //
 // This only restores what absl guarantees; it hides no report of the
-// project's own code. Accesses inside gRPC and protobuf (also uninstrumented)
+// project's own code (scripts/tsan_suppressions.txt has the one suppression,
+// for absl::Status's reference count). Accesses inside gRPC and protobuf (also uninstrumented)
 // are invisible to TSan either way.
 #include <dlfcn.h>
 
@@ -50,8 +51,10 @@ F Real(const char* name) {
   return reinterpret_cast<F>(f);
 }
 
-// A Condition that first acquires the mutex's history, then evaluates the
-// caller's condition.
+// A Condition that acquires the mutex's history, evaluates the caller's
+// condition, and releases what it read back into that history: absl
+// evaluates conditions under the lock but then waits (an unlock TSan does
+// not see) or lets another thread evaluate them for it.
 struct Guarded {
   absl::Mutex* mu;
   const absl::Condition* cond;
@@ -59,7 +62,9 @@ struct Guarded {
 bool EvalAcquired(void* arg) {
   auto* guarded = static_cast<Guarded*>(arg);
   __tsan_acquire(guarded->mu);
-  return guarded->cond->Eval();
+  bool met = guarded->cond->Eval();
+  __tsan_release(guarded->mu);
+  return met;
 }
 
 void* AtomicFlagOf(const absl::Notification* n) {
