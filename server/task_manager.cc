@@ -149,10 +149,51 @@ void TaskManager::Create(const Caller& caller, const v1::CreateVideoTaskRequest&
     Done<v1::VideoTask> done;
   };
   auto held = std::make_shared<Held>(Held{caller, request, *std::move(checked), std::move(done)});
-  options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
-    if (!allowed.ok()) return held->done(std::move(allowed));
-    CreateChecked(held->caller, held->request, std::move(held->checked), std::move(held->done));
+  auto check_urls = [this, held, urls = std::move(urls)]() mutable {
+    if (!BeginUrlCheck(held->caller.owner)) {
+      absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
+          "this caller already has ", options_.max_url_checks_per_caller,
+          " creates waiting for their URLs' host names to resolve; retry when they are "
+          "answered"));
+      busy = api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
+                                kGatewayErrorDomain);
+      return held->done(api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
+    }
+    options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
+      EndUrlCheck(held->caller.owner);
+      if (!allowed.ok()) return held->done(std::move(allowed));
+      CreateChecked(held->caller, held->request, std::move(held->checked), std::move(held->done));
+    });
+  };
+  if (request.request_id().empty() || request.validate_only()) return check_urls();
+  // A create sent again with its request_id gets the task it made (or
+  // ALREADY_EXISTS), whatever DNS says now: only the loop knows the ids.
+  loop_.Post([this, held, check_urls = std::move(check_urls)]() mutable {
+    if (!IsKnownRequest(held->caller.owner, held->request.request_id())) return check_urls();
+    CreateOnLoop(held->caller, held->request, std::move(held->checked.notes),
+                 std::move(held->checked.upstream_request), std::move(held->done));
   });
+}
+
+bool TaskManager::IsKnownRequest(const std::string& owner, const std::string& request_id) {
+  if (pending_requests_.contains(absl::StrCat(owner, "\n", request_id))) return true;
+  return store_.FindByRequestId(owner, request_id).ok();
+}
+
+bool TaskManager::BeginUrlCheck(const std::string& owner) {
+  if (options_.max_url_checks_per_caller <= 0) return true;
+  absl::MutexLock lock(&url_checks_mu_);
+  int& pending = url_checks_[owner];
+  if (pending >= options_.max_url_checks_per_caller) return false;
+  ++pending;
+  return true;
+}
+
+void TaskManager::EndUrlCheck(const std::string& owner) {
+  if (options_.max_url_checks_per_caller <= 0) return;
+  absl::MutexLock lock(&url_checks_mu_);
+  auto it = url_checks_.find(owner);
+  if (it != url_checks_.end() && --it->second <= 0) url_checks_.erase(it);
 }
 
 void TaskManager::CreateChecked(const Caller& caller, const v1::CreateVideoTaskRequest& request,

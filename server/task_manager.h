@@ -17,7 +17,9 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
@@ -65,6 +67,10 @@ struct TaskManagerOptions {
   // size, no private hosts) before a task is created; null: syntax checks
   // only (tests of other things). Must outlive the manager.
   const UrlGuard* url_guard = nullptr;
+  // Creates of one caller waiting for the URL guard (DNS) at once; more are
+  // refused with RESOURCE_EXHAUSTED, so that one caller's unresolvable names
+  // cannot fill the resolver's shared queue. 0: no cap.
+  int max_url_checks_per_caller = 8;
 };
 
 class TaskManager {
@@ -128,6 +134,12 @@ class TaskManager {
   // Stores the outcome of a finished webhook delivery. Loop thread.
   void RecordWebhookOutcome(const std::string& task_id, const absl::Status& outcome,
                             int attempts);
+  // Whether `owner` already made a task with `request_id`. Loop thread.
+  bool IsKnownRequest(const std::string& owner, const std::string& request_id);
+  // Counts a create of `owner` entering the URL guard; false (and nothing
+  // counted) when the caller already has max_url_checks_per_caller there.
+  bool BeginUrlCheck(const std::string& owner);
+  void EndUrlCheck(const std::string& owner);
   // The caller's task as stored or live; NOT_FOUND when absent or not theirs.
   absl::StatusOr<StoredTask> FindOwned(const Caller& caller, const std::string& task_id);
 
@@ -144,6 +156,9 @@ class TaskManager {
   // Creates with a request_id not yet committed: "<owner>\n<request_id>" ->
   // task id. Loop thread only.
   absl::flat_hash_map<std::string, std::string> pending_requests_;
+  // Creates in the URL guard per caller (owner); entries at 0 are erased.
+  absl::Mutex url_checks_mu_;
+  absl::flat_hash_map<std::string, int> url_checks_ ABSL_GUARDED_BY(url_checks_mu_);
 };
 
 }  // namespace seedance::server

@@ -7,6 +7,7 @@
 
 #include "api/field_violation.h"
 #include "api/status_details.h"
+#include "base/random_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/http_transport.h"
@@ -696,12 +697,14 @@ TEST(TaskManagerTest, UndeliveredWebhookIsResumedAfterARestart) {
 
 // A manager whose URL guard resolves names from `resolver`.
 struct GuardedHarness {
-  explicit GuardedHarness(UrlGuardOptions guard_options = {})
-      : guard(*UrlGuard::Create(std::move(guard_options), resolver)), h(Options(*guard)) {}
+  explicit GuardedHarness(UrlGuardOptions guard_options = {}, int max_checks_per_caller = 8)
+      : guard(*UrlGuard::Create(std::move(guard_options), resolver)),
+        h(Options(*guard, max_checks_per_caller)) {}
 
-  static TaskManagerOptions Options(const UrlGuard& guard) {
+  static TaskManagerOptions Options(const UrlGuard& guard, int max_checks_per_caller) {
     TaskManagerOptions o = Mode(DELIVERY_MODE_HOLD);
     o.url_guard = &guard;
+    o.max_url_checks_per_caller = max_checks_per_caller;
     return o;
   }
 
@@ -779,6 +782,67 @@ TEST(TaskManagerTest, TransientDnsFailureIsUnavailableAndCreatesNothing) {
   r.mutable_spec()->set_callback_url("https://hooks.example/hook");
   EXPECT_THAT(g.h.Create(kAlice, r), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
+}
+
+TEST(TaskManagerTest, OneCallerCannotFillTheResolverWithPendingChecks) {
+  GuardedHarness g({}, /*max_checks_per_caller=*/2);
+  g.resolver.SetAddresses("slow.example", {"93.184.216.34"});
+  g.resolver.defer = true;  // the caller's DNS never answers until Flush()
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_callback_url("https://slow.example/hook");
+  std::vector<absl::StatusOr<v1::VideoTask>> answers;
+  auto create = [&](const Caller& caller) {
+    v1::CreateVideoTaskRequest each = r;
+    each.set_request_id(NewUuid());
+    g.h.manager.Create(caller, each,
+                       [&](absl::StatusOr<v1::VideoTask> t) { answers.push_back(std::move(t)); });
+  };
+  create(kAlice);
+  create(kAlice);
+  create(kAlice);  // the third waits for nothing: refused at once
+  g.h.Run();        // (creates with a request_id visit the loop first)
+  ASSERT_THAT(answers, SizeIs(1));
+  EXPECT_THAT(answers[0], StatusIs(absl::StatusCode::kResourceExhausted,
+                                   HasSubstr("2 creates waiting")));
+  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(answers[0].status())->reason(),
+            "CALLER_URL_CHECKS_PENDING");
+  EXPECT_EQ(api::RetryDelayOf(answers[0].status()), absl::Seconds(1));
+  create(kBob);  // another caller is not held up
+  g.h.Run();
+  EXPECT_THAT(g.resolver.asked, SizeIs(3));
+  g.resolver.Flush();
+  g.h.Run();
+  ASSERT_THAT(answers, SizeIs(4));
+  for (size_t i = 1; i < answers.size(); ++i) EXPECT_THAT(answers[i], IsOk());
+  // Answered checks free their places.
+  create(kAlice);
+  g.h.Run();
+  g.resolver.Flush();
+  g.h.Run();
+  ASSERT_THAT(answers, SizeIs(5));
+  EXPECT_THAT(answers[4], IsOk());
+}
+
+TEST(TaskManagerTest, RepeatedCreateIsAnsweredFromItsTaskWhateverDnsSaysNow) {
+  GuardedHarness g;
+  g.resolver.SetAddresses("hooks.example", {"93.184.216.34"});
+  v1::CreateVideoTaskRequest r = Request(NewUuid());
+  r.mutable_spec()->set_callback_url("https://hooks.example/hook");
+  absl::StatusOr<v1::VideoTask> first = g.h.Create(kAlice, r);
+  ASSERT_THAT(first, IsOk());
+  // The name stops resolving (or now points inside): the retry of the same
+  // request still gets its task, and nothing new is sent.
+  g.resolver.Set("hooks.example", absl::UnavailableError("Temporary failure in name resolution"));
+  absl::StatusOr<v1::VideoTask> again = g.h.Create(kAlice, r);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->task_id(), first->task_id());
+  EXPECT_THAT(g.h.submits, SizeIs(1));
+  // The same request_id with another spec is refused as such, not for DNS.
+  r.mutable_spec()->set_prompt("another prompt");
+  EXPECT_THAT(g.h.Create(kAlice, r), StatusIs(absl::StatusCode::kAlreadyExists));
+  // A new request is checked as usual.
+  r.set_request_id(NewUuid());
+  EXPECT_THAT(g.h.Create(kAlice, r), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 }  // namespace
