@@ -86,10 +86,10 @@ class TaskManager {
   // Validates and stores a new task, then starts it upstream. `done` gets
   // the task (PENDING) once it is durable, or INVALID_ARGUMENT (with
   // BadRequest), ALREADY_EXISTS (request_id reused with another spec),
-  // RESOURCE_EXHAUSTED (capacity, or the caller's create rate) or
-  // UNAVAILABLE (store, shutdown, a host name that could not be resolved
-  // for now). Refusals found before the loop (validation, the URL guard)
-  // are answered on the calling thread or on a resolver thread.
+  // RESOURCE_EXHAUSTED (capacity, the caller's create rate, or too many of
+  // its creates waiting for DNS) or UNAVAILABLE (store, shutdown, a host
+  // name that could not be resolved for now). `done` runs on the calling
+  // thread (validation), the loop, or a resolver thread (the URL guard).
   void Create(const Caller& caller, const v1::CreateVideoTaskRequest& request,
               Done<v1::VideoTask> done);
 
