@@ -5,36 +5,39 @@
 #include <memory>
 
 #include "absl/time/clock.h"
-#include "tests/testing/curl_client.h"
+#include "http/curl/curl_handles.h"
 
 namespace seedance::bench {
 namespace {
 
-using ::seedance::testing::AppendHeader;
-using ::seedance::testing::CurlEasy;
-using ::seedance::testing::CurlSlist;
+using ::seedance::http::curl::EasyHandle;
+using ::seedance::http::curl::HeaderList;
+using ::seedance::http::curl::MultiHandle;
 
-struct CurlMultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
+// The load's own header lines cannot fail but for lack of memory.
+void AddHeader(HeaderList& list, const std::string& line) {
+  http::curl::AppendHeader(list, line.c_str()).IgnoreError();
+}
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // One call slot: its handle (and connection) reused call after call.
 struct Slot {
-  CurlEasy easy;
-  CurlSlist headers;
+  EasyHandle easy;
+  HeaderList headers;
   absl::Time started;
 };
 
 std::unique_ptr<Slot> MakeSlot(const CurlLoad& load, long index) {
   auto slot = std::make_unique<Slot>();
-  slot->easy.reset(curl_easy_init());
-  AppendHeader(slot->headers, "Content-Type: application/json");
-  AppendHeader(slot->headers,
+  // (A handle libcurl could not make stays null and fails every call.)
+  if (absl::StatusOr<EasyHandle> easy = http::curl::NewEasyHandle(); easy.ok()) {
+    slot->easy = *std::move(easy);
+  }
+  AddHeader(slot->headers, "Content-Type: application/json");
+  AddHeader(slot->headers,
                "Authorization: Bearer " + (load.token_for ? load.token_for(index) : load.token));
-  AppendHeader(slot->headers, "Expect:");
+  AddHeader(slot->headers, "Expect:");
   CURL* e = slot->easy.get();
   curl_easy_setopt(e, CURLOPT_URL, load.url.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, slot->headers.get());
@@ -52,7 +55,7 @@ std::unique_ptr<Slot> MakeSlot(const CurlLoad& load, long index) {
 
 CurlLoadResult RunCurlLoad(const CurlLoad& load) {
   CurlLoadResult result;
-  CurlMulti multi(curl_multi_init());
+  MultiHandle multi(http::curl::NewMultiHandle().value_or(nullptr));
   curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
                     static_cast<long>(load.connections));
   std::vector<std::unique_ptr<Slot>> slots;

@@ -12,20 +12,20 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "bench/scenarios.h"
-#include "server/in_memory_task_store.h"
-#include "server/keyring.h"
-#include "server/sqlite_task_store.h"
-#include "server/task_loop.h"
-#include "server/task_manager.h"
-#include "server/task_registry.h"
-#include "server/upstream_driver.h"
+#include "server/callers/keyring.h"
+#include "server/core/task_manager.h"
+#include "server/store/in_memory_task_store.h"
+#include "server/store/sqlite_task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_driver.h"
 #include "tests/testing/temp_dir.h"
 
 namespace seedance::bench {
 namespace {
 
 using server::StoredTask;
-using server::TaskStore;
+using server::store::TaskStore;
 
 // Counts continuations and wakes a waiter at a target.
 class Countdown {
@@ -77,9 +77,9 @@ struct TransitionFigures {
 // (the loop batches them), then one at a time (a commit each).
 TransitionFigures MeasureTransitions(TaskStore& store, int tasks) {
   TransitionFigures f;
-  server::TaskLoop loop(store);
+  server::tasks::TaskLoop loop(store);
   loop.Start();
-  server::TaskRegistry registry(loop, store, SystemClock::Get());
+  server::tasks::TaskRegistry registry(loop, store, SystemClock::Get());
   Countdown countdown;
   countdown.Add(tasks);
   for (int i = 0; i < tasks; ++i) {
@@ -118,10 +118,10 @@ TransitionFigures MeasureTransitions(TaskStore& store, int tasks) {
 
 // An upstream that is never answered and a scheduler that never fires:
 // recovery is measured up to the point where every task is resumed.
-class SilentUpstream : public server::UpstreamClient {
+class SilentUpstream : public server::upstream::UpstreamClient {
  public:
   CallId Submit(const upstream::v1::VideosRequest&, const std::string&, absl::Duration,
-                std::function<void(absl::StatusOr<server::SubmitResult>)>) override {
+                std::function<void(absl::StatusOr<server::upstream::SubmitResult>)>) override {
     return ++calls;
   }
   CallId Retrieve(const std::string&, const std::string&, absl::Duration,
@@ -132,7 +132,7 @@ class SilentUpstream : public server::UpstreamClient {
   std::atomic<uint64_t> calls{0};
 };
 
-class IdleScheduler : public server::Scheduler {
+class IdleScheduler : public Scheduler {
  public:
   TimerId RunAt(absl::Time, std::function<void()>) override { return ++next_; }
   void Cancel(TimerId) override {}
@@ -143,8 +143,8 @@ class IdleScheduler : public server::Scheduler {
 
 // Fills a database with `tasks` unfinished (QUEUED, poll mode) tasks.
 absl::Status Fill(const std::string& path, int tasks) {
-  auto store = server::SqliteTaskStore::Open(
-      {.path = path, .durability = server::SqliteTaskStore::Durability::kProcessCrash});
+  auto store = server::store::SqliteTaskStore::Open(
+      {.path = path, .durability = server::store::SqliteTaskStore::Durability::kProcessCrash});
   if (!store.ok()) return store.status();
   constexpr int kBatch = 2000;
   for (int first = 0; first < tasks; first += kBatch) {
@@ -179,10 +179,10 @@ void RunPersistence(const BenchConfig& config, Report& report) {
   const std::string name = "persistence";
   SetMinLogLevel(LogLevel::kError);
   JsonObject details;
-  server::InMemoryTaskStore memory;
+  server::store::InMemoryTaskStore memory;
   TransitionFigures in_memory = MeasureTransitions(memory, config.persistence_tasks);
   testing::TempDir dir;
-  auto sqlite = server::SqliteTaskStore::Open({.path = dir.path() + "/tasks.db"});
+  auto sqlite = server::store::SqliteTaskStore::Open({.path = dir.path() + "/tasks.db"});
   if (!sqlite.ok()) return report.Error(name, std::string(sqlite.status().message()));
   TransitionFigures durable = MeasureTransitions(**sqlite, config.persistence_tasks);
   if (in_memory.failed + durable.failed > 0) report.Error(name, "some writes failed");
@@ -207,19 +207,19 @@ void RunPersistence(const BenchConfig& config, Report& report) {
     return report.Error(name, std::string(s.message()));
   }
   absl::Time start = absl::Now();
-  auto store = server::SqliteTaskStore::Open({.path = path});
+  auto store = server::store::SqliteTaskStore::Open({.path = path});
   if (!store.ok()) return report.Error(name, std::string(store.status().message()));
-  server::TaskLoop loop(**store);
+  server::tasks::TaskLoop loop(**store);
   loop.Start();
-  server::TaskRegistry registry(loop, **store, SystemClock::Get());
+  server::tasks::TaskRegistry registry(loop, **store, SystemClock::Get());
   SilentUpstream upstream;
   IdleScheduler scheduler;
-  server::UpstreamDriver driver({}, registry, loop, upstream, scheduler, SystemClock::Get());
-  server::Keyring keyring = server::Keyring::FromMasterKey("bench");
-  server::TaskManagerOptions options;
+  server::upstream::UpstreamDriver driver({}, registry, loop, upstream, scheduler, SystemClock::Get());
+  server::callers::Keyring keyring = server::callers::Keyring::FromMasterKey("bench");
+  server::core::TaskManagerOptions options;
   options.mode = gateway::v1::DELIVERY_MODE_POLL;
   options.seal_credentials = false;
-  server::TaskManager manager(options, loop, **store, registry, driver, SystemClock::Get(),
+  server::core::TaskManager manager(options, loop, **store, registry, driver, SystemClock::Get(),
                               keyring);
   absl::Notification recovered;
   absl::StatusOr<int> count;

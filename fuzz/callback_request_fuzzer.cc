@@ -22,7 +22,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "http/http_message.h"
-#include "server/callback_receiver.h"
+#include "server/upstream/callback_receiver.h"
 
 namespace seedance::server {
 namespace {
@@ -45,7 +45,7 @@ http::Request RequestFrom(absl::string_view input) {
 }
 
 void CheckAnswer(const absl::Status& outcome) {
-  http::Response response = CallbackResponse(outcome);
+  http::Response response = upstream::CallbackResponse(outcome);
   FUZZ_CHECK(response.status >= 200 && response.status < 600, response.status);
   FUZZ_CHECK((response.status == 200) == outcome.ok(), outcome << " -> " << response.status);
 }
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace seedance::server;  // NOLINT: a fuzz entry point
   absl::string_view input(reinterpret_cast<const char*>(data), size);
   seedance::http::Request request = RequestFrom(input);
-  absl::StatusOr<ParsedCallback> parsed = ParseCallbackRequest(request);
+  absl::StatusOr<upstream::ParsedCallback> parsed = upstream::ParseCallbackRequest(request);
   if (!parsed.ok()) {
     absl::StatusCode code = parsed.status().code();
     FUZZ_CHECK(code == absl::StatusCode::kNotFound ||
@@ -72,14 +72,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    code == absl::StatusCode::kInvalidArgument,
                parsed.status());
     if (code != absl::StatusCode::kNotFound) {
-      FUZZ_CHECK(absl::StartsWith(request.path, CallbackReceiver::kPathPrefix),
+      FUZZ_CHECK(absl::StartsWith(request.path, upstream::CallbackReceiver::kPathPrefix),
                  "a non-callback path got past the path check: " << request.path);
     }
     CheckAnswer(parsed.status());
     return 0;
   }
   FUZZ_CHECK(request.method == "POST", request.method);
-  FUZZ_CHECK(request.path == absl::StrCat(CallbackReceiver::kPathPrefix, "/",
+  FUZZ_CHECK(request.path == absl::StrCat(upstream::CallbackReceiver::kPathPrefix, "/",
                                           parsed->task_id, "/", parsed->secret),
              request.path);
   FUZZ_CHECK(!parsed->task_id.empty() && !parsed->secret.empty(), request.path);

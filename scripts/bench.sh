@@ -16,7 +16,7 @@ quick=()
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick); done
 
 "$SEEDANCE_ROOT/scripts/install_deps.sh"
-"$SEEDANCE_ROOT/scripts/build.sh"
+"$SEEDANCE_ROOT/scripts/build.sh" -DSEEDANCE_BUILD_TESTS=ON
 mkdir -p "$out"
 log "gateway benchmark -> $out/gateway_bench.json"
 "$SEEDANCE_BUILD_DIR/bench/seedance-gateway-bench" --output="$out/gateway_bench.json" "$@"

@@ -9,8 +9,12 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-"$SEEDANCE_ROOT/scripts/install_deps.sh"
-"$SEEDANCE_ROOT/scripts/build.sh"
+# Only what the demo runs: the C++ toolchain and libraries, and curl for the
+# mock's admin API; then the mock, the gateway and the CLI, without the tests
+# (scripts/test.sh builds those, in the same folder).
+"$SEEDANCE_ROOT/scripts/install_deps.sh" demo
+SEEDANCE_BUILD_TARGETS="seedance-mock-upstream seedance-gateway seedance" \
+  "$SEEDANCE_ROOT/scripts/build.sh" -DSEEDANCE_BUILD_TESTS=OFF
 
 bin="$SEEDANCE_BUILD_DIR"
 output="${SEEDANCE_DEMO_OUTPUT:-$PWD/seedance-demo.mp4}"

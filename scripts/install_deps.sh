@@ -4,6 +4,7 @@
 #
 #   scripts/install_deps.sh          # everything: build, tests, clients
 #   scripts/install_deps.sh build    # the C++ build only (docker/Dockerfile)
+#   scripts/install_deps.sh demo     # the C++ build and curl (scripts/demo.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -42,6 +43,10 @@ CLIENT_PACKAGES=(
 
 if [ "${1:-}" = "build" ]; then
   ensure_packages "${CXX_PACKAGES[@]}"
+  exit 0
+fi
+if [ "${1:-}" = "demo" ]; then
+  ensure_packages "${CXX_PACKAGES[@]}" curl
   exit 0
 fi
 ensure_packages "${CXX_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}"

@@ -8,7 +8,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$SEEDANCE_ROOT/scripts/install_deps.sh"
-"$SEEDANCE_ROOT/scripts/build.sh"
+# Tests on, explicitly: the demo's build of the same folder turns them off.
+"$SEEDANCE_ROOT/scripts/build.sh" -DSEEDANCE_BUILD_TESTS=ON
 log "running tests"
 cd "$SEEDANCE_BUILD_DIR"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -23,9 +23,9 @@ shift || true
 # left out.
 TSAN_TESTS=(
   server_task_event_log_test
-  server_thread_scheduler_test
+  base_thread_scheduler_test
   server_task_loop_test
-  server_curl_multi_transport_test
+  http_curl_multi_transport_test
   http_http_server_test
   http_http_client_test
 )

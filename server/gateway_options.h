@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "server/upstream_driver.h"
-#include "server/url_guard.h"
+#include "server/admission/url_guard.h"
+#include "server/upstream/upstream_driver.h"
 
 namespace seedance::server {
 
@@ -60,7 +60,7 @@ struct GatewayOptions {
   // "https://gw.example.com"; empty: http://<callback_listen> (loopback,
   // e.g. with the bundled mock).
   std::string callback_public_url;
-  UpstreamDriverOptions driver;
+  upstream::UpstreamDriverOptions driver;
 
   // --- storage ---
   // Holds tasks.db (SQLite, WAL) and master.key (0600).
@@ -76,7 +76,7 @@ struct GatewayOptions {
   // URLs must lead to public addresses only (url_guard.h).
   std::vector<std::string> allow_private_url_hosts;
   // The longest image data URL accepted, in bytes.
-  size_t max_data_url_bytes = kDefaultMaxDataUrlBytes;
+  size_t max_data_url_bytes = admission::kDefaultMaxDataUrlBytes;
 
   // --- limits and shutdown ---
   int max_tasks_in_flight = 10000;

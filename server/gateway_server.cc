@@ -9,20 +9,20 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "absl/strings/str_cat.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/random_id.h"
-#include "server/curl_multi_transport.h"
-#include "server/forwarding_authenticator.h"
-#include "server/gateway_key_authenticator.h"
-#include "server/in_memory_task_store.h"
-#include "server/rest_upstream_client.h"
-#include "server/server_credentials.h"
-#include "server/sqlite_task_store.h"
-#include "server/thread_scheduler.h"
+#include "base/thread_scheduler.h"
+#include "http/curl/curl_multi_transport.h"
+#include "server/callers/forwarding_authenticator.h"
+#include "server/callers/gateway_key_authenticator.h"
+#include "server/service/server_credentials.h"
+#include "server/store/in_memory_task_store.h"
+#include "server/store/sqlite_task_store.h"
+#include "server/upstream/rest_upstream_client.h"
 
 namespace seedance::server {
 namespace {
@@ -85,51 +85,51 @@ absl::Status GatewayServer::Start() {
   }
   // Bad TLS files fail the start before anything is opened or recovered.
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeServerCredentials({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
+      service::MakeServerCredentials({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
   if (!credentials.ok()) return credentials.status();
 
   // Secrets and storage.
   if (o.in_memory_store) {
-    keyring_ = Keyring::FromMasterKey(NewSecret(32));
-    store_ = std::make_unique<InMemoryTaskStore>();
+    keyring_ = callers::Keyring::FromMasterKey(NewSecret(32));
+    store_ = std::make_unique<store::InMemoryTaskStore>();
   } else {
     if (absl::Status s = MakeDataDir(o.data_dir); !s.ok()) return s;
-    absl::StatusOr<Keyring> keys = Keyring::LoadOrCreate(o.data_dir + "/master.key");
+    absl::StatusOr<callers::Keyring> keys = callers::Keyring::LoadOrCreate(o.data_dir + "/master.key");
     if (!keys.ok()) return keys.status();
     keyring_ = *std::move(keys);
-    absl::StatusOr<std::unique_ptr<SqliteTaskStore>> store = SqliteTaskStore::Open(
+    absl::StatusOr<std::unique_ptr<store::SqliteTaskStore>> store = store::SqliteTaskStore::Open(
         {.path = o.data_dir + "/tasks.db",
-         .durability = o.durable_fsync ? SqliteTaskStore::Durability::kFull
-                                       : SqliteTaskStore::Durability::kProcessCrash});
+         .durability = o.durable_fsync ? store::SqliteTaskStore::Durability::kFull
+                                       : store::SqliteTaskStore::Durability::kProcessCrash});
     if (!store.ok()) return store.status();
     store_ = *std::move(store);
   }
 
   // Upstream.
   const Clock& clock = SystemClock::Get();
-  loop_ = std::make_unique<TaskLoop>(*store_);
+  loop_ = std::make_unique<tasks::TaskLoop>(*store_);
   scheduler_ = std::make_unique<ThreadScheduler>(clock);
-  CurlMultiTransport::Options transport_options;
+  http::curl::CurlMultiTransport::Options transport_options;
   transport_options.verify_tls = o.verify_upstream_tls;
-  absl::StatusOr<std::unique_ptr<CurlMultiTransport>> transport =
-      CurlMultiTransport::Create(transport_options);
+  absl::StatusOr<std::unique_ptr<http::curl::CurlMultiTransport>> transport =
+      http::curl::CurlMultiTransport::Create(transport_options);
   if (!transport.ok()) return transport.status();
   transport_ = *std::move(transport);
-  upstream_ = std::make_unique<RestUpstreamClient>(
-      *transport_, RestUpstreamClient::Options{o.upstream_base_url}, clock);
+  upstream_ = std::make_unique<upstream::RestUpstreamClient>(
+      *transport_, upstream::RestUpstreamClient::Options{o.upstream_base_url}, clock);
 
   // The callback receiver, first: its URL goes into every submission.
-  UpstreamDriverOptions driver_options = o.driver;
+  upstream::UpstreamDriverOptions driver_options = o.driver;
   if (mode_ == gateway::v1::DELIVERY_MODE_CALLBACK) {
     absl::StatusOr<std::pair<std::string, int>> listen = SplitHostPort(o.callback_listen);
     if (!listen.ok()) return listen.status();
-    CallbackReceiver::Options receiver_options;
+    upstream::CallbackReceiver::Options receiver_options;
     receiver_options.address = listen->first;
     receiver_options.port = listen->second;
-    absl::StatusOr<std::unique_ptr<CallbackReceiver>> receiver = CallbackReceiver::Start(
+    absl::StatusOr<std::unique_ptr<upstream::CallbackReceiver>> receiver = upstream::CallbackReceiver::Start(
         receiver_options,
-        [this](ParsedCallback callback, std::function<void(absl::Status)> done) {
-          TaskManager* manager = callback_target_.load();
+        [this](upstream::ParsedCallback callback, std::function<void(absl::Status)> done) {
+          core::TaskManager* manager = callback_target_.load();
           if (manager == nullptr) return done(absl::UnavailableError("starting"));
           manager->OnUpstreamCallback(callback.task_id, callback.secret,
                                       std::move(callback.answer), std::move(done));
@@ -140,33 +140,33 @@ absl::Status GatewayServer::Start() {
                            ? absl::StrCat("http://", listen->first, ":", receiver_->port())
                            : o.callback_public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    driver_options.callback_url_prefix = absl::StrCat(base, CallbackReceiver::kPathPrefix);
+    driver_options.callback_url_prefix = absl::StrCat(base, upstream::CallbackReceiver::kPathPrefix);
   }
 
   // Callers' URLs: checked when a task is created (host names resolved on
   // the resolver's own threads), and callback_url again at each connect.
-  resolver_ = std::make_unique<GetaddrinfoResolver>(GetaddrinfoResolver::Options{});
-  UrlGuardOptions guard_options;
+  resolver_ = std::make_unique<admission::GetaddrinfoResolver>(admission::GetaddrinfoResolver::Options{});
+  admission::UrlGuardOptions guard_options;
   guard_options.allow_private_hosts = o.allow_private_url_hosts;
   guard_options.max_data_url_bytes = o.max_data_url_bytes;
-  absl::StatusOr<std::unique_ptr<UrlGuard>> guard =
-      UrlGuard::Create(std::move(guard_options), *resolver_);
+  absl::StatusOr<std::unique_ptr<admission::UrlGuard>> guard =
+      admission::UrlGuard::Create(std::move(guard_options), *resolver_);
   if (!guard.ok()) return guard.status();
   url_guard_ = *std::move(guard);
 
   // Results for callers' own callback_url, signed with a key derived from
   // the master key (`seedance-gateway --print_webhook_secret` shows it).
-  WebhookForwarderOptions webhook_options;
+  webhooks::WebhookForwarderOptions webhook_options;
   webhook_options.secret = keyring_->WebhookSecret();
   webhook_options.url_guard = url_guard_.get();
-  webhooks_ = std::make_unique<WebhookForwarder>(webhook_options, *transport_, *scheduler_,
+  webhooks_ = std::make_unique<webhooks::WebhookForwarder>(webhook_options, *transport_, *scheduler_,
                                                  clock);
 
   // Task logic.
-  registry_ = std::make_unique<TaskRegistry>(*loop_, *store_, clock);
-  driver_ = std::make_unique<UpstreamDriver>(driver_options, *registry_, *loop_, *upstream_,
+  registry_ = std::make_unique<tasks::TaskRegistry>(*loop_, *store_, clock);
+  driver_ = std::make_unique<upstream::UpstreamDriver>(driver_options, *registry_, *loop_, *upstream_,
                                              *scheduler_, clock);
-  TaskManagerOptions manager_options;
+  core::TaskManagerOptions manager_options;
   manager_options.mode = mode_;
   manager_options.max_tasks_in_flight = o.max_tasks_in_flight;
   manager_options.caller_create_rate = o.caller_create_rate;
@@ -176,12 +176,12 @@ absl::Status GatewayServer::Start() {
   manager_options.recovery_token = forward ? "" : o.upstream_token;
   manager_options.webhooks = webhooks_.get();
   manager_options.url_guard = url_guard_.get();
-  manager_ = std::make_unique<TaskManager>(manager_options, *loop_, *store_, *registry_,
+  manager_ = std::make_unique<core::TaskManager>(manager_options, *loop_, *store_, *registry_,
                                            *driver_, clock, *keyring_);
   if (forward) {
-    authenticator_ = std::make_unique<ForwardingAuthenticator>(*keyring_);
+    authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);
   } else {
-    authenticator_ = std::make_unique<GatewayKeyAuthenticator>(*keyring_, o.client_keys,
+    authenticator_ = std::make_unique<callers::GatewayKeyAuthenticator>(*keyring_, o.client_keys,
                                                                o.upstream_token);
   }
   loop_->Start();
@@ -200,13 +200,13 @@ absl::Status GatewayServer::Start() {
   recovered_ = *count;
 
   // gRPC.
-  VideoGatewayService::Options service_options;
+  service::VideoGatewayService::Options service_options;
   service_options.watch.heartbeat_interval = o.heartbeat_interval;
   service_options.watch.max_streams = o.max_watch_streams;
   service_options.watch.stall_timeout = o.watch_stall_timeout;
   service_options.caller_rpc_rate = o.caller_rpc_rate;
   service_options.caller_rpc_burst = o.caller_rpc_burst;
-  service_ = std::make_unique<VideoGatewayService>(*manager_, *authenticator_, *scheduler_,
+  service_ = std::make_unique<service::VideoGatewayService>(*manager_, *authenticator_, *scheduler_,
                                                    clock, service_options);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

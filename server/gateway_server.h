@@ -17,23 +17,23 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "base/scheduler.h"
+#include "http/curl/http_transport.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
-#include "server/authenticator.h"
-#include "server/callback_receiver.h"
+#include "server/admission/getaddrinfo_resolver.h"
+#include "server/admission/url_guard.h"
+#include "server/callers/authenticator.h"
+#include "server/callers/keyring.h"
+#include "server/core/task_manager.h"
 #include "server/gateway_options.h"
-#include "server/getaddrinfo_resolver.h"
-#include "server/http_transport.h"
-#include "server/keyring.h"
-#include "server/scheduler.h"
-#include "server/task_loop.h"
-#include "server/task_manager.h"
-#include "server/task_registry.h"
-#include "server/task_store.h"
-#include "server/upstream_client.h"
-#include "server/upstream_driver.h"
-#include "server/url_guard.h"
-#include "server/video_gateway_service.h"
-#include "server/webhook_forwarder.h"
+#include "server/service/video_gateway_service.h"
+#include "server/store/task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/callback_receiver.h"
+#include "server/upstream/upstream_client.h"
+#include "server/upstream/upstream_driver.h"
+#include "server/webhooks/webhook_forwarder.h"
 
 namespace seedance::server {
 
@@ -76,26 +76,26 @@ class GatewayServer {
   int recovered_ = 0;
   bool loop_started_ = false;
 
-  std::optional<Keyring> keyring_;
-  std::unique_ptr<TaskStore> store_;
+  std::optional<callers::Keyring> keyring_;
+  std::unique_ptr<store::TaskStore> store_;
   // Used by the transport's calls and the manager: destroyed after them.
-  std::unique_ptr<GetaddrinfoResolver> resolver_;
-  std::unique_ptr<UrlGuard> url_guard_;
-  std::unique_ptr<TaskLoop> loop_;
+  std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
+  std::unique_ptr<admission::UrlGuard> url_guard_;
+  std::unique_ptr<tasks::TaskLoop> loop_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::unique_ptr<HttpTransport> transport_;
-  std::unique_ptr<UpstreamClient> upstream_;
-  std::unique_ptr<WebhookForwarder> webhooks_;
-  std::unique_ptr<TaskRegistry> registry_;
-  std::unique_ptr<UpstreamDriver> driver_;
-  std::unique_ptr<TaskManager> manager_;
-  std::unique_ptr<Authenticator> authenticator_;
-  std::unique_ptr<CallbackReceiver> receiver_;
-  std::unique_ptr<VideoGatewayService> service_;
+  std::unique_ptr<http::curl::HttpTransport> transport_;
+  std::unique_ptr<upstream::UpstreamClient> upstream_;
+  std::unique_ptr<webhooks::WebhookForwarder> webhooks_;
+  std::unique_ptr<tasks::TaskRegistry> registry_;
+  std::unique_ptr<upstream::UpstreamDriver> driver_;
+  std::unique_ptr<core::TaskManager> manager_;
+  std::unique_ptr<callers::Authenticator> authenticator_;
+  std::unique_ptr<upstream::CallbackReceiver> receiver_;
+  std::unique_ptr<service::VideoGatewayService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
 
   // Where callbacks go; null until the manager exists (503 meanwhile).
-  std::atomic<TaskManager*> callback_target_{nullptr};
+  std::atomic<core::TaskManager*> callback_target_{nullptr};
 
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

@@ -15,8 +15,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "base/log.h"
@@ -86,7 +86,7 @@ ABSL_FLAG(std::vector<std::string>, allow_private_url_hosts, {},
           "(127.0.0.1) or CIDR ranges (10.0.0.0/8), comma-separated. Empty: none "
           "(e.g. 127.0.0.1,localhost to let callers use the bundled mock on loopback)");
 ABSL_FLAG(int64_t, max_data_url_bytes,
-          static_cast<int64_t>(seedance::server::kDefaultMaxDataUrlBytes),
+          static_cast<int64_t>(seedance::server::admission::kDefaultMaxDataUrlBytes),
           "the longest image data URL (data:image/...;base64,...) accepted, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM, how long RPCs in flight may take to finish");
@@ -212,8 +212,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (absl::GetFlag(FLAGS_print_webhook_secret)) {
-    absl::StatusOr<seedance::server::Keyring> keys =
-        seedance::server::Keyring::LoadOrCreate(options->data_dir + "/master.key");
+    absl::StatusOr<seedance::server::callers::Keyring> keys =
+        seedance::server::callers::Keyring::LoadOrCreate(options->data_dir + "/master.key");
     if (!keys.ok()) {
       std::cerr << "seedance-gateway: " << keys.status() << "\n";
       return 1;

@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "server/curl_handles.h"
+#include "http/curl/curl_handles.h"
 
 namespace seedance::client {
 namespace {
@@ -52,7 +52,7 @@ absl::StatusOr<std::string> ImageFileToDataUrl(const std::string& path, size_t m
 }
 
 absl::StatusOr<int64_t> DownloadToFile(const std::string& url, const std::string& path) {
-  absl::StatusOr<server::EasyHandle> easy = server::NewEasyHandle();
+  absl::StatusOr<http::curl::EasyHandle> easy = http::curl::NewEasyHandle();
   if (!easy.ok()) return easy.status();
   std::string partial = path + ".part";
   std::unique_ptr<FILE, FileCloser> file(std::fopen(partial.c_str(), "wb"));
@@ -61,15 +61,15 @@ absl::StatusOr<int64_t> DownloadToFile(const std::string& url, const std::string
   }
   CURL* h = easy->get();
   for (absl::Status s :
-       {server::SetEasyOption(h, CURLOPT_URL, url.c_str()),
-        server::SetEasyOption(h, CURLOPT_PROTOCOLS_STR, "http,https"),
-        server::SetEasyOption(h, CURLOPT_FOLLOWLOCATION, 1L),
-        server::SetEasyOption(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
-        server::SetEasyOption(h, CURLOPT_FAILONERROR, 1L),
-        server::SetEasyOption(h, CURLOPT_NOSIGNAL, 1L),
-        server::SetEasyOption(h, CURLOPT_CONNECTTIMEOUT, 30L),
-        server::SetEasyOption(h, CURLOPT_WRITEFUNCTION, &WriteToFile),
-        server::SetEasyOption(h, CURLOPT_WRITEDATA, static_cast<void*>(file.get()))}) {
+       {http::curl::SetEasyOption(h, CURLOPT_URL, url.c_str()),
+        http::curl::SetEasyOption(h, CURLOPT_PROTOCOLS_STR, "http,https"),
+        http::curl::SetEasyOption(h, CURLOPT_FOLLOWLOCATION, 1L),
+        http::curl::SetEasyOption(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
+        http::curl::SetEasyOption(h, CURLOPT_FAILONERROR, 1L),
+        http::curl::SetEasyOption(h, CURLOPT_NOSIGNAL, 1L),
+        http::curl::SetEasyOption(h, CURLOPT_CONNECTTIMEOUT, 30L),
+        http::curl::SetEasyOption(h, CURLOPT_WRITEFUNCTION, &WriteToFile),
+        http::curl::SetEasyOption(h, CURLOPT_WRITEDATA, static_cast<void*>(file.get()))}) {
     if (!s.ok()) return s;
   }
   CURLcode rc = curl_easy_perform(h);

@@ -1,21 +1,14 @@
 #include "tests/testing/curl_client.h"
 
 
+#include <cstdlib>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 
 namespace seedance::testing {
 namespace {
-
-// curl_global_init is not thread-safe; run it once before any handle.
-void GlobalInit() {
-  static const bool kDone = [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return true;
-  }();
-  (void)kDone;
-}
 
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
@@ -37,14 +30,6 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-void AppendHeader(CurlSlist& list, const std::string& line) {
-  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
-  if (grown != nullptr) {
-    (void)list.release();
-    list.reset(grown);
-  }
-}
-
 std::string HttpResult::Header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
     if (absl::EqualsIgnoreCase(key, name)) return value;
@@ -53,18 +38,22 @@ std::string HttpResult::Header(const std::string& name) const {
 }
 
 CurlClient::CurlClient() {
-  GlobalInit();
-  easy_.reset(curl_easy_init());
+  // A test has no use for a client without a handle: fail loudly.
+  absl::StatusOr<http::curl::EasyHandle> easy = http::curl::NewEasyHandle();
+  if (!easy.ok()) std::abort();
+  easy_ = *std::move(easy);
 }
 
 HttpResult CurlClient::Perform(const HttpCall& call) {
   HttpResult result;
   CURL* easy = easy_.get();
   curl_easy_reset(easy);
-  CurlSlist headers;
-  for (const std::string& line : call.headers) AppendHeader(headers, line);
+  http::curl::HeaderList headers;
+  for (const std::string& line : call.headers) {
+    http::curl::AppendHeader(headers, line.c_str()).IgnoreError();
+  }
   // libcurl adds "Expect: 100-continue" to large bodies; tests want one round.
-  AppendHeader(headers, "Expect:");
+  http::curl::AppendHeader(headers, "Expect:").IgnoreError();
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(easy, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);

@@ -1,5 +1,5 @@
-// A small libcurl wrapper for tests: RAII handles (easy handle and header
-// list with unique_ptr deleters) and one call that performs a request and
+// A small libcurl wrapper for tests, over the gateway's own RAII handles
+// (http/curl/curl_handles.h): one call that performs a request and
 // returns everything a test looks at, including transport errors
 // (CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, ...).
 //
@@ -21,20 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include "http/curl/curl_handles.h"
+
 namespace seedance::testing {
 
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
-
-// Appends `line` to `list` (which may be empty); keeps ownership in `list`.
-void AppendHeader(CurlSlist& list, const std::string& line);
 
 struct HttpCall {
   std::string method = "GET";
@@ -65,7 +55,7 @@ class CurlClient {
   HttpResult Perform(const HttpCall& call);
 
  private:
-  CurlEasy easy_;
+  http::curl::EasyHandle easy_;
 };
 
 // One call on a fresh handle.

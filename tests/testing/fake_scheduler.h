@@ -14,12 +14,12 @@
 #include <utility>
 
 #include "absl/synchronization/mutex.h"
-#include "server/scheduler.h"
+#include "base/scheduler.h"
 #include "tests/testing/fake_clock.h"
 
 namespace seedance::testing {
 
-class FakeScheduler : public server::Scheduler {
+class FakeScheduler : public Scheduler {
  public:
   explicit FakeScheduler(FakeClock& clock) : clock_(clock) {}
 

@@ -1,0 +1,56 @@
+// The public API's VideoSpec and the upstream's VideosRequest, both ways of
+// the mapping the gateway needs: enums to wire strings, prompt and images to
+// content[], and violations found on the upstream form renamed to the
+// fields the gRPC caller actually sent ("duration" -> "spec.duration_seconds",
+// "content[1].image_url.url" -> "spec.images[0].url").
+//
+//   absl::StatusOr<CheckedSpec> checked = CheckSpec(request.spec());
+//   if (!checked.ok()) return checked.status();  // INVALID_ARGUMENT + BadRequest
+//   Send(checked->upstream_request);
+#ifndef SEEDANCE_SERVER_ADMISSION_SPEC_CONVERSION_H_
+#define SEEDANCE_SERVER_ADMISSION_SPEC_CONVERSION_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "seedance/upstream/v1/videos.pb.h"
+#include "seedance/v1/video_task.pb.h"
+
+namespace seedance::server::admission {
+
+struct CheckedSpec {
+  // The body to send upstream (without callback_url/async, which depend on
+  // the delivery mode).
+  seedance::upstream::v1::VideosRequest upstream_request;
+  // Accepted but ignored things (ignored inline parameters, generate_audio
+  // on a model without audio), in plain English.
+  std::vector<std::string> notes;
+};
+
+// Validates `spec` with the upstream's rules (api/request_validator.h) plus
+// the gRPC-only ones (known enum values, callback_url syntax). On failure:
+// INVALID_ARGUMENT with a BadRequest naming fields as "<prefix>.<field>".
+// Pure and thread-safe.
+absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec,
+                                      absl::string_view prefix = "spec");
+
+// The upstream body for `spec`, without validation. Unknown enum values are
+// left out. Pure and thread-safe.
+seedance::upstream::v1::VideosRequest ToUpstreamRequest(const v1::VideoSpec& spec);
+
+// The path in `spec` (prefixed) of the upstream field at `upstream_path`,
+// for a request built by ToUpstreamRequest(spec).
+std::string SpecPathOf(absl::string_view upstream_path, const v1::VideoSpec& spec,
+                       absl::string_view prefix = "spec");
+
+// Wire strings of the enums ("" for UNSPECIFIED or unknown values).
+std::string ResolutionToWire(v1::Resolution value);
+std::string AspectRatioToWire(v1::AspectRatio value);
+std::string ServiceTierToWire(v1::ServiceTier value);
+std::string FrameRoleToWire(v1::FrameRole value);
+
+}  // namespace seedance::server::admission
+
+#endif  // SEEDANCE_SERVER_ADMISSION_SPEC_CONVERSION_H_

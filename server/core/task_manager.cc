@@ -1,0 +1,493 @@
+#include "server/core/task_manager.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "api/field_violation.h"
+#include "api/status_details.h"
+#include "base/log.h"
+#include "base/random_id.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
+#include "server/admission/spec_conversion.h"
+#include "server/model/task_state.h"
+#include "server/model/gateway_errors.h"
+
+namespace seedance::server::core {
+namespace {
+
+using gateway::v1::DELIVERY_MODE_CALLBACK;
+
+constexpr size_t kMaxRequestIdBytes = 128;
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+
+// Deterministic bytes of a spec (map order fixed), for fingerprints.
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+absl::Status NotFound(const std::string& task_id) {
+  return api::WithErrorInfo(absl::NotFoundError(absl::StrCat("no task ", task_id)),
+                            "TASK_NOT_FOUND", model::kGatewayErrorDomain, {{"task_id", task_id}});
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  bool ok = request_id.size() <= kMaxRequestIdBytes;
+  for (char c : request_id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) ok = false;
+  }
+  if (ok) return absl::OkStatus();
+  return api::InvalidArgumentWithViolations(
+      {{"request_id", "must be at most 128 printable ASCII characters (a UUID is best)",
+        std::string(api::kReasonMalformed)}});
+}
+
+// The URLs in `spec` that the caller chose, named as the caller sent them.
+std::vector<admission::UntrustedUrl> CallersUrls(const v1::VideoSpec& spec) {
+  std::vector<admission::UntrustedUrl> urls;
+  for (int i = 0; i < spec.images_size(); ++i) {
+    urls.push_back({api::JoinPath(api::IndexPath("spec.images", i), "url"),
+                    spec.images(i).url(), admission::UrlUse::kImage});
+  }
+  if (!spec.callback_url().empty()) {
+    urls.push_back({"spec.callback_url", spec.callback_url(), admission::UrlUse::kCallback});
+  }
+  return urls;
+}
+
+}  // namespace
+
+TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
+                         tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver,
+                         const Clock& clock, const callers::Keyring& keyring)
+    : options_(std::move(options)),
+      loop_(loop),
+      store_(store),
+      registry_(registry),
+      driver_(driver),
+      clock_(clock),
+      keyring_(keyring),
+      create_rate_(clock, {.per_second = options_.caller_create_rate,
+                           .burst = options_.caller_create_burst,
+                           .reason = "CALLER_CREATE_RATE_LIMITED",
+                           .what = "task creations"}) {
+  registry_.SetTerminalHook([this](tasks::LiveTask& task) {
+    driver_.Stop(task);
+    StartWebhook(task.record);
+  });
+}
+
+void TaskManager::StartWebhook(const StoredTask& record) {
+  const std::string& url = record.task().spec().callback_url();
+  if (url.empty() || record.webhook().finished() || options_.webhooks == nullptr) return;
+  // Standard Webhooks' recommended shape: type, timestamp, data.
+  std::string task_json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(record.task(), &task_json, print);
+  std::string payload = absl::StrCat(
+      R"({"type":"video_task.ended","timestamp":")",
+      absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
+      R"(","data":)", task_json, "}");
+  std::string task_id = record.task().task_id();
+  options_.webhooks->Deliver(url, task_id, std::move(payload), record.webhook().attempts(),
+                             [this, task_id](absl::Status outcome, int attempts) {
+                               loop_.Post([this, task_id, outcome, attempts] {
+                                 RecordWebhookOutcome(task_id, outcome, attempts);
+                               });
+                             });
+}
+
+void TaskManager::RecordWebhookOutcome(const std::string& task_id,
+                                       const absl::Status& outcome, int attempts) {
+  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+  if (!stored.ok()) return;
+  StoredTask record = *std::move(stored);
+  uint64_t expected = record.revision();
+  record.set_revision(expected + 1);
+  gateway::v1::WebhookDelivery* webhook = record.mutable_webhook();
+  // Done either way: delivered, or given up after the last attempt.
+  webhook->set_finished(true);
+  webhook->set_attempts(attempts);
+  webhook->set_last_error(outcome.ok() ? "" : api::StatusSummary(outcome));
+  if (!outcome.ok()) {
+    Log(LogLevel::kWarning, "webhook_given_up",
+        {{"task_id", task_id}, {"attempts", absl::StrCat(attempts)},
+         {"error", api::StatusSummary(outcome)}});
+  }
+  loop_.Stage({record, expected, std::nullopt}, nullptr);
+}
+
+void TaskManager::StopAccepting() { accepting_ = false; }
+
+void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
+                         Done<v1::VideoTask> done) {
+  // Validation needs no shared state: done on the caller's thread.
+  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return done(s);
+  absl::StatusOr<admission::CheckedSpec> checked = admission::CheckSpec(request.spec());
+  if (!checked.ok()) return done(checked.status());
+  std::vector<admission::UntrustedUrl> urls = CallersUrls(request.spec());
+  if (options_.url_guard == nullptr || urls.empty()) {
+    return CreateChecked(caller, request, *std::move(checked), std::move(done));
+  }
+  // Host names are resolved (blocking getaddrinfo) on the resolver's own
+  // threads, never on this gRPC thread or the loop: the guard calls back.
+  struct Held {
+    callers::Caller caller;
+    v1::CreateVideoTaskRequest request;
+    admission::CheckedSpec checked;
+    Done<v1::VideoTask> done;
+  };
+  auto held = std::make_shared<Held>(Held{caller, request, *std::move(checked), std::move(done)});
+  auto check_urls = [this, held, urls = std::move(urls)]() mutable {
+    if (!BeginUrlCheck(held->caller.owner)) {
+      absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
+          "this caller already has ", options_.max_url_checks_per_caller,
+          " creates waiting for their URLs' host names to resolve; retry when they are "
+          "answered"));
+      busy = api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
+                                model::kGatewayErrorDomain);
+      return held->done(api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
+    }
+    options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
+      EndUrlCheck(held->caller.owner);
+      if (!allowed.ok()) return held->done(std::move(allowed));
+      CreateChecked(held->caller, held->request, std::move(held->checked), std::move(held->done));
+    });
+  };
+  if (request.request_id().empty() || request.validate_only()) return check_urls();
+  // A create sent again with its request_id gets the task it made (or
+  // ALREADY_EXISTS), whatever DNS says now: only the loop knows the ids.
+  loop_.Post([this, held, check_urls = std::move(check_urls)]() mutable {
+    if (!IsKnownRequest(held->caller.owner, held->request.request_id())) return check_urls();
+    CreateOnLoop(held->caller, held->request, std::move(held->checked.notes),
+                 std::move(held->checked.upstream_request), std::move(held->done));
+  });
+}
+
+bool TaskManager::IsKnownRequest(const std::string& owner, const std::string& request_id) {
+  if (pending_requests_.contains(absl::StrCat(owner, "\n", request_id))) return true;
+  return store_.FindByRequestId(owner, request_id).ok();
+}
+
+bool TaskManager::BeginUrlCheck(const std::string& owner) {
+  if (options_.max_url_checks_per_caller <= 0) return true;
+  absl::MutexLock lock(&url_checks_mu_);
+  int& pending = url_checks_[owner];
+  if (pending >= options_.max_url_checks_per_caller) return false;
+  ++pending;
+  return true;
+}
+
+void TaskManager::EndUrlCheck(const std::string& owner) {
+  if (options_.max_url_checks_per_caller <= 0) return;
+  absl::MutexLock lock(&url_checks_mu_);
+  auto it = url_checks_.find(owner);
+  if (it != url_checks_.end() && --it->second <= 0) url_checks_.erase(it);
+}
+
+void TaskManager::CreateChecked(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
+                                admission::CheckedSpec checked, Done<v1::VideoTask> done) {
+  if (request.validate_only()) {
+    v1::VideoTask preview;
+    preview.set_request_id(request.request_id());
+    *preview.mutable_spec() = request.spec();
+    for (const std::string& note : checked.notes) preview.add_notes(note);
+    return done(preview);
+  }
+  loop_.Post([this, caller, request, notes = std::move(checked.notes),
+              upstream = std::move(checked.upstream_request),
+              done = std::move(done)]() mutable {
+    CreateOnLoop(caller, request, std::move(notes), std::move(upstream), std::move(done));
+  });
+}
+
+void TaskManager::CreateOnLoop(const callers::Caller& caller,
+                               const v1::CreateVideoTaskRequest& request,
+                               std::vector<std::string> notes,
+                               seedance::upstream::v1::VideosRequest upstream,
+                               Done<v1::VideoTask> done) {
+  if (!accepting_) {
+    return done(api::WithErrorInfo(
+        absl::UnavailableError("the gateway is shutting down; retry on another instance"),
+        "SHUTTING_DOWN", model::kGatewayErrorDomain));
+  }
+  std::string fingerprint = callers::Sha256Hex(DeterministicBytes(request.spec()));
+  const std::string& request_id = request.request_id();
+  std::string pending_key = absl::StrCat(caller.owner, "\n", request_id);
+  if (!request_id.empty()) {
+    // The same request_id again: the same task, or a clear refusal.
+    absl::StatusOr<StoredTask> existing = absl::NotFoundError("");
+    if (auto it = pending_requests_.find(pending_key); it != pending_requests_.end()) {
+      if (tasks::LiveTask* live = registry_.Find(it->second)) existing = live->record;
+    } else {
+      existing = store_.FindByRequestId(caller.owner, request_id);
+    }
+    if (existing.ok()) {
+      if (existing->request_fingerprint() != fingerprint) {
+        return done(api::WithErrorInfo(
+            absl::AlreadyExistsError(absl::StrCat(
+                "request_id ", request_id,
+                " was already used for a different request; use a new request_id")),
+            "REQUEST_ID_REUSED", model::kGatewayErrorDomain,
+            {{"task_id", existing->task().task_id()}}));
+      }
+      std::string id = existing->task().task_id();
+      tasks::LiveTask* live = registry_.Find(id);
+      if (live != nullptr && !live->created) {
+        live->on_created.push_back([this, id, done](absl::Status s) {
+          if (!s.ok()) return done(s);
+          tasks::LiveTask* t = registry_.Find(id);
+          done(t != nullptr ? t->record.task() : store_.Get(id)->task());
+        });
+        return;
+      }
+      return done(live != nullptr ? live->record.task() : existing->task());
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return done(absl::UnavailableError(
+          absl::StrCat("the task store failed: ", existing.status().message())));
+    }
+  }
+  if (registry_.in_flight() >= static_cast<size_t>(options_.max_tasks_in_flight)) {
+    absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
+        "the gateway has ", options_.max_tasks_in_flight,
+        " tasks in progress, its limit; retry later"));
+    busy = api::WithErrorInfo(std::move(busy), "TOO_MANY_TASKS_IN_FLIGHT",
+                              model::kGatewayErrorDomain);
+    return done(api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
+  }
+  // Last of the refusals, so that only a create that goes ahead takes a token.
+  if (absl::Status limited = create_rate_.Admit(caller.owner); !limited.ok()) {
+    return done(limited);
+  }
+
+  absl::Time now = clock_.Now();
+  StoredTask record;
+  v1::VideoTask& task = *record.mutable_task();
+  task.set_task_id(NewUuid());
+  task.set_request_id(request_id);
+  *task.mutable_spec() = request.spec();
+  task.set_state(v1::TASK_STATE_PENDING);
+  task.set_sequence(1);
+  tasks::SetTimestamp(now, task.mutable_create_time());
+  tasks::SetTimestamp(now, task.mutable_update_time());
+  absl::Duration expires_after =
+      request.spec().has_execution_expires_after_seconds()
+          ? absl::Seconds(request.spec().execution_expires_after_seconds())
+          : options_.default_expires_after;
+  tasks::SetTimestamp(now + expires_after, task.mutable_expire_time());
+  for (std::string& note : notes) task.add_notes(std::move(note));
+  record.set_owner(caller.owner);
+  record.set_request_fingerprint(fingerprint);
+  *record.mutable_upstream_request() = std::move(upstream);
+  record.set_mode(options_.mode);
+  // Sent as soon as this record is durable: a crash after that may leave a
+  // task the upstream accepted, which must never be resubmitted blindly.
+  record.set_submitted(true);
+  if (options_.mode == DELIVERY_MODE_CALLBACK) record.set_callback_secret(NewSecret(24));
+  if (options_.seal_credentials) {
+    absl::StatusOr<std::string> sealed = keyring_.Seal(caller.upstream_token);
+    if (!sealed.ok()) return done(sealed.status());
+    record.set_sealed_credential(*std::move(sealed));
+  }
+  record.set_revision(1);
+
+  std::string id = task.task_id();
+  if (!request_id.empty()) pending_requests_[pending_key] = id;
+  Log(LogLevel::kInfo, "task_created",
+      {{"task_id", id},
+       {"model", request.spec().model()},
+       {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
+  registry_.Create(std::move(record), caller.upstream_token,
+                   [this, id, pending_key, done = std::move(done)](absl::Status s) {
+                     pending_requests_.erase(pending_key);
+                     if (!s.ok()) {
+                       return done(absl::UnavailableError(absl::StrCat(
+                           "the task could not be stored: ", s.message())));
+                     }
+                     tasks::LiveTask* t = registry_.Find(id);
+                     if (t == nullptr) return done(store_.Get(id)->task());
+                     done(t->record.task());
+                     driver_.Start(id);
+                   });
+}
+
+absl::StatusOr<StoredTask> TaskManager::FindOwned(const callers::Caller& caller,
+                                                  const std::string& task_id) {
+  if (tasks::LiveTask* live = registry_.Find(task_id)) {
+    if (live->created && live->record.owner() == caller.owner) return live->record;
+    return NotFound(task_id);
+  }
+  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+  if (!stored.ok()) {
+    if (stored.status().code() == absl::StatusCode::kNotFound) return NotFound(task_id);
+    return absl::UnavailableError(
+        absl::StrCat("the task store failed: ", stored.status().message()));
+  }
+  // Another caller's task is reported exactly like a missing one.
+  if (stored->owner() != caller.owner) return NotFound(task_id);
+  return stored;
+}
+
+void TaskManager::Get(const callers::Caller& caller, const std::string& task_id,
+                      Done<v1::VideoTask> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    done(task->task());
+  });
+}
+
+void TaskManager::List(const callers::Caller& caller, const v1::ListVideoTasksRequest& request,
+                       Done<v1::ListVideoTasksResponse> done) {
+  if (request.page_size() < 0) {
+    return done(api::InvalidArgumentWithViolations(
+        {{"page_size", "must not be negative", std::string(api::kReasonOutOfRange)}}));
+  }
+  store::ListQuery query;
+  query.owner = caller.owner;
+  query.page_size = request.page_size() == 0 ? kDefaultPageSize
+                                             : std::min(request.page_size(), kMaxPageSize);
+  query.page_token = request.page_token();
+  for (int state : request.states()) {
+    if (state == v1::TASK_STATE_UNSPECIFIED) continue;  // "any"
+    query.states.push_back(static_cast<v1::TaskState>(state));
+  }
+  loop_.Post([this, query = std::move(query), done = std::move(done)] {
+    absl::StatusOr<store::TaskPage> page = store_.List(query);
+    if (!page.ok()) {
+      if (page.status().code() == absl::StatusCode::kInvalidArgument) {
+        return done(api::InvalidArgumentWithViolations(
+            {{"page_token", std::string(page.status().message()),
+              std::string(api::kReasonMalformed)}}));
+      }
+      return done(page.status());
+    }
+    v1::ListVideoTasksResponse response;
+    for (StoredTask& t : page->tasks) {
+      // A live task may be ahead of its last commit only by changes about to
+      // be committed; the stored view is what survives, so list that.
+      *response.add_tasks() = std::move(*t.mutable_task());
+    }
+    response.set_next_page_token(page->next_page_token);
+    done(std::move(response));
+  });
+}
+
+void TaskManager::Cancel(const callers::Caller& caller, const std::string& task_id,
+                         Done<v1::VideoTask> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    if (model::IsTerminal(task->task().state())) {
+      return done(api::WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat(
+              "task ", task_id, " already ended (", model::StateName(task->task().state()), ")")),
+          "TASK_ALREADY_ENDED", model::kGatewayErrorDomain, {{"task_id", task_id}}));
+    }
+    absl::Status cancelled = api::WithErrorInfo(
+        absl::CancelledError(
+            "cancelled by the caller; the upstream may still finish and bill it"),
+        "CANCELLED_BY_CALLER", model::kGatewayErrorDomain);
+    registry_.Transition(
+        task_id, v1::TASK_STATE_CANCELLED,
+        [&cancelled](StoredTask& t) {
+          *t.mutable_task()->mutable_error() = api::ToRpcStatus(cancelled);
+        },
+        [this, task_id, done](absl::Status s) {
+          if (!s.ok()) return done(s);
+          absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+          if (!stored.ok()) return done(stored.status());
+          done(stored->task());
+        });
+  });
+}
+
+void TaskManager::OpenWatch(const callers::Caller& caller, const std::string& task_id,
+                            Done<std::shared_ptr<tasks::TaskEventLog>> done) {
+  loop_.Post([this, caller, task_id, done = std::move(done)] {
+    if (tasks::LiveTask* live = registry_.Find(task_id)) {
+      if (!live->created || live->record.owner() != caller.owner) {
+        return done(NotFound(task_id));
+      }
+      return done(live->log);
+    }
+    absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
+    if (!task.ok()) return done(task.status());
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(task_id, 0);
+    if (!events.ok()) return done(events.status());
+    done(std::make_shared<tasks::TaskEventLog>(task_id, *std::move(events)));
+  });
+}
+
+void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::string& secret,
+                                     seedance::upstream::v1::VideosResponse answer,
+                                     std::function<void(absl::Status)> done) {
+  loop_.Post([this, task_id, secret, answer = std::move(answer), done = std::move(done)] {
+    std::string expected;
+    if (tasks::LiveTask* live = registry_.Find(task_id)) {
+      expected = live->record.callback_secret();
+    } else {
+      absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+      if (!stored.ok()) {
+        return done(stored.status().code() == absl::StatusCode::kNotFound
+                        ? NotFound(task_id)
+                        : stored.status());
+      }
+      expected = stored->callback_secret();
+    }
+    if (expected.empty() || !callers::ConstantTimeEquals(secret, expected)) {
+      Log(LogLevel::kWarning, "upstream_callback_rejected", {{"task_id", task_id}});
+      return done(absl::PermissionDeniedError("wrong callback secret"));
+    }
+    // A late duplicate for a task that already ended is acknowledged so that
+    // the upstream stops resending it.
+    if (registry_.Find(task_id) == nullptr) return done(absl::OkStatus());
+    driver_.Apply(task_id, answer, done);
+  });
+}
+
+void TaskManager::Recover(Done<int> done) {
+  loop_.Post([this, done = std::move(done)] {
+    absl::StatusOr<std::vector<StoredTask>> unfinished = store_.ListUnfinished();
+    if (!unfinished.ok()) return done(unfinished.status());
+    int count = 0;
+    for (StoredTask& record : *unfinished) {
+      std::string id = record.task().task_id();
+      if (model::IsTerminal(record.task().state())) {
+        StartWebhook(record);  // ended, but its webhook was not delivered yet
+        continue;
+      }
+      absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);
+      if (!events.ok()) return done(events.status());
+      std::string token = options_.recovery_token;
+      if (!record.sealed_credential().empty()) {
+        absl::StatusOr<std::string> opened = keyring_.Open(record.sealed_credential());
+        if (opened.ok()) {
+          token = *std::move(opened);
+        } else {
+          Log(LogLevel::kError, "credential_unsealable",
+              {{"task_id", id}, {"error", api::StatusSummary(opened.status())}});
+        }
+      }
+      registry_.Adopt(std::move(record), *std::move(events), std::move(token));
+      driver_.Resume(id);
+      ++count;
+    }
+    Log(LogLevel::kInfo, "tasks_recovered", {{"count", absl::StrCat(count)}});
+    done(count);
+  });
+}
+
+}  // namespace seedance::server::core

@@ -1,0 +1,166 @@
+// TaskManager: the gateway's operations on video tasks, independent of gRPC:
+// create (validated, idempotent by request_id, capped), get, list, cancel,
+// open a watch, take an upstream callback, and recover after a restart. The
+// gRPC service (video_gateway_service.h) is a thin layer over it.
+//
+//   manager.Create(caller, request, [](absl::StatusOr<v1::VideoTask> task) {
+//     // runs once the task is durably stored (or the request was refused)
+//   });
+//
+// Every method is thread-safe and returns at once: the work runs on the
+// TaskLoop, and `done` runs there too, so it must not block.
+#ifndef SEEDANCE_SERVER_CORE_TASK_MANAGER_H_
+#define SEEDANCE_SERVER_CORE_TASK_MANAGER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "seedance/gateway/v1/stored_task.pb.h"
+#include "seedance/v1/video_gateway.pb.h"
+#include "server/admission/caller_rate_limit.h"
+#include "server/admission/spec_conversion.h"
+#include "server/admission/url_guard.h"
+#include "server/callers/authenticator.h"
+#include "server/callers/keyring.h"
+#include "server/store/task_store.h"
+#include "server/tasks/task_event_log.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_driver.h"
+#include "server/webhooks/webhook_forwarder.h"
+
+namespace seedance::server::core {
+
+struct TaskManagerOptions {
+  // How new tasks learn their fate.
+  gateway::v1::DeliveryMode mode = gateway::v1::DELIVERY_MODE_HOLD;
+  // Tasks in progress at once; more are refused with RESOURCE_EXHAUSTED.
+  int max_tasks_in_flight = 10000;
+  // Suggested retry delay when refusing for capacity.
+  absl::Duration busy_retry_delay = absl::Seconds(5);
+  // Creates per second per caller (a token bucket keyed by Caller::owner);
+  // more get RESOURCE_EXHAUSTED (CALLER_CREATE_RATE_LIMITED) with RetryInfo.
+  // 0: no limit. Refused, invalid and idempotently repeated creates take no
+  // token.
+  double caller_create_rate = 0;
+  // Creates a caller may make at once after being idle.
+  double caller_create_burst = 1;
+  // The upstream's default execution_expires_after (48 h).
+  absl::Duration default_expires_after = absl::Seconds(172800);
+  // Keep each task's upstream token, sealed, so that a restarted gateway can
+  // poll for it (callers' own tokens). When empty `recovery_token` is used.
+  bool seal_credentials = true;
+  // The upstream token for recovered tasks when credentials are not sealed
+  // (the gateway's own upstream key).
+  std::string recovery_token;
+  // Delivers ended tasks to their spec.callback_url; null: not forwarded
+  // (tests of other things).
+  webhooks::WebhookForwarder* webhooks = nullptr;
+  // Checks the caller's image URLs and callback_url (schemes, data URL
+  // size, no private hosts) before a task is created; null: syntax checks
+  // only (tests of other things). Must outlive the manager.
+  const admission::UrlGuard* url_guard = nullptr;
+  // Creates of one caller waiting for the URL guard (DNS) at once; more are
+  // refused with RESOURCE_EXHAUSTED, so that one caller's unresolvable names
+  // cannot fill the resolver's shared queue. 0: no cap.
+  int max_url_checks_per_caller = 8;
+};
+
+class TaskManager {
+ public:
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+
+  // All references must outlive the manager.
+  TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
+              tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver, const Clock& clock,
+              const callers::Keyring& keyring);
+
+  // Validates and stores a new task, then starts it upstream. `done` gets
+  // the task (PENDING) once it is durable, or INVALID_ARGUMENT (with
+  // BadRequest), ALREADY_EXISTS (request_id reused with another spec),
+  // RESOURCE_EXHAUSTED (capacity, the caller's create rate, or too many of
+  // its creates waiting for DNS) or UNAVAILABLE (store, shutdown, a host
+  // name that could not be resolved for now). `done` runs on the calling
+  // thread (validation), the loop, or a resolver thread (the URL guard).
+  void Create(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
+              Done<v1::VideoTask> done);
+
+  // The caller's task, or NOT_FOUND (also for other callers' tasks).
+  void Get(const callers::Caller& caller, const std::string& task_id, Done<v1::VideoTask> done);
+
+  // A page of the caller's tasks, newest first.
+  void List(const callers::Caller& caller, const v1::ListVideoTasksRequest& request,
+            Done<v1::ListVideoTasksResponse> done);
+
+  // Cancels a task in progress; FAILED_PRECONDITION if it already ended.
+  void Cancel(const callers::Caller& caller, const std::string& task_id, Done<v1::VideoTask> done);
+
+  // The event log of the caller's task, for a watch stream.
+  void OpenWatch(const callers::Caller& caller, const std::string& task_id,
+                 Done<std::shared_ptr<tasks::TaskEventLog>> done);
+
+  // An upstream callback for `task_id` carrying `secret`. `done` gets OK
+  // once the report is durable (or was a harmless duplicate), NOT_FOUND for
+  // an unknown task, PERMISSION_DENIED for a wrong secret.
+  void OnUpstreamCallback(const std::string& task_id, const std::string& secret,
+                          seedance::upstream::v1::VideosResponse answer,
+                          std::function<void(absl::Status)> done);
+
+  // Loads every unfinished task from the store and resumes it; `done` gets
+  // how many.
+  void Recover(Done<int> done);
+
+  // Refuses new tasks from now on (shutdown). Thread-safe.
+  void StopAccepting();
+
+ private:
+  // Past every check that needs no task state (validation, URLs): answers
+  // validate_only, or posts the creation to the loop.
+  void CreateChecked(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
+                     admission::CheckedSpec checked, Done<v1::VideoTask> done);
+  void CreateOnLoop(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
+                    std::vector<std::string> notes, seedance::upstream::v1::VideosRequest upstream,
+                    Done<v1::VideoTask> done);
+  // Forwards an ended task to its callback_url, if it has one.
+  void StartWebhook(const StoredTask& record);
+  // Stores the outcome of a finished webhook delivery. Loop thread.
+  void RecordWebhookOutcome(const std::string& task_id, const absl::Status& outcome,
+                            int attempts);
+  // Whether `owner` already made a task with `request_id`. Loop thread.
+  bool IsKnownRequest(const std::string& owner, const std::string& request_id);
+  // Counts a create of `owner` entering the URL guard; false (and nothing
+  // counted) when the caller already has max_url_checks_per_caller there.
+  bool BeginUrlCheck(const std::string& owner);
+  void EndUrlCheck(const std::string& owner);
+  // The caller's task as stored or live; NOT_FOUND when absent or not theirs.
+  absl::StatusOr<StoredTask> FindOwned(const callers::Caller& caller, const std::string& task_id);
+
+  const TaskManagerOptions options_;
+  tasks::TaskLoop& loop_;
+  store::TaskStore& store_;
+  tasks::TaskRegistry& registry_;
+  upstream::UpstreamDriver& driver_;
+  const Clock& clock_;
+  const callers::Keyring& keyring_;
+  std::atomic<bool> accepting_{true};
+  // The per-caller create rate (options_.caller_create_rate).
+  admission::CallerRateLimit create_rate_;
+  // Creates with a request_id not yet committed: "<owner>\n<request_id>" ->
+  // task id. Loop thread only.
+  absl::flat_hash_map<std::string, std::string> pending_requests_;
+  // Creates in the URL guard per caller (owner); entries at 0 are erased.
+  absl::Mutex url_checks_mu_;
+  absl::flat_hash_map<std::string, int> url_checks_ ABSL_GUARDED_BY(url_checks_mu_);
+};
+
+}  // namespace seedance::server::core
+
+#endif  // SEEDANCE_SERVER_CORE_TASK_MANAGER_H_

@@ -1,0 +1,27 @@
+#include "server/service/grpc_status.h"
+
+#include <string>
+
+#include "api/status_details.h"
+#include "google/rpc/status.pb.h"
+
+namespace seedance::server::service {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status rpc = api::ToRpcStatus(status);
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()), rpc.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  google::rpc::Status rpc;
+  if (status.error_details().empty() || !rpc.ParseFromString(status.error_details())) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
+  }
+  return api::FromRpcStatus(rpc);
+}
+
+}  // namespace seedance::server::service

@@ -1,0 +1,171 @@
+#include "server/tasks/task_registry.h"
+
+#include <utility>
+
+#include "api/status_details.h"
+#include "base/log.h"
+#include "server/model/task_state.h"
+
+namespace seedance::server::tasks {
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* to) {
+  int64_t seconds = absl::ToUnixSeconds(t);
+  to->set_seconds(seconds);
+  to->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+}
+
+namespace {
+
+v1::TaskEvent EventOf(const StoredTask& record) {
+  v1::TaskEvent event;
+  event.set_task_id(record.task().task_id());
+  event.set_sequence(record.task().sequence());
+  event.set_state(record.task().state());
+  *event.mutable_event_time() = record.task().update_time();
+  *event.mutable_task() = record.task();
+  return event;
+}
+
+}  // namespace
+
+TaskRegistry::TaskRegistry(TaskLoop& loop, store::TaskStore& store, const Clock& clock)
+    : loop_(loop), store_(store), clock_(clock) {}
+
+LiveTask& TaskRegistry::Create(StoredTask record, std::string upstream_token,
+                               Continuation created) {
+  std::string id = record.task().task_id();
+  auto live = std::make_unique<LiveTask>();
+  v1::TaskEvent first = EventOf(record);
+  live->record = std::move(record);
+  live->log = std::make_shared<TaskEventLog>(id, std::vector<v1::TaskEvent>{});
+  live->upstream_token = std::move(upstream_token);
+  LiveTask& task = *live;
+  tasks_[id] = std::move(live);
+  ++in_flight_;
+  loop_.Stage({task.record, 0, first},
+              [this, id, first, created = std::move(created)](absl::Status status) {
+                LiveTask* task = Find(id);
+                if (task == nullptr) return;
+                if (!status.ok()) {
+                  // Never stored: forget it, as if it was never accepted.
+                  std::vector<Continuation> waiters = std::move(task->on_created);
+                  tasks_.erase(id);
+                  --in_flight_;
+                  created(status);
+                  for (auto& w : waiters) w(status);
+                  return;
+                }
+                task->created = true;
+                task->log->Append(first);
+                std::vector<Continuation> waiters = std::move(task->on_created);
+                created(status);
+                for (auto& w : waiters) w(status);
+              });
+  return task;
+}
+
+LiveTask& TaskRegistry::Adopt(StoredTask record, std::vector<v1::TaskEvent> history,
+                              std::string upstream_token) {
+  std::string id = record.task().task_id();
+  auto live = std::make_unique<LiveTask>();
+  live->record = std::move(record);
+  live->log = std::make_shared<TaskEventLog>(id, std::move(history));
+  live->upstream_token = std::move(upstream_token);
+  live->created = true;
+  LiveTask& task = *live;
+  tasks_[id] = std::move(live);
+  ++in_flight_;
+  return task;
+}
+
+LiveTask* TaskRegistry::Find(const std::string& task_id) {
+  auto it = tasks_.find(task_id);
+  return it == tasks_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> TaskRegistry::TaskIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(tasks_.size());
+  for (const auto& [id, task] : tasks_) ids.push_back(id);
+  return ids;
+}
+
+bool TaskRegistry::Transition(const std::string& task_id, v1::TaskState to,
+                              const Mutation& mutate, Continuation done) {
+  LiveTask* task = Find(task_id);
+  if (task == nullptr) return false;
+  v1::TaskState from = task->record.task().state();
+  if (!model::CheckTransition(from, to).ok()) return false;
+  StoredTask& r = task->record;
+  uint64_t expected = r.revision();
+  absl::Time now = clock_.Now();
+  if (mutate) mutate(r);
+  r.mutable_task()->set_state(to);
+  r.mutable_task()->set_sequence(r.task().sequence() + 1);
+  SetTimestamp(now, r.mutable_task()->mutable_update_time());
+  if (model::IsTerminal(to)) {
+    SetTimestamp(now, r.mutable_task()->mutable_end_time());
+    --in_flight_;
+  }
+  r.set_revision(expected + 1);
+  Log(LogLevel::kInfo, "task_state",
+      {{"task_id", task_id},
+       {"from", model::StateName(from)},
+       {"to", model::StateName(to)},
+       {"sequence", std::to_string(r.task().sequence())},
+       {"trace_id", r.task().upstream().trace_id()}});
+  Stage(*task, expected, EventOf(r), std::move(done));
+  return true;
+}
+
+void TaskRegistry::Update(const std::string& task_id, const Mutation& mutate,
+                          Continuation done) {
+  LiveTask* task = Find(task_id);
+  if (task == nullptr) {
+    if (done) done(absl::NotFoundError("task is no longer in progress"));
+    return;
+  }
+  uint64_t expected = task->record.revision();
+  mutate(task->record);
+  task->record.set_revision(expected + 1);
+  Stage(*task, expected, std::nullopt, std::move(done));
+}
+
+void TaskRegistry::Stage(LiveTask& task, uint64_t expected_revision,
+                         std::optional<v1::TaskEvent> event, Continuation done) {
+  std::string id = task.record.task().task_id();
+  loop_.Stage({task.record, expected_revision, event},
+              [this, id, event, done = std::move(done)](absl::Status status) {
+                OnCommitted(id, event, status, done);
+              });
+}
+
+void TaskRegistry::OnCommitted(const std::string& task_id,
+                               const std::optional<v1::TaskEvent>& event,
+                               const absl::Status& status, const Continuation& done) {
+  LiveTask* task = Find(task_id);
+  if (!status.ok()) {
+    // The in-memory record ran ahead of the store: take the stored one back
+    // so that the next change starts from what is durable.
+    Log(LogLevel::kError, "task_write_failed",
+        {{"task_id", task_id}, {"error", api::StatusSummary(status)}});
+    if (task != nullptr) {
+      bool was_terminal = model::IsTerminal(task->record.task().state());
+      absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+      if (stored.ok()) task->record = *std::move(stored);
+      if (was_terminal && !model::IsTerminal(task->record.task().state())) ++in_flight_;
+    }
+    if (done) done(status);
+    return;
+  }
+  if (task != nullptr && event.has_value()) {
+    task->log->Append(*event);
+    if (model::IsTerminal(event->state())) {
+      if (terminal_hook_) terminal_hook_(*task);
+      tasks_.erase(task_id);
+    }
+  }
+  if (done) done(status);
+}
+
+}  // namespace seedance::server::tasks

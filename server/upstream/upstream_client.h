@@ -1,0 +1,60 @@
+// UpstreamClient: the calls the gateway makes to the SeeDance REST API, in
+// the API's own terms (seedance/upstream/v1 messages). Asynchronous: nothing
+// blocks a thread while a call is held open for minutes.
+//
+//   client.Submit(request, token, absl::Minutes(15),
+//                 [](absl::StatusOr<SubmitResult> r) { ... });
+//
+// The implementation over HTTP is RestUpstreamClient; tests use a mock
+// (tests/server/mock_upstream_client.h).
+#ifndef SEEDANCE_SERVER_UPSTREAM_UPSTREAM_CLIENT_H_
+#define SEEDANCE_SERVER_UPSTREAM_UPSTREAM_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "seedance/upstream/v1/tasks.pb.h"
+#include "seedance/upstream/v1/videos.pb.h"
+
+namespace seedance::server::upstream {
+
+// The answer to a successful POST /v1/seedance/videos.
+struct SubmitResult {
+  // The final answer, when the call was held until the video was done
+  // (no callback_url, no async), or an answer that already carries data.
+  std::optional<seedance::upstream::v1::VideosResponse> final_answer;
+  // The immediate {"task_id"} answer with callback_url or async.
+  std::optional<seedance::upstream::v1::VideosAccepted> accepted;
+};
+
+class UpstreamClient {
+ public:
+  using CallId = uint64_t;
+
+  virtual ~UpstreamClient() = default;
+
+  // POST /v1/seedance/videos with `request` as the body and `token` as the
+  // bearer token. `done` runs once, on the client's thread (it must not
+  // block), with the answer or a Status mapped as in upstream_errors.h.
+  // Thread-safe.
+  virtual CallId Submit(const seedance::upstream::v1::VideosRequest& request,
+                        const std::string& token, absl::Duration timeout,
+                        std::function<void(absl::StatusOr<SubmitResult>)> done) = 0;
+
+  // POST /v1/seedance/tasks {"action": "retrieve", "id": upstream_task_id}.
+  // Thread-safe.
+  virtual CallId Retrieve(const std::string& upstream_task_id, const std::string& token,
+                          absl::Duration timeout,
+                          std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) = 0;
+
+  // Aborts a call in flight; its callback runs with CANCELLED. Thread-safe.
+  virtual void Cancel(CallId id) = 0;
+};
+
+}  // namespace seedance::server::upstream
+
+#endif  // SEEDANCE_SERVER_UPSTREAM_UPSTREAM_CLIENT_H_

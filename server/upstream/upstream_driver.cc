@@ -1,0 +1,436 @@
+#include "server/model/gateway_errors.h"
+#include "server/upstream/upstream_driver.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "api/status_details.h"
+#include "base/log.h"
+#include "server/model/task_state.h"
+#include "server/upstream/upstream_errors.h"
+
+namespace seedance::server::upstream {
+namespace {
+
+using gateway::v1::DELIVERY_MODE_CALLBACK;
+using gateway::v1::DELIVERY_MODE_HOLD;
+using gateway::v1::DELIVERY_MODE_POLL;
+
+absl::Time ToTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+// What the upstream's answer says about why a task did not succeed, as the
+// task's error.
+absl::Status UpstreamOutcomeError(v1::TaskState state,
+                                  const seedance::upstream::v1::VideosResponse& answer) {
+  std::string detail = answer.error().message();
+  absl::Status status;
+  std::string reason;
+  switch (state) {
+    case v1::TASK_STATE_EXPIRED:
+      status = absl::DeadlineExceededError(
+          "the upstream expired the task: it did not finish within "
+          "execution_expires_after");
+      reason = "TASK_EXPIRED";
+      break;
+    case v1::TASK_STATE_CANCELLED:
+      status = absl::CancelledError("the upstream cancelled the task");
+      reason = "UPSTREAM_CANCELLED";
+      break;
+    default:
+      // ABORTED: this task is over, but a new one may well succeed.
+      status = absl::AbortedError(absl::StrCat(
+          "the upstream could not generate the video", detail.empty() ? "" : ": ",
+          detail));
+      reason = "GENERATION_FAILED";
+  }
+  std::map<std::string, std::string> metadata;
+  if (!answer.error().code().empty()) metadata["upstream_code"] = answer.error().code();
+  if (!answer.trace_id().empty()) metadata["trace_id"] = answer.trace_id();
+  if (!answer.data().empty() && !answer.data(0).task_id().empty()) {
+    metadata["provider_task_id"] = answer.data(0).task_id();
+  }
+  return api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
+}
+
+void SetError(const absl::Status& error, StoredTask& t) {
+  *t.mutable_task()->mutable_error() = api::ToRpcStatus(error);
+}
+
+absl::Duration Backoff(absl::Duration initial, int attempt, absl::Duration cap) {
+  absl::Duration d = initial;
+  for (int i = 1; i < attempt && d < cap; ++i) d *= 2;
+  return std::min(d, cap);
+}
+
+}  // namespace
+
+UpstreamDriver::UpstreamDriver(UpstreamDriverOptions options, tasks::TaskRegistry& registry,
+                               tasks::TaskLoop& loop, UpstreamClient& client,
+                               Scheduler& scheduler, const Clock& clock)
+    : options_(std::move(options)),
+      registry_(registry),
+      loop_(loop),
+      client_(client),
+      scheduler_(scheduler),
+      clock_(clock) {}
+
+Scheduler::TimerId UpstreamDriver::After(const std::string& task_id, absl::Duration delay,
+                                         std::function<void(tasks::LiveTask&)> fn) {
+  return scheduler_.RunAt(clock_.Now() + delay, [this, task_id, fn = std::move(fn)] {
+    loop_.Post([this, task_id, fn] {
+      if (shut_down_) return;
+      if (tasks::LiveTask* task = registry_.Find(task_id)) fn(*task);
+    });
+  });
+}
+
+seedance::upstream::v1::VideosRequest UpstreamDriver::BodyFor(const tasks::LiveTask& task) const {
+  seedance::upstream::v1::VideosRequest body = task.record.upstream_request();
+  switch (task.record.mode()) {
+    case DELIVERY_MODE_CALLBACK:
+      body.set_callback_url(absl::StrCat(options_.callback_url_prefix, "/",
+                                         task.record.task().task_id(), "/",
+                                         task.record.callback_secret()));
+      break;
+    case DELIVERY_MODE_POLL:
+      body.set_async(true);
+      break;
+    default:
+      break;
+  }
+  return body;
+}
+
+void UpstreamDriver::Start(const std::string& task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  ScheduleExpiry(*task);
+  // The task was stored with `submitted` set (task_manager.cc), so the first
+  // attempt needs no write of its own.
+  Send(task_id);
+}
+
+void UpstreamDriver::MarkSubmittedAndSend(const std::string& task_id) {
+  // Durably "submitted" before the first byte goes out: a gateway that
+  // dies mid-call must not resubmit blindly after restart (double billing).
+  registry_.Update(
+      task_id, [](StoredTask& t) { t.set_submitted(true); },
+      [this, task_id](absl::Status committed) {
+        if (!committed.ok()) {
+          Fail(task_id, absl::UnavailableError(absl::StrCat(
+                            "the task could not be stored: ", committed.message())));
+          return;
+        }
+        Send(task_id);
+      });
+}
+
+void UpstreamDriver::Send(const std::string& task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr || shut_down_) return;
+  ++task->submit_attempts;
+  bool hold = task->record.mode() == DELIVERY_MODE_HOLD;
+  absl::Duration timeout = hold ? options_.hold_timeout : options_.call_timeout;
+  Log(LogLevel::kInfo, "upstream_submit",
+      {{"task_id", task_id},
+       {"attempt", absl::StrCat(task->submit_attempts)},
+       {"mode", gateway::v1::DeliveryMode_Name(task->record.mode())}});
+  task->call = client_.Submit(
+      BodyFor(*task), task->upstream_token, timeout,
+      [this, task_id](absl::StatusOr<SubmitResult> result) {
+        loop_.Post([this, task_id, result = std::move(result)]() mutable {
+          OnSubmitted(task_id, std::move(result));
+        });
+      });
+  if (hold) {
+    task->timer = After(task_id, options_.hold_accept_grace, [this](tasks::LiveTask& t) {
+      t.timer = 0;
+      // Still held open after the grace: the upstream accepted the call
+      // and is generating (errors come back at once).
+      if (t.call != 0 && t.record.task().state() == v1::TASK_STATE_PENDING) {
+        registry_.Transition(t.record.task().task_id(), v1::TASK_STATE_RUNNING, nullptr,
+                             nullptr);
+      }
+    });
+  }
+}
+
+void UpstreamDriver::OnSubmitted(const std::string& task_id,
+                                 absl::StatusOr<SubmitResult> result) {
+  if (shut_down_) return;
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;  // cancelled or ended meanwhile
+  task->call = 0;
+  if (task->timer != 0) {
+    scheduler_.Cancel(task->timer);
+    task->timer = 0;
+  }
+  if (result.ok()) {
+    if (result->final_answer.has_value()) {
+      Apply(task_id, *result->final_answer, nullptr);
+    } else {
+      OnAccepted(task_id, result->accepted->task_id());
+    }
+    return;
+  }
+  const absl::Status& error = result.status();
+  if (SafeToResubmit(error) && task->submit_attempts < options_.max_submit_attempts) {
+    absl::Duration delay = api::RetryDelayOf(error).value_or(
+        Backoff(options_.retry_initial, task->submit_attempts, options_.max_retry_delay));
+    delay = std::min(delay, options_.max_retry_delay);
+    Log(LogLevel::kWarning, "upstream_submit_retry",
+        {{"task_id", task_id},
+         {"attempt", absl::StrCat(task->submit_attempts)},
+         {"delay", absl::FormatDuration(delay)},
+         {"error", api::StatusSummary(error)}});
+    // Not processed upstream: until the retry is sent, a restarted gateway
+    // may safely send it again.
+    registry_.Update(task_id, [](StoredTask& t) { t.set_submitted(false); }, nullptr);
+    task->timer = After(task_id, delay, [this](tasks::LiveTask& t) {
+      t.timer = 0;
+      MarkSubmittedAndSend(t.record.task().task_id());
+    });
+    return;
+  }
+  Fail(task_id, error);
+}
+
+void UpstreamDriver::OnAccepted(const std::string& task_id,
+                                const std::string& upstream_task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  auto set_id = [&upstream_task_id](StoredTask& t) {
+    t.mutable_task()->mutable_upstream()->set_task_id(upstream_task_id);
+  };
+  if (!registry_.Transition(task_id, v1::TASK_STATE_QUEUED, set_id, nullptr)) {
+    // A callback may already have moved it on; keep the id anyway.
+    registry_.Update(task_id, set_id, nullptr);
+  }
+  if (task->record.mode() == DELIVERY_MODE_CALLBACK) {
+    if (options_.callback_fallback_poll > absl::ZeroDuration()) {
+      SchedulePoll(task_id, options_.callback_fallback_poll);
+    }
+  } else {
+    // POLL mode, or a HOLD call that the upstream answered at once.
+    task->poll_delay = options_.poll_initial;
+    SchedulePoll(task_id, options_.poll_initial);
+  }
+}
+
+void UpstreamDriver::SchedulePoll(const std::string& task_id, absl::Duration delay) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  if (task->timer != 0) scheduler_.Cancel(task->timer);
+  task->timer = After(task_id, delay, [this](tasks::LiveTask& t) {
+    t.timer = 0;
+    Poll(t.record.task().task_id());
+  });
+}
+
+void UpstreamDriver::Poll(const std::string& task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr || task->call != 0 || shut_down_) return;
+  const std::string& upstream_id = task->record.task().upstream().task_id();
+  if (upstream_id.empty()) return;
+  task->call = client_.Retrieve(
+      upstream_id, task->upstream_token, options_.call_timeout,
+      [this, task_id](absl::StatusOr<seedance::upstream::v1::TaskRecord> record) {
+        loop_.Post([this, task_id, record = std::move(record)]() mutable {
+          OnPolled(task_id, std::move(record));
+        });
+      });
+}
+
+void UpstreamDriver::OnPolled(const std::string& task_id,
+                              absl::StatusOr<seedance::upstream::v1::TaskRecord> record) {
+  if (shut_down_) return;
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  task->call = 0;
+  bool callback_mode = task->record.mode() == DELIVERY_MODE_CALLBACK;
+  if (!record.ok()) {
+    const absl::Status& error = record.status();
+    // In CALLBACK mode polling is only a safety net: callbacks may still
+    // come, so a failing tasks endpoint never fails the task.
+    if (!callback_mode && (error.code() == absl::StatusCode::kUnauthenticated ||
+                           error.code() == absl::StatusCode::kPermissionDenied ||
+                           ++task->poll_failures > options_.max_poll_failures)) {
+      Fail(task_id, error);
+      return;
+    }
+    absl::Duration delay = api::RetryDelayOf(error).value_or(
+        Backoff(options_.poll_initial, task->poll_failures, options_.poll_max));
+    Log(LogLevel::kWarning, "upstream_poll_failed",
+        {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
+    SchedulePoll(task_id, callback_mode ? options_.callback_fallback_poll : delay);
+    return;
+  }
+  task->poll_failures = 0;
+  uint64_t before = task->record.task().sequence();
+  if (record->has_response()) Apply(task_id, record->response(), nullptr);
+  task = registry_.Find(task_id);
+  if (task == nullptr || model::IsTerminal(task->record.task().state())) return;
+  if (callback_mode) {
+    if (options_.callback_fallback_poll > absl::ZeroDuration()) {
+      SchedulePoll(task_id, options_.callback_fallback_poll);
+    }
+    return;
+  }
+  // Poll again soon after a change, less often while nothing moves.
+  bool changed = task->record.task().sequence() != before;
+  task->poll_delay = changed ? options_.poll_initial
+                             : std::min(task->poll_delay * 2, options_.poll_max);
+  SchedulePoll(task_id, task->poll_delay);
+}
+
+void UpstreamDriver::Apply(const std::string& task_id,
+                           const seedance::upstream::v1::VideosResponse& answer, Continuation done) {
+  auto finish = [&done](absl::Status s) {
+    if (done) done(std::move(s));
+  };
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return finish(absl::OkStatus());
+  const seedance::upstream::v1::TaskData* data = answer.data().empty() ? nullptr : &answer.data(0);
+  v1::TaskState to = data != nullptr ? model::StateFromUpstreamStatus(data->status())
+                                     : v1::TASK_STATE_UNSPECIFIED;
+  if (to == v1::TASK_STATE_UNSPECIFIED) {
+    if (answer.has_success() && !answer.success()) {
+      to = v1::TASK_STATE_FAILED;
+    } else {
+      Log(LogLevel::kWarning, "upstream_status_unknown",
+          {{"task_id", task_id}, {"status", data != nullptr ? data->status() : ""}});
+      return finish(absl::OkStatus());
+    }
+  }
+  absl::Status outcome;
+  if (to == v1::TASK_STATE_SUCCEEDED && (data == nullptr || data->video_url().empty())) {
+    to = v1::TASK_STATE_FAILED;
+    outcome = api::WithErrorInfo(
+        absl::InternalError("the upstream reported success without a video_url"),
+        "UPSTREAM_MALFORMED_RESPONSE", kUpstreamErrorDomain,
+        {{"trace_id", answer.trace_id()}});
+  } else if (to == v1::TASK_STATE_FAILED || to == v1::TASK_STATE_EXPIRED ||
+             to == v1::TASK_STATE_CANCELLED) {
+    outcome = UpstreamOutcomeError(to, answer);
+  }
+  auto mutate = [&](StoredTask& t) {
+    v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
+    if (!answer.task_id().empty()) ref->set_task_id(answer.task_id());
+    if (!answer.trace_id().empty()) ref->set_trace_id(answer.trace_id());
+    if (data != nullptr && !data->task_id().empty()) ref->set_provider_task_id(data->task_id());
+    if (to == v1::TASK_STATE_SUCCEEDED) {
+      v1::VideoResult* result = t.mutable_task()->mutable_result();
+      result->set_video_url(data->video_url());
+      result->set_last_frame_url(data->last_frame_url());
+      result->set_model(data->model());
+    } else if (!outcome.ok()) {
+      SetError(outcome, t);
+    }
+  };
+  if (!model::CheckTransition(task->record.task().state(), to).ok()) {
+    // A duplicate or stale report: nothing to do, and nothing to fear.
+    return finish(absl::OkStatus());
+  }
+  registry_.Transition(task_id, to, mutate, std::move(done));
+}
+
+void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {
+  Log(LogLevel::kWarning, "task_failed",
+      {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
+  registry_.Transition(task_id, v1::TASK_STATE_FAILED,
+                       [&error](StoredTask& t) { SetError(error, t); }, nullptr);
+}
+
+void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
+  if (!task.record.task().has_expire_time()) return;
+  absl::Time when = ToTime(task.record.task().expire_time()) + options_.expiry_grace;
+  std::string task_id = task.record.task().task_id();
+  task.expiry_timer =
+      scheduler_.RunAt(when, [this, task_id] {
+        loop_.Post([this, task_id] {
+          if (shut_down_) return;
+          tasks::LiveTask* t = registry_.Find(task_id);
+          if (t == nullptr) return;
+          t->expiry_timer = 0;
+          absl::Status error = api::WithErrorInfo(
+              absl::DeadlineExceededError(
+                  "the task did not finish within execution_expires_after"),
+              "TASK_EXPIRED", model::kGatewayErrorDomain);
+          registry_.Transition(task_id, v1::TASK_STATE_EXPIRED,
+                               [&error](StoredTask& r) { SetError(error, r); }, nullptr);
+        });
+      });
+}
+
+void UpstreamDriver::Resume(const std::string& task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  ScheduleExpiry(*task);
+  const StoredTask& r = task->record;
+  if (!r.submitted()) {
+    MarkSubmittedAndSend(task_id);
+    return;
+  }
+  if (r.task().upstream().task_id().empty()) {
+    // Sent, but the process died before learning the upstream's id: it may
+    // or may not exist (and be billed) upstream. Resubmitting could create
+    // a second one, so report the uncertainty instead.
+    Fail(task_id,
+         api::WithErrorInfo(
+             absl::UnavailableError(
+                 "the gateway restarted while the upstream call was in flight; its "
+                 "outcome is unknown and the task was not resubmitted to avoid "
+                 "double billing"),
+             "UPSTREAM_OUTCOME_UNKNOWN", model::kGatewayErrorDomain));
+    return;
+  }
+  // Accepted upstream: catch up at once (callbacks may have been missed
+  // while down), then follow the mode.
+  if (r.mode() != DELIVERY_MODE_CALLBACK ||
+      options_.callback_fallback_poll > absl::ZeroDuration()) {
+    task->poll_delay = options_.poll_initial;
+    Poll(task_id);
+  }
+}
+
+size_t UpstreamDriver::SubmissionsInFlight() {
+  size_t count = 0;
+  for (const std::string& id : registry_.TaskIds()) {
+    tasks::LiveTask* task = registry_.Find(id);
+    // A call in flight before the upstream gave an id is a submission (or a
+    // held call, which is one until its answer).
+    if (task != nullptr && task->call != 0 &&
+        (task->record.mode() == DELIVERY_MODE_HOLD ||
+         task->record.task().upstream().task_id().empty())) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+void UpstreamDriver::Stop(tasks::LiveTask& task) {
+  if (task.call != 0) {
+    client_.Cancel(task.call);
+    task.call = 0;
+  }
+  if (task.timer != 0) {
+    scheduler_.Cancel(task.timer);
+    task.timer = 0;
+  }
+  if (task.expiry_timer != 0) {
+    scheduler_.Cancel(task.expiry_timer);
+    task.expiry_timer = 0;
+  }
+}
+
+void UpstreamDriver::Shutdown() {
+  shut_down_ = true;
+  for (const std::string& id : registry_.TaskIds()) {
+    if (tasks::LiveTask* task = registry_.Find(id)) Stop(*task);
+  }
+}
+
+}  // namespace seedance::server::upstream

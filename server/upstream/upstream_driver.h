@@ -1,0 +1,121 @@
+// UpstreamDriver: takes each task from PENDING to a terminal state by
+// talking to the upstream in one of three ways (DeliveryMode):
+//
+//   HOLD      the documented blocking call, held open until the video is done;
+//   CALLBACK  callback_url pointing at the gateway's receiver (with the task's
+//             secret in it); the tasks endpoint is polled now and then in
+//             case a callback is lost;
+//   POLL      `async: true`, then the tasks endpoint with backoff.
+//
+// It retries a submission only when that cannot create (and bill) a second
+// task (SafeToResubmit), honours Retry-After, expires tasks that run past
+// their execution_expires_after, and resumes tasks after a restart. Every
+// answer, whatever its source, goes through Apply(), so duplicates and
+// out-of-order reports are harmless (the state machine drops them).
+//
+// Loop thread only; upstream and timer callbacks are posted back to the loop.
+#ifndef SEEDANCE_SERVER_UPSTREAM_UPSTREAM_DRIVER_H_
+#define SEEDANCE_SERVER_UPSTREAM_UPSTREAM_DRIVER_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "seedance/gateway/v1/stored_task.pb.h"
+#include "base/scheduler.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_client.h"
+
+namespace seedance::server::upstream {
+
+struct UpstreamDriverOptions {
+  // Where the upstream POSTs callbacks: "<prefix>/<task_id>/<secret>".
+  // Needed for DELIVERY_MODE_CALLBACK.
+  std::string callback_url_prefix;
+  // In CALLBACK mode, also poll the tasks endpoint this often (0: never),
+  // and once at restart, in case callbacks were lost.
+  absl::Duration callback_fallback_poll = absl::Minutes(2);
+  // The whole blocking call in HOLD mode.
+  absl::Duration hold_timeout = absl::Minutes(20);
+  // HOLD: a call still open after this was accepted: the task is RUNNING.
+  absl::Duration hold_accept_grace = absl::Seconds(3);
+  // Submissions in CALLBACK/POLL mode and tasks-endpoint reads.
+  absl::Duration call_timeout = absl::Seconds(30);
+  // POLL: first delay and cap of the exponential poll backoff.
+  absl::Duration poll_initial = absl::Seconds(2);
+  absl::Duration poll_max = absl::Seconds(30);
+  // Submissions refused with "not processed" (429, 503, connection
+  // refused) are retried this many times in all, after the upstream's
+  // Retry-After or an exponential backoff capped at max_retry_delay.
+  int max_submit_attempts = 5;
+  absl::Duration retry_initial = absl::Seconds(1);
+  absl::Duration max_retry_delay = absl::Minutes(1);
+  // Consecutive failed polls before the task is failed.
+  int max_poll_failures = 20;
+  // A task still unfinished this long after its expire_time is EXPIRED
+  // (the upstream normally reports it first).
+  absl::Duration expiry_grace = absl::Minutes(5);
+};
+
+class UpstreamDriver {
+ public:
+  using Continuation = tasks::TaskRegistry::Continuation;
+
+  // All references must outlive the driver.
+  UpstreamDriver(UpstreamDriverOptions options, tasks::TaskRegistry& registry, tasks::TaskLoop& loop,
+                 UpstreamClient& client, Scheduler& scheduler, const Clock& clock);
+
+  // Starts a newly created (committed) task.
+  void Start(const std::string& task_id);
+
+  // Continues a task adopted from the store after a restart.
+  void Resume(const std::string& task_id);
+
+  // Applies an upstream answer (blocking answer, callback or poll) to the
+  // task. `done` runs once the resulting change is durable, or at once
+  // when there is no change (a duplicate or stale report).
+  void Apply(const std::string& task_id, const seedance::upstream::v1::VideosResponse& answer,
+             Continuation done);
+
+  // Submissions whose answer has not arrived yet (held calls included): if
+  // the process stopped now, their outcome would be unknown after restart.
+  size_t SubmissionsInFlight();
+
+  // Stops every upstream call and timer of `task` (it ended).
+  void Stop(tasks::LiveTask& task);
+
+  // Stops all upstream work for good (shutdown): calls in flight are
+  // cancelled and late callbacks ignored; tasks stay as stored, to be
+  // resumed by the next process.
+  void Shutdown();
+
+ private:
+  void MarkSubmittedAndSend(const std::string& task_id);
+  void Send(const std::string& task_id);
+  void OnSubmitted(const std::string& task_id, absl::StatusOr<SubmitResult> result);
+  void OnAccepted(const std::string& task_id, const std::string& upstream_task_id);
+  void Poll(const std::string& task_id);
+  void OnPolled(const std::string& task_id, absl::StatusOr<seedance::upstream::v1::TaskRecord> record);
+  void SchedulePoll(const std::string& task_id, absl::Duration delay);
+  void ScheduleExpiry(tasks::LiveTask& task);
+  void Fail(const std::string& task_id, const absl::Status& error);
+  // Runs `fn` on the loop at `when`, if the task is still live then.
+  Scheduler::TimerId After(const std::string& task_id, absl::Duration delay,
+                           std::function<void(tasks::LiveTask&)> fn);
+  seedance::upstream::v1::VideosRequest BodyFor(const tasks::LiveTask& task) const;
+
+  const UpstreamDriverOptions options_;
+  tasks::TaskRegistry& registry_;
+  tasks::TaskLoop& loop_;
+  UpstreamClient& client_;
+  Scheduler& scheduler_;
+  const Clock& clock_;
+  bool shut_down_ = false;
+};
+
+}  // namespace seedance::server::upstream
+
+#endif  // SEEDANCE_SERVER_UPSTREAM_UPSTREAM_DRIVER_H_

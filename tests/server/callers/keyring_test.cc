@@ -1,0 +1,82 @@
+#include "server/callers/keyring.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace seedance::server::callers {
+namespace {
+
+using ::seedance::testing::IsOk;
+using ::seedance::testing::IsOkAndHolds;
+using ::seedance::testing::StatusIs;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::HasSubstr;
+
+TEST(KeyringTest, OwnerIdsAreStableKeyedAndOpaque) {
+  Keyring a = Keyring::FromMasterKey("master-a");
+  Keyring b = Keyring::FromMasterKey("master-b");
+  EXPECT_EQ(a.OwnerId("token-1"), a.OwnerId("token-1"));
+  EXPECT_NE(a.OwnerId("token-1"), a.OwnerId("token-2"));
+  EXPECT_NE(a.OwnerId("token-1"), b.OwnerId("token-1"));
+  EXPECT_THAT(a.OwnerId("token-1"), MatchesRegex("[0-9a-f]{32}"));
+  EXPECT_THAT(a.OwnerId("token-1"), Not(HasSubstr("token")));
+}
+
+TEST(KeyringTest, SealedCredentialsOpenOnlyWithTheSameKey) {
+  Keyring a = Keyring::FromMasterKey("master-a");
+  absl::StatusOr<std::string> sealed = a.Seal("sk-secret-token");
+  ASSERT_THAT(sealed, IsOk());
+  EXPECT_THAT(*sealed, Not(HasSubstr("sk-secret-token")));
+  EXPECT_NE(*a.Seal("sk-secret-token"), *sealed);  // fresh nonce each time
+  EXPECT_THAT(a.Open(*sealed), IsOkAndHolds(std::string("sk-secret-token")));
+  EXPECT_THAT(Keyring::FromMasterKey("master-b").Open(*sealed),
+              StatusIs(absl::StatusCode::kDataLoss));
+  std::string tampered = *sealed;
+  tampered[tampered.size() / 2] ^= 1;
+  EXPECT_THAT(a.Open(tampered), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(a.Open("short"), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(a.Open(*a.Seal("")), IsOkAndHolds(std::string("")));
+}
+
+TEST(KeyringTest, MasterKeyFileIsCreatedPrivateAndReused) {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/master.key";
+  absl::StatusOr<Keyring> first = Keyring::LoadOrCreate(path);
+  ASSERT_THAT(first, IsOk());
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_size, 32);
+  absl::StatusOr<Keyring> second = Keyring::LoadOrCreate(path);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(first->OwnerId("t"), second->OwnerId("t"));
+  EXPECT_THAT(second->Open(*first->Seal("x")), IsOkAndHolds(std::string("x")));
+}
+
+TEST(KeyringTest, DamagedMasterKeyIsRefused) {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/master.key";
+  std::ofstream(path) << "too short";
+  EXPECT_THAT(Keyring::LoadOrCreate(path), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(Keyring::LoadOrCreate(dir.path() + "/no/such/dir/master.key"),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST(KeyringTest, ConstantTimeEqualsComparesContent) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace seedance::server::callers

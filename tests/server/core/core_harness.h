@@ -1,0 +1,183 @@
+// CoreHarness: the gateway's task logic wired for tests, with a fake clock
+// and scheduler, an in-memory (or given) store, a mock upstream whose calls
+// are recorded for the test to complete, and the task loop driven on the
+// test's thread. Everything is deterministic: no threads, no sleeps.
+//
+//   CoreHarness h;
+//   absl::StatusOr<v1::VideoTask> task = h.Create(kAlice, request);
+//   h.submits[0].done(SubmitResult{...});  // the upstream answers
+//   h.Run();
+#ifndef SEEDANCE_TESTS_SERVER_CORE_CORE_HARNESS_H_
+#define SEEDANCE_TESTS_SERVER_CORE_CORE_HARNESS_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "server/callers/keyring.h"
+#include "server/core/task_manager.h"
+#include "server/store/in_memory_task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_driver.h"
+#include "server/webhooks/webhook_forwarder.h"
+#include "tests/http/curl/fake_http_transport.h"
+#include "tests/server/upstream/mock_upstream_client.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_scheduler.h"
+
+namespace seedance::server::core {
+
+inline const callers::Caller kAlice{"owner-alice", "alice-upstream-token"};
+inline const callers::Caller kBob{"owner-bob", "bob-upstream-token"};
+
+struct RecordedSubmit {
+  seedance::upstream::v1::VideosRequest request;
+  std::string token;
+  absl::Duration timeout;
+  std::function<void(absl::StatusOr<upstream::SubmitResult>)> done;
+  upstream::UpstreamClient::CallId id;
+};
+
+struct RecordedRetrieve {
+  std::string upstream_task_id;
+  std::string token;
+  std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done;
+  upstream::UpstreamClient::CallId id;
+};
+
+class CoreHarness {
+ public:
+  explicit CoreHarness(TaskManagerOptions manager_options = {},
+                       upstream::UpstreamDriverOptions driver_options = DefaultDriverOptions(),
+                       store::TaskStore* store = nullptr)
+      : store_(store != nullptr ? *store : own_store_),
+        loop(store_),
+        registry(loop, store_, clock),
+        keyring(callers::Keyring::FromMasterKey("test master key")),
+        webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
+        driver(driver_options, registry, loop, upstream, scheduler, clock),
+        manager(WithWebhooks(manager_options, webhooks), loop, store_, registry, driver,
+                clock, keyring) {
+    ON_CALL(upstream, Submit)
+        .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
+                              const std::string& token, absl::Duration timeout,
+                              std::function<void(absl::StatusOr<upstream::SubmitResult>)> done) {
+          submits.push_back({request, token, timeout, std::move(done), next_call_id_});
+          return next_call_id_++;
+        });
+    ON_CALL(upstream, Retrieve)
+        .WillByDefault(
+            [this](const std::string& id, const std::string& token, absl::Duration,
+                   std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) {
+              retrieves.push_back({id, token, std::move(done), next_call_id_});
+              return next_call_id_++;
+            });
+    ON_CALL(upstream, Cancel).WillByDefault([this](upstream::UpstreamClient::CallId id) {
+      cancelled_calls.push_back(id);
+    });
+  }
+
+  static TaskManagerOptions WithWebhooks(TaskManagerOptions options,
+                                         webhooks::WebhookForwarder& webhooks) {
+    if (options.webhooks == nullptr) options.webhooks = &webhooks;
+    return options;
+  }
+
+  static upstream::UpstreamDriverOptions DefaultDriverOptions() {
+    upstream::UpstreamDriverOptions o;
+    o.callback_url_prefix = "http://gateway.test/v1/upstream-callbacks";
+    return o;
+  }
+
+  store::TaskStore& store() { return store_; }
+
+  // Runs everything queued on the task loop.
+  void Run() { loop.RunUntilIdle(); }
+
+  // Advances time by `d`, fires due timers, runs the loop.
+  void Advance(absl::Duration d) {
+    scheduler.AdvanceAndRunDue(d);
+    Run();
+  }
+
+  template <typename T>
+  absl::StatusOr<T> Await(std::function<void(TaskManager::Done<T>)> start) {
+    std::optional<absl::StatusOr<T>> result;
+    start([&result](absl::StatusOr<T> r) { result = std::move(r); });
+    Run();
+    if (!result.has_value()) return absl::InternalError("no answer after the loop ran");
+    return *std::move(result);
+  }
+
+  absl::StatusOr<v1::VideoTask> Create(const callers::Caller& caller,
+                                       const v1::CreateVideoTaskRequest& request) {
+    return Await<v1::VideoTask>([&](auto done) { manager.Create(caller, request, done); });
+  }
+  absl::StatusOr<v1::VideoTask> Get(const callers::Caller& caller, const std::string& id) {
+    return Await<v1::VideoTask>([&](auto done) { manager.Get(caller, id, done); });
+  }
+  absl::StatusOr<v1::VideoTask> Cancel(const callers::Caller& caller, const std::string& id) {
+    return Await<v1::VideoTask>([&](auto done) { manager.Cancel(caller, id, done); });
+  }
+  absl::StatusOr<v1::ListVideoTasksResponse> List(const callers::Caller& caller,
+                                                  const v1::ListVideoTasksRequest& r) {
+    return Await<v1::ListVideoTasksResponse>(
+        [&](auto done) { manager.List(caller, r, done); });
+  }
+  absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> Watch(const callers::Caller& caller,
+                                                      const std::string& id) {
+    return Await<std::shared_ptr<tasks::TaskEventLog>>(
+        [&](auto done) { manager.OpenWatch(caller, id, done); });
+  }
+  absl::Status Callback(const std::string& id, const std::string& secret,
+                        const seedance::upstream::v1::VideosResponse& answer) {
+    std::optional<absl::Status> result;
+    manager.OnUpstreamCallback(id, secret, answer,
+                               [&result](absl::Status s) { result = std::move(s); });
+    Run();
+    return result.value_or(absl::InternalError("no answer"));
+  }
+  absl::StatusOr<int> Recover() {
+    return Await<int>([&](auto done) { manager.Recover(done); });
+  }
+
+  // The stored events' states of a task, in order.
+  std::vector<v1::TaskState> StoredStates(const std::string& id) {
+    std::vector<v1::TaskState> states;
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);
+    if (!events.ok()) return states;
+    for (const v1::TaskEvent& e : *events) states.push_back(e.state());
+    return states;
+  }
+
+ private:
+  store::InMemoryTaskStore own_store_;
+  store::TaskStore& store_;
+
+ public:
+  testing::FakeClock clock;
+  testing::FakeScheduler scheduler{clock};
+  tasks::TaskLoop loop;
+  tasks::TaskRegistry registry;
+  ::testing::NiceMock<upstream::MockUpstreamClient> upstream;
+  callers::Keyring keyring;
+  // Results forwarded to callers' callback_url go here.
+  http::curl::FakeHttpTransport webhook_transport;
+  webhooks::WebhookForwarder webhooks;
+  upstream::UpstreamDriver driver;
+  TaskManager manager;
+
+  std::vector<RecordedSubmit> submits;
+  std::vector<RecordedRetrieve> retrieves;
+  std::vector<upstream::UpstreamClient::CallId> cancelled_calls;
+
+ private:
+  upstream::UpstreamClient::CallId next_call_id_ = 1;
+};
+
+}  // namespace seedance::server::core
+
+#endif  // SEEDANCE_TESTS_SERVER_CORE_CORE_HARNESS_H_

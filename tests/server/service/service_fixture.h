@@ -1,0 +1,140 @@
+// ServiceFixture: the gRPC service over the real task logic (its own loop
+// thread, an in-memory store, a fake clock and scheduler) with a recording
+// upstream that the test answers from its own thread. Tests derive from it,
+// call StartService() with their options, then serve service_ however they
+// need (in process, or on a loopback port).
+//
+//   class MyTest : public ServiceFixture {};
+//   TEST_F(MyTest, X) {
+//     StartService(ServiceFixtureOptions{});
+//     ... create a task through service_ ...
+//     upstream_.Answer(0, Accepted());
+//   }
+#ifndef SEEDANCE_TESTS_SERVER_SERVICE_SERVICE_FIXTURE_H_
+#define SEEDANCE_TESTS_SERVER_SERVICE_SERVICE_FIXTURE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "server/callers/forwarding_authenticator.h"
+#include "server/callers/keyring.h"
+#include "server/core/task_manager.h"
+#include "server/service/video_gateway_service.h"
+#include "server/store/in_memory_task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_driver.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_scheduler.h"
+
+namespace seedance::server::service {
+
+// An UpstreamClient that records submissions; the test answers them from
+// any thread.
+class RecordingUpstream : public upstream::UpstreamClient {
+ public:
+  CallId Submit(const seedance::upstream::v1::VideosRequest&, const std::string&, absl::Duration,
+                std::function<void(absl::StatusOr<upstream::SubmitResult>)> done) override {
+    absl::MutexLock lock(&mu_);
+    submits_.push_back(std::move(done));
+    return submits_.size();
+  }
+  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
+                  std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)>) override {
+    return 0;
+  }
+  void Cancel(CallId) override {}
+
+  // Waits for submission `index` and answers it with `result`.
+  void Answer(size_t index, absl::StatusOr<upstream::SubmitResult> result) {
+    std::function<void(absl::StatusOr<upstream::SubmitResult>)> done;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return submits_.size() > index;
+      };
+      mu_.Await(absl::Condition(&ready));
+      done = std::move(submits_[index]);
+    }
+    done(std::move(result));
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::function<void(absl::StatusOr<upstream::SubmitResult>)>> submits_
+      ABSL_GUARDED_BY(mu_);
+};
+
+// The upstream took the task (it runs, a callback will tell its end).
+inline upstream::SubmitResult Accepted() {
+  upstream::SubmitResult r;
+  r.accepted.emplace();
+  r.accepted->set_task_id("up-1");
+  return r;
+}
+
+// The held call's final answer.
+inline upstream::SubmitResult Final(const std::string& status, const std::string& url) {
+  upstream::SubmitResult r;
+  r.final_answer.emplace();
+  r.final_answer->set_success(true);
+  seedance::upstream::v1::TaskData* d = r.final_answer->add_data();
+  d->set_status(status);
+  d->set_video_url(url);
+  return r;
+}
+
+struct ServiceFixtureOptions {
+  core::TaskManagerOptions manager;
+  VideoGatewayService::Options service;
+};
+
+class ServiceFixture : public ::testing::Test {
+ protected:
+  // Builds the task logic and service_ (callbacks go to a URL nobody calls;
+  // the test answers for the upstream) and starts the loop thread.
+  void StartService(const ServiceFixtureOptions& options) {
+    upstream::UpstreamDriverOptions driver_options;
+    driver_options.callback_url_prefix = "http://gw.test/cb";
+    driver_options.callback_fallback_poll = absl::ZeroDuration();
+    registry_ = std::make_unique<tasks::TaskRegistry>(loop_, store_, clock_);
+    driver_ = std::make_unique<upstream::UpstreamDriver>(driver_options, *registry_, loop_, upstream_,
+                                               scheduler_, clock_);
+    manager_ = std::make_unique<core::TaskManager>(options.manager, loop_, store_, *registry_,
+                                             *driver_, clock_, keyring_);
+    service_ = std::make_unique<VideoGatewayService>(*manager_, auth_, scheduler_, clock_,
+                                                     options.service);
+    loop_.Start();
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown();
+    loop_.Stop();
+  }
+
+  testing::FakeClock clock_;
+  testing::FakeScheduler scheduler_{clock_};
+  store::InMemoryTaskStore store_;
+  tasks::TaskLoop loop_{store_};
+  RecordingUpstream upstream_;
+  callers::Keyring keyring_ = callers::Keyring::FromMasterKey("service fixture");
+  callers::ForwardingAuthenticator auth_{keyring_};
+  std::unique_ptr<tasks::TaskRegistry> registry_;
+  std::unique_ptr<upstream::UpstreamDriver> driver_;
+  std::unique_ptr<core::TaskManager> manager_;
+  std::unique_ptr<VideoGatewayService> service_;
+  // Set by the test when it serves service_.
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace seedance::server::service
+
+#endif  // SEEDANCE_TESTS_SERVER_SERVICE_SERVICE_FIXTURE_H_
