@@ -12,8 +12,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/admission/spec_conversion.h"
-#include "server/model/task_state.h"
 #include "server/model/gateway_errors.h"
+#include "server/model/task_state.h"
 
 namespace seedance::server::core {
 namespace {
@@ -82,7 +82,7 @@ TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, stor
                            .reason = "CALLER_CREATE_RATE_LIMITED",
                            .what = "task creations"}) {
   registry_.SetTerminalHook([this](tasks::LiveTask& task) {
-    driver_.Stop(task);
+    driver_.Stop(task.record.task().task_id());
     StartWebhook(task.record);
   });
 }

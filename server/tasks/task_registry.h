@@ -22,11 +22,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "base/clock.h"
-#include "base/scheduler.h"
+#include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
-#include "server/store/task_store.h"
-#include "server/upstream/upstream_client.h"
 
 namespace seedance::server::tasks {
 
@@ -42,16 +40,6 @@ struct LiveTask {
   std::vector<std::function<void(absl::Status)>> on_created;
   // The bearer token for upstream calls (in memory only).
   std::string upstream_token;
-  // The upstream call in flight, if any (0: none).
-  upstream::UpstreamClient::CallId call = 0;
-  // The next retry or poll, and the expiry timer (0: none).
-  Scheduler::TimerId timer = 0;
-  Scheduler::TimerId expiry_timer = 0;
-  // Submission attempts and consecutive poll failures so far.
-  int submit_attempts = 0;
-  int poll_failures = 0;
-  // The delay before the next poll (grows while nothing changes).
-  absl::Duration poll_delay = absl::ZeroDuration();
 };
 
 class TaskRegistry {

@@ -1,12 +1,13 @@
-#include "server/model/gateway_errors.h"
 #include "server/upstream/upstream_driver.h"
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "api/status_details.h"
 #include "base/log.h"
+#include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
 #include "server/upstream/upstream_errors.h"
 
@@ -77,12 +78,16 @@ UpstreamDriver::UpstreamDriver(UpstreamDriverOptions options, tasks::TaskRegistr
       scheduler_(scheduler),
       clock_(clock) {}
 
+UpstreamDriver::Calls& UpstreamDriver::CallsOf(const std::string& task_id) {
+  return calls_[task_id];
+}
+
 Scheduler::TimerId UpstreamDriver::After(const std::string& task_id, absl::Duration delay,
-                                         std::function<void(tasks::LiveTask&)> fn) {
+                                         std::function<void(tasks::LiveTask&, Calls&)> fn) {
   return scheduler_.RunAt(clock_.Now() + delay, [this, task_id, fn = std::move(fn)] {
     loop_.Post([this, task_id, fn] {
       if (shut_down_) return;
-      if (tasks::LiveTask* task = registry_.Find(task_id)) fn(*task);
+      if (tasks::LiveTask* task = registry_.Find(task_id)) fn(*task, CallsOf(task_id));
     });
   });
 }
@@ -131,14 +136,15 @@ void UpstreamDriver::MarkSubmittedAndSend(const std::string& task_id) {
 void UpstreamDriver::Send(const std::string& task_id) {
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr || shut_down_) return;
-  ++task->submit_attempts;
+  Calls& calls = CallsOf(task_id);
+  ++calls.submit_attempts;
   bool hold = task->record.mode() == DELIVERY_MODE_HOLD;
   absl::Duration timeout = hold ? options_.hold_timeout : options_.call_timeout;
   Log(LogLevel::kInfo, "upstream_submit",
       {{"task_id", task_id},
-       {"attempt", absl::StrCat(task->submit_attempts)},
+       {"attempt", absl::StrCat(calls.submit_attempts)},
        {"mode", gateway::v1::DeliveryMode_Name(task->record.mode())}});
-  task->call = client_.Submit(
+  calls.call = client_.Submit(
       BodyFor(*task), task->upstream_token, timeout,
       [this, task_id](absl::StatusOr<SubmitResult> result) {
         loop_.Post([this, task_id, result = std::move(result)]() mutable {
@@ -146,11 +152,12 @@ void UpstreamDriver::Send(const std::string& task_id) {
         });
       });
   if (hold) {
-    task->timer = After(task_id, options_.hold_accept_grace, [this](tasks::LiveTask& t) {
-      t.timer = 0;
+    calls.timer = After(task_id, options_.hold_accept_grace,
+                        [this](tasks::LiveTask& t, Calls& c) {
+      c.timer = 0;
       // Still held open after the grace: the upstream accepted the call
       // and is generating (errors come back at once).
-      if (t.call != 0 && t.record.task().state() == v1::TASK_STATE_PENDING) {
+      if (c.call != 0 && t.record.task().state() == v1::TASK_STATE_PENDING) {
         registry_.Transition(t.record.task().task_id(), v1::TASK_STATE_RUNNING, nullptr,
                              nullptr);
       }
@@ -163,10 +170,11 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
   if (shut_down_) return;
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return;  // cancelled or ended meanwhile
-  task->call = 0;
-  if (task->timer != 0) {
-    scheduler_.Cancel(task->timer);
-    task->timer = 0;
+  Calls& calls = CallsOf(task_id);
+  calls.call = 0;
+  if (calls.timer != 0) {
+    scheduler_.Cancel(calls.timer);
+    calls.timer = 0;
   }
   if (result.ok()) {
     if (result->final_answer.has_value()) {
@@ -177,20 +185,20 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     return;
   }
   const absl::Status& error = result.status();
-  if (SafeToResubmit(error) && task->submit_attempts < options_.max_submit_attempts) {
+  if (SafeToResubmit(error) && calls.submit_attempts < options_.max_submit_attempts) {
     absl::Duration delay = api::RetryDelayOf(error).value_or(
-        Backoff(options_.retry_initial, task->submit_attempts, options_.max_retry_delay));
+        Backoff(options_.retry_initial, calls.submit_attempts, options_.max_retry_delay));
     delay = std::min(delay, options_.max_retry_delay);
     Log(LogLevel::kWarning, "upstream_submit_retry",
         {{"task_id", task_id},
-         {"attempt", absl::StrCat(task->submit_attempts)},
+         {"attempt", absl::StrCat(calls.submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
          {"error", api::StatusSummary(error)}});
     // Not processed upstream: until the retry is sent, a restarted gateway
     // may safely send it again.
     registry_.Update(task_id, [](StoredTask& t) { t.set_submitted(false); }, nullptr);
-    task->timer = After(task_id, delay, [this](tasks::LiveTask& t) {
-      t.timer = 0;
+    calls.timer = After(task_id, delay, [this](tasks::LiveTask& t, Calls& c) {
+      c.timer = 0;
       MarkSubmittedAndSend(t.record.task().task_id());
     });
     return;
@@ -215,7 +223,7 @@ void UpstreamDriver::OnAccepted(const std::string& task_id,
     }
   } else {
     // POLL mode, or a HOLD call that the upstream answered at once.
-    task->poll_delay = options_.poll_initial;
+    CallsOf(task_id).poll_delay = options_.poll_initial;
     SchedulePoll(task_id, options_.poll_initial);
   }
 }
@@ -223,19 +231,22 @@ void UpstreamDriver::OnAccepted(const std::string& task_id,
 void UpstreamDriver::SchedulePoll(const std::string& task_id, absl::Duration delay) {
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return;
-  if (task->timer != 0) scheduler_.Cancel(task->timer);
-  task->timer = After(task_id, delay, [this](tasks::LiveTask& t) {
-    t.timer = 0;
+  Calls& calls = CallsOf(task_id);
+  if (calls.timer != 0) scheduler_.Cancel(calls.timer);
+  calls.timer = After(task_id, delay, [this](tasks::LiveTask& t, Calls& c) {
+    c.timer = 0;
     Poll(t.record.task().task_id());
   });
 }
 
 void UpstreamDriver::Poll(const std::string& task_id) {
   tasks::LiveTask* task = registry_.Find(task_id);
-  if (task == nullptr || task->call != 0 || shut_down_) return;
+  if (task == nullptr || shut_down_) return;
+  Calls& calls = CallsOf(task_id);
+  if (calls.call != 0) return;
   const std::string& upstream_id = task->record.task().upstream().task_id();
   if (upstream_id.empty()) return;
-  task->call = client_.Retrieve(
+  calls.call = client_.Retrieve(
       upstream_id, task->upstream_token, options_.call_timeout,
       [this, task_id](absl::StatusOr<seedance::upstream::v1::TaskRecord> record) {
         loop_.Post([this, task_id, record = std::move(record)]() mutable {
@@ -249,7 +260,8 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
   if (shut_down_) return;
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return;
-  task->call = 0;
+  Calls& calls = CallsOf(task_id);
+  calls.call = 0;
   bool callback_mode = task->record.mode() == DELIVERY_MODE_CALLBACK;
   if (!record.ok()) {
     const absl::Status& error = record.status();
@@ -257,18 +269,18 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
     // come, so a failing tasks endpoint never fails the task.
     if (!callback_mode && (error.code() == absl::StatusCode::kUnauthenticated ||
                            error.code() == absl::StatusCode::kPermissionDenied ||
-                           ++task->poll_failures > options_.max_poll_failures)) {
+                           ++calls.poll_failures > options_.max_poll_failures)) {
       Fail(task_id, error);
       return;
     }
     absl::Duration delay = api::RetryDelayOf(error).value_or(
-        Backoff(options_.poll_initial, task->poll_failures, options_.poll_max));
+        Backoff(options_.poll_initial, calls.poll_failures, options_.poll_max));
     Log(LogLevel::kWarning, "upstream_poll_failed",
         {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
     SchedulePoll(task_id, callback_mode ? options_.callback_fallback_poll : delay);
     return;
   }
-  task->poll_failures = 0;
+  calls.poll_failures = 0;
   uint64_t before = task->record.task().sequence();
   if (record->has_response()) Apply(task_id, record->response(), nullptr);
   task = registry_.Find(task_id);
@@ -280,10 +292,12 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
     return;
   }
   // Poll again soon after a change, less often while nothing moves.
+  // (Apply may have ended the task, and Stop dropped its calls: look again.)
   bool changed = task->record.task().sequence() != before;
-  task->poll_delay = changed ? options_.poll_initial
-                             : std::min(task->poll_delay * 2, options_.poll_max);
-  SchedulePoll(task_id, task->poll_delay);
+  Calls& now = CallsOf(task_id);
+  now.poll_delay = changed ? options_.poll_initial
+                           : std::min(now.poll_delay * 2, options_.poll_max);
+  SchedulePoll(task_id, now.poll_delay);
 }
 
 void UpstreamDriver::Apply(const std::string& task_id,
@@ -348,13 +362,13 @@ void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
   if (!task.record.task().has_expire_time()) return;
   absl::Time when = ToTime(task.record.task().expire_time()) + options_.expiry_grace;
   std::string task_id = task.record.task().task_id();
-  task.expiry_timer =
+  CallsOf(task_id).expiry_timer =
       scheduler_.RunAt(when, [this, task_id] {
         loop_.Post([this, task_id] {
           if (shut_down_) return;
           tasks::LiveTask* t = registry_.Find(task_id);
           if (t == nullptr) return;
-          t->expiry_timer = 0;
+          CallsOf(task_id).expiry_timer = 0;
           absl::Status error = api::WithErrorInfo(
               absl::DeadlineExceededError(
                   "the task did not finish within execution_expires_after"),
@@ -391,18 +405,19 @@ void UpstreamDriver::Resume(const std::string& task_id) {
   // while down), then follow the mode.
   if (r.mode() != DELIVERY_MODE_CALLBACK ||
       options_.callback_fallback_poll > absl::ZeroDuration()) {
-    task->poll_delay = options_.poll_initial;
+    CallsOf(task_id).poll_delay = options_.poll_initial;
     Poll(task_id);
   }
 }
 
 size_t UpstreamDriver::SubmissionsInFlight() {
   size_t count = 0;
-  for (const std::string& id : registry_.TaskIds()) {
+  for (const auto& [id, calls] : calls_) {
+    if (calls.call == 0) continue;
     tasks::LiveTask* task = registry_.Find(id);
     // A call in flight before the upstream gave an id is a submission (or a
     // held call, which is one until its answer).
-    if (task != nullptr && task->call != 0 &&
+    if (task != nullptr &&
         (task->record.mode() == DELIVERY_MODE_HOLD ||
          task->record.task().upstream().task_id().empty())) {
       ++count;
@@ -411,26 +426,24 @@ size_t UpstreamDriver::SubmissionsInFlight() {
   return count;
 }
 
-void UpstreamDriver::Stop(tasks::LiveTask& task) {
-  if (task.call != 0) {
-    client_.Cancel(task.call);
-    task.call = 0;
-  }
-  if (task.timer != 0) {
-    scheduler_.Cancel(task.timer);
-    task.timer = 0;
-  }
-  if (task.expiry_timer != 0) {
-    scheduler_.Cancel(task.expiry_timer);
-    task.expiry_timer = 0;
-  }
+void UpstreamDriver::Stop(const std::string& task_id) {
+  auto it = calls_.find(task_id);
+  if (it == calls_.end()) return;
+  Calls calls = it->second;
+  calls_.erase(it);
+  // Cancel after erasing: a cancelled call's callback is posted to the loop
+  // and finds no calls for the task.
+  if (calls.call != 0) client_.Cancel(calls.call);
+  if (calls.timer != 0) scheduler_.Cancel(calls.timer);
+  if (calls.expiry_timer != 0) scheduler_.Cancel(calls.expiry_timer);
 }
 
 void UpstreamDriver::Shutdown() {
   shut_down_ = true;
-  for (const std::string& id : registry_.TaskIds()) {
-    if (tasks::LiveTask* task = registry_.Find(id)) Stop(*task);
-  }
+  std::vector<std::string> ids;
+  ids.reserve(calls_.size());
+  for (const auto& [id, calls] : calls_) ids.push_back(id);
+  for (const std::string& id : ids) Stop(id);
 }
 
 }  // namespace seedance::server::upstream

@@ -14,17 +14,20 @@
 // out-of-order reports are harmless (the state machine drops them).
 //
 // Loop thread only; upstream and timer callbacks are posted back to the loop.
+// The driver keeps its own per-task state (calls in flight, timers,
+// attempts); the registry's LiveTask holds only the task itself.
 #ifndef SEEDANCE_SERVER_UPSTREAM_UPSTREAM_DRIVER_H_
 #define SEEDANCE_SERVER_UPSTREAM_UPSTREAM_DRIVER_H_
 
 #include <string>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
-#include "seedance/gateway/v1/stored_task.pb.h"
 #include "base/scheduler.h"
+#include "seedance/gateway/v1/stored_task.pb.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_client.h"
@@ -84,8 +87,9 @@ class UpstreamDriver {
   // the process stopped now, their outcome would be unknown after restart.
   size_t SubmissionsInFlight();
 
-  // Stops every upstream call and timer of `task` (it ended).
-  void Stop(tasks::LiveTask& task);
+  // Stops every upstream call and timer of the task and forgets them (it
+  // ended). Unknown ids are ignored.
+  void Stop(const std::string& task_id);
 
   // Stops all upstream work for good (shutdown): calls in flight are
   // cancelled and late callbacks ignored; tasks stay as stored, to be
@@ -102,9 +106,27 @@ class UpstreamDriver {
   void SchedulePoll(const std::string& task_id, absl::Duration delay);
   void ScheduleExpiry(tasks::LiveTask& task);
   void Fail(const std::string& task_id, const absl::Status& error);
+
+  // The driver's own state of one live task: what it has in flight and how
+  // far its retries and polls have gone. The registry knows nothing of it.
+  struct Calls {
+    // The upstream call in flight (0: none).
+    UpstreamClient::CallId call = 0;
+    // The next retry or poll, and the expiry timer (0: none).
+    Scheduler::TimerId timer = 0;
+    Scheduler::TimerId expiry_timer = 0;
+    // Submission attempts and consecutive poll failures so far.
+    int submit_attempts = 0;
+    int poll_failures = 0;
+    // The delay before the next poll (grows while nothing changes).
+    absl::Duration poll_delay = absl::ZeroDuration();
+  };
+  // The calls of a live task (made on first use). Call only for a task the
+  // registry holds, so that Stop, which runs when it ends, forgets them.
+  Calls& CallsOf(const std::string& task_id);
   // Runs `fn` on the loop at `when`, if the task is still live then.
   Scheduler::TimerId After(const std::string& task_id, absl::Duration delay,
-                           std::function<void(tasks::LiveTask&)> fn);
+                           std::function<void(tasks::LiveTask&, Calls&)> fn);
   seedance::upstream::v1::VideosRequest BodyFor(const tasks::LiveTask& task) const;
 
   const UpstreamDriverOptions options_;
@@ -114,6 +136,8 @@ class UpstreamDriver {
   Scheduler& scheduler_;
   const Clock& clock_;
   bool shut_down_ = false;
+  // By task id; node-based, so a Calls& stays valid while others are added.
+  absl::node_hash_map<std::string, Calls> calls_;
 };
 
 }  // namespace seedance::server::upstream

@@ -41,15 +41,25 @@ TEST(ThreadSchedulerTest, RunsDueTimersInTimeOrderAndSkipsCancelled) {
   EXPECT_THAT(ran, ElementsAre(1, 2, 4, 5));
 }
 
+// A timer waits for its time on the injected clock: the scheduler's thread
+// reads the clock, sees the timer is not due and waits; only when the clock
+// reaches it does it run. Reads of the clock are the sync points: after two
+// reads that followed RunAt, the thread has decided about the timer once
+// and come back (a timer run early would have run in between).
 TEST(ThreadSchedulerTest, FutureTimersWaitForTheClock) {
   testing::FakeClock clock;
   ThreadScheduler scheduler(clock);
   absl::Notification fired;
-  scheduler.RunAt(clock.Now() + absl::Milliseconds(1), [&] { fired.Notify(); });
+  int64_t reads = clock.reads();
+  scheduler.RunAt(clock.Now() + absl::Seconds(2), [&] { fired.Notify(); });
+  // The test's own read, then two of the thread's. (A scheduler that ran the
+  // timer early would read no more: the wait ends by its timeout, and the
+  // check below fails.)
+  clock.AwaitReads(reads + 1 + 2, absl::Seconds(10));
   EXPECT_FALSE(fired.HasBeenNotified());
-  clock.Advance(absl::Milliseconds(1));
+  clock.Advance(absl::Seconds(2));
   // The thread rechecks a fake clock at least once a second.
-  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(10)));
 }
 
 TEST(ThreadSchedulerTest, DestroyingDropsPendingTimers) {

@@ -288,23 +288,31 @@ INSTANTIATE_TEST_SUITE_P(Callbacks, CallbackScenarioTest,
                          [](const auto& info) { return info.param; });
 
 TEST_F(GatewayE2eTest, CallbacksAreAcknowledgedOnlyWithTheRightSecret) {
-  StartStack("callback");
-  TaskRun run = CreateAndWatch("token-cb", Request());
-  ASSERT_THAT(run.task, IsOk());
-  ASSERT_THAT(mock_->WaitForCallbackDelivered(run.task->upstream().task_id(),
-                                              absl::Seconds(10)),
-              IsOk());
-  // A forged callback (no secret) for the same task is refused.
+  StartStack("callback", {"--generation_ms=5000"});
+  client::GatewayClient client = Client("token-cb");
+  absl::StatusOr<v1::VideoTask> task = client.Create(Request());
+  ASSERT_THAT(task, IsOk());
+  // While the task is still running, a forged callback (a guessed secret)
+  // reporting a failure is refused and changes nothing; had it been taken,
+  // the task would be FAILED by the time the answer came.
   testing::HttpResult forged = testing::PerformHttp(
       {.method = "POST",
        .url = absl::StrCat("http://127.0.0.1:", gateway_->callback_port(),
-                           "/v1/upstream-callbacks/", run.task->task_id(), "/guess"),
+                           "/v1/upstream-callbacks/", task->task_id(), "/guess"),
        .headers = {"Content-Type: application/json"},
        .body = R"({"success": false, "data": {"status": "failed"}})"});
   EXPECT_EQ(forged.status, 403);
-  absl::StatusOr<v1::VideoTask> after = Client("token-cb").Get(run.task->task_id());
+  absl::StatusOr<v1::VideoTask> during = client.Get(task->task_id());
+  ASSERT_THAT(during, IsOk());
+  EXPECT_THAT(during->state(), ::testing::AnyOf(v1::TASK_STATE_PENDING, v1::TASK_STATE_QUEUED,
+                                                v1::TASK_STATE_RUNNING));
+  // The upstream's own callbacks, with the task's secret, are taken.
+  absl::StatusOr<v1::VideoTask> after =
+      client.WatchToEnd(task->task_id(), std::nullopt, [](const auto&) {});
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_THAT(mock_->WaitForCallbackDelivered(after->upstream().task_id(), absl::Seconds(10)),
+              IsOk());
 }
 
 // ---- validation, idempotency, isolation ------------------------------------------------

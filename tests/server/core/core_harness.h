@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "http/curl/http_transport.h"
 #include "server/callers/keyring.h"
 #include "server/core/task_manager.h"
 #include "server/store/in_memory_task_store.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_driver.h"
+#include "server/upstream/upstream_errors.h"
 #include "server/webhooks/webhook_forwarder.h"
 #include "tests/http/curl/fake_http_transport.h"
 #include "tests/server/upstream/mock_upstream_client.h"
@@ -177,6 +179,63 @@ class CoreHarness {
  private:
   upstream::UpstreamClient::CallId next_call_id_ = 1;
 };
+
+// ---- requests and upstream answers, as the tests of the core and the
+// driver build them -----------------------------------------------------------
+
+inline constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
+
+inline v1::CreateVideoTaskRequest Request(const std::string& request_id = "") {
+  v1::CreateVideoTaskRequest r;
+  r.set_request_id(request_id);
+  r.mutable_spec()->set_model(kModel);
+  r.mutable_spec()->set_prompt("A kitten yawning at the camera. --dur 5");
+  r.mutable_spec()->set_resolution(v1::RESOLUTION_720P);
+  return r;
+}
+
+inline TaskManagerOptions Mode(gateway::v1::DeliveryMode mode) {
+  TaskManagerOptions o;
+  o.mode = mode;
+  return o;
+}
+
+inline seedance::upstream::v1::VideosResponse Answer(const std::string& status,
+                                           const std::string& video_url = "") {
+  seedance::upstream::v1::VideosResponse a;
+  a.set_success(status != "failed");
+  a.set_task_id("up-1");
+  a.set_trace_id("trace-1");
+  seedance::upstream::v1::TaskData* d = a.add_data();
+  d->set_task_id("cgt-1");
+  d->set_status(status);
+  d->set_video_url(video_url);
+  d->set_model(kModel);
+  return a;
+}
+
+inline upstream::SubmitResult Final(const seedance::upstream::v1::VideosResponse& answer) {
+  upstream::SubmitResult r;
+  r.final_answer = answer;
+  return r;
+}
+
+inline upstream::SubmitResult Accepted(const std::string& id) {
+  upstream::SubmitResult r;
+  r.accepted.emplace();
+  r.accepted->set_task_id(id);
+  return r;
+}
+
+inline absl::Status UpstreamError(int http, const std::string& code,
+                           const std::string& retry_after = "") {
+  http::curl::HttpReply reply;
+  reply.status = http;
+  reply.body = R"({"success": false, "error": {"code": ")" + code +
+               R"(", "message": "m"}, "trace_id": "t-err"})";
+  if (!retry_after.empty()) reply.headers.push_back({"retry-after", retry_after});
+  return upstream::MapUpstreamHttpError(reply, upstream::CallKind::kSubmit, absl::UnixEpoch());
+}
 
 }  // namespace seedance::server::core
 

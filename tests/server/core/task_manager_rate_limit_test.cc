@@ -18,16 +18,6 @@ using ::seedance::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
-
-v1::CreateVideoTaskRequest Request(const std::string& request_id = "") {
-  v1::CreateVideoTaskRequest r;
-  r.set_request_id(request_id);
-  r.mutable_spec()->set_model(kModel);
-  r.mutable_spec()->set_prompt("A kitten yawning at the camera.");
-  return r;
-}
-
 TaskManagerOptions Limited(double per_second, double burst) {
   TaskManagerOptions o;
   o.mode = gateway::v1::DELIVERY_MODE_CALLBACK;

@@ -1,6 +1,10 @@
 #include "server/tasks/task_event_log.h"
 
+#include <atomic>
+#include <memory>
+#include <new>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -55,22 +59,49 @@ TEST(TaskEventLogTest, SubscribersAreNotifiedUntilTheyLeave) {
   EXPECT_EQ(log.subscriber_count(), 1u);
 }
 
+// A subscriber that notices being called after it was destroyed: its
+// destructor marks it dead (the memory stays valid until the test ends, so
+// the mark can be read), and a call that finds the mark is counted.
+class Canary : public TaskEventLog::Subscriber {
+ public:
+  explicit Canary(std::atomic<int>& late_calls) : late_calls_(late_calls) {}
+  ~Canary() override { alive_ = false; }
+  void OnTaskEvents() override {
+    if (!alive_) ++late_calls_;
+    // Hold the call open a moment, so that an Unsubscribe that did not wait
+    // for it would return (and the test destroy us) while it runs.
+    for (int i = 0; i < 1000 && alive_; ++i) std::this_thread::yield();
+    if (!alive_) ++late_calls_;
+  }
+
+ private:
+  std::atomic<int>& late_calls_;
+  std::atomic<bool> alive_{true};
+};
+
 // Unsubscribe waits for a notification in progress, so a subscriber may be
-// destroyed right after it returns.
+// destroyed right after it returns: no call ever reaches a destroyed one.
 TEST(TaskEventLogTest, UnsubscribeIsSafeAgainstConcurrentAppends) {
   TaskEventLog log("t", {Event(1, v1::TASK_STATE_PENDING)});
   std::atomic<bool> stop{false};
+  std::atomic<int> late_calls{0};
   std::thread appender([&] {
     uint64_t seq = 2;
     while (!stop) log.Append(Event(seq++, v1::TASK_STATE_RUNNING));
   });
+  // Destroyed subscribers are kept as storage, so a late call reads a dead
+  // mark instead of freed memory.
+  std::vector<std::unique_ptr<std::aligned_storage_t<sizeof(Canary), alignof(Canary)>>> graves;
   for (int i = 0; i < 2000; ++i) {
-    auto subscriber = std::make_unique<Counter>();
-    log.Subscribe(subscriber.get());
-    log.Unsubscribe(subscriber.get());
+    graves.push_back(std::make_unique<std::aligned_storage_t<sizeof(Canary), alignof(Canary)>>());
+    auto* subscriber = new (graves.back().get()) Canary(late_calls);
+    log.Subscribe(subscriber);
+    log.Unsubscribe(subscriber);
+    subscriber->~Canary();
   }
   stop = true;
   appender.join();
+  EXPECT_EQ(late_calls, 0);
   EXPECT_EQ(log.subscriber_count(), 0u);
 }
 
