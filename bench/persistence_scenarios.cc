@@ -13,12 +13,12 @@
 #include "base/log.h"
 #include "bench/scenarios.h"
 #include "server/callers/keyring.h"
+#include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/store/in_memory_task_store.h"
 #include "server/store/sqlite_task_store.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
-#include "server/upstream/upstream_driver.h"
 #include "tests/testing/temp_dir.h"
 
 namespace seedance::bench {
@@ -209,27 +209,29 @@ void RunPersistence(const BenchConfig& config, Report& report) {
   absl::Time start = absl::Now();
   auto store = server::store::SqliteTaskStore::Open({.path = path});
   if (!store.ok()) return report.Error(name, std::string(store.status().message()));
-  server::tasks::TaskLoop loop(**store);
-  loop.Start();
-  server::tasks::TaskRegistry registry(loop, **store, SystemClock::Get());
   SilentUpstream upstream;
   IdleScheduler scheduler;
-  server::upstream::UpstreamDriver driver({}, registry, loop, upstream, scheduler, SystemClock::Get());
   server::callers::Keyring keyring = server::callers::Keyring::FromMasterKey("bench");
   server::core::TaskManagerOptions options;
   options.mode = gateway::v1::DELIVERY_MODE_POLL;
   options.seal_credentials = false;
-  server::core::TaskManager manager(options, loop, **store, registry, driver, SystemClock::Get(),
-                              keyring);
+  // The gateway's own engine (task_core.h), on the silent upstream.
+  server::core::TaskCore core({.manager = options},
+                              {.store = **store,
+                               .upstream = upstream,
+                               .scheduler = scheduler,
+                               .clock = SystemClock::Get(),
+                               .keyring = keyring});
+  core.loop().Start();
   absl::Notification recovered;
   absl::StatusOr<int> count;
-  manager.Recover([&](absl::StatusOr<int> n) {
+  core.manager().Recover([&](absl::StatusOr<int> n) {
     count = n;
     recovered.Notify();
   });
   recovered.WaitForNotification();
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  loop.Stop();
+  core.loop().Stop();
   if (!count.ok() || *count != config.recovery_tasks) {
     report.Error(name, "recovery did not resume every task");
   }

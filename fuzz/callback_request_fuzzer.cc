@@ -1,5 +1,5 @@
 // Fuzzes the pure part of the gateway's callback endpoint
-// (server/callback_receiver.h): ParseCallbackRequest, then CallbackResponse
+// (server/upstream/callback_receiver.h): ParseCallbackRequest, then CallbackResponse
 // for its outcome. The input is "<METHOD> <target>\n<body>", the request as
 // the HTTP server hands it over (readable seeds in the corpus). Invariants:
 //

@@ -107,7 +107,6 @@ absl::Status GatewayServer::Start() {
 
   // Upstream.
   const Clock& clock = SystemClock::Get();
-  loop_ = std::make_unique<tasks::TaskLoop>(*store_);
   scheduler_ = std::make_unique<ThreadScheduler>(clock);
   http::curl::CurlMultiTransport::Options transport_options;
   transport_options.verify_tls = o.verify_upstream_tls;
@@ -163,9 +162,6 @@ absl::Status GatewayServer::Start() {
                                                  clock);
 
   // Task logic.
-  registry_ = std::make_unique<tasks::TaskRegistry>(*loop_, *store_, clock);
-  driver_ = std::make_unique<upstream::UpstreamDriver>(driver_options, *registry_, *loop_, *upstream_,
-                                             *scheduler_, clock);
   core::TaskManagerOptions manager_options;
   manager_options.mode = mode_;
   manager_options.max_tasks_in_flight = o.max_tasks_in_flight;
@@ -176,22 +172,29 @@ absl::Status GatewayServer::Start() {
   manager_options.recovery_token = forward ? "" : o.upstream_token;
   manager_options.webhooks = webhooks_.get();
   manager_options.url_guard = url_guard_.get();
-  manager_ = std::make_unique<core::TaskManager>(manager_options, *loop_, *store_, *registry_,
-                                           *driver_, clock, *keyring_);
+  core_ = std::make_unique<core::TaskCore>(
+      core::TaskCoreOptions{.manager = std::move(manager_options),
+                            .driver = std::move(driver_options)},
+      core::TaskCoreDeps{.store = *store_,
+                         .upstream = *upstream_,
+                         .scheduler = *scheduler_,
+                         .clock = clock,
+                         .keyring = *keyring_});
+  core::TaskManager& manager = core_->manager();
   if (forward) {
     authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);
   } else {
     authenticator_ = std::make_unique<callers::GatewayKeyAuthenticator>(*keyring_, o.client_keys,
                                                                o.upstream_token);
   }
-  loop_->Start();
+  core_->loop().Start();
   loop_started_ = true;
-  callback_target_ = manager_.get();
+  callback_target_ = &manager;
 
   // Resume what the previous process left unfinished, before serving.
   absl::Notification recovered;
   absl::StatusOr<int> count;
-  manager_->Recover([&](absl::StatusOr<int> n) {
+  manager.Recover([&](absl::StatusOr<int> n) {
     count = std::move(n);
     recovered.Notify();
   });
@@ -206,7 +209,7 @@ absl::Status GatewayServer::Start() {
   service_options.watch.stall_timeout = o.watch_stall_timeout;
   service_options.caller_rpc_rate = o.caller_rpc_rate;
   service_options.caller_rpc_burst = o.caller_rpc_burst;
-  service_ = std::make_unique<service::VideoGatewayService>(*manager_, *authenticator_, *scheduler_,
+  service_ = std::make_unique<service::VideoGatewayService>(manager, *authenticator_, *scheduler_,
                                                    clock, service_options);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -243,7 +246,7 @@ void GatewayServer::Shutdown() {
     shut_down_ = true;
   }
   Log(LogLevel::kInfo, "gateway_stopping");
-  if (manager_ != nullptr) manager_->StopAccepting();
+  if (core_ != nullptr) core_->manager().StopAccepting();
   // Creates waiting for DNS are answered (UNAVAILABLE) and none start,
   // before gRPC's shutdown, which waits for every such create to finish.
   if (resolver_ != nullptr) resolver_->Stop();
@@ -261,8 +264,8 @@ void GatewayServer::Shutdown() {
     while (absl::Now() < deadline) {
       absl::Notification counted;
       size_t in_flight = 0;
-      loop_->Post([&] {
-        in_flight = driver_->SubmissionsInFlight();
+      core_->loop().Post([&] {
+        in_flight = core_->driver().SubmissionsInFlight();
         counted.Notify();
       });
       counted.WaitForNotification();
@@ -275,15 +278,15 @@ void GatewayServer::Shutdown() {
   // Upstream work stops; every task stays stored for the next start.
   if (loop_started_) {
     absl::Notification stopped;
-    loop_->Post([&] {
-      driver_->Shutdown();
+    core_->loop().Post([&] {
+      core_->driver().Shutdown();
       stopped.Notify();
     });
     stopped.WaitForNotification();
   }
   transport_.reset();  // cancels calls in flight; their callbacks are ignored
   scheduler_.reset();
-  if (loop_ != nullptr) loop_->Stop();
+  if (core_ != nullptr) core_->loop().Stop();
   Log(LogLevel::kInfo, "gateway_stopped");
 }
 

@@ -24,15 +24,13 @@
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
 #include "server/service/video_gateway_service.h"
 #include "server/store/task_store.h"
-#include "server/tasks/task_loop.h"
-#include "server/tasks/task_registry.h"
 #include "server/upstream/callback_receiver.h"
 #include "server/upstream/upstream_client.h"
-#include "server/upstream/upstream_driver.h"
 #include "server/webhooks/webhook_forwarder.h"
 
 namespace seedance::server {
@@ -81,14 +79,12 @@ class GatewayServer {
   // Used by the transport's calls and the manager: destroyed after them.
   std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
   std::unique_ptr<admission::UrlGuard> url_guard_;
-  std::unique_ptr<tasks::TaskLoop> loop_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<http::curl::HttpTransport> transport_;
   std::unique_ptr<upstream::UpstreamClient> upstream_;
   std::unique_ptr<webhooks::WebhookForwarder> webhooks_;
-  std::unique_ptr<tasks::TaskRegistry> registry_;
-  std::unique_ptr<upstream::UpstreamDriver> driver_;
-  std::unique_ptr<core::TaskManager> manager_;
+  // The task engine: loop, registry, driver, manager (task_core.h).
+  std::unique_ptr<core::TaskCore> core_;
   std::unique_ptr<callers::Authenticator> authenticator_;
   std::unique_ptr<upstream::CallbackReceiver> receiver_;
   std::unique_ptr<service::VideoGatewayService> service_;

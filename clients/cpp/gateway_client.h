@@ -9,7 +9,7 @@
 //       task->task_id(), [](const v1::WatchVideoTaskResponse& m) { Print(m); });
 //
 // Errors are absl::Status with the server's details (BadRequest, ErrorInfo,
-// RetryInfo) as payloads (server/grpc_status.h). Thread-compatible.
+// RetryInfo) as payloads (server/service/grpc_status.h). Thread-compatible.
 #ifndef SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
 #define SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
 

@@ -80,12 +80,9 @@ TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, stor
       create_rate_(clock, {.per_second = options_.caller_create_rate,
                            .burst = options_.caller_create_burst,
                            .reason = "CALLER_CREATE_RATE_LIMITED",
-                           .what = "task creations"}) {
-  registry_.SetTerminalHook([this](tasks::LiveTask& task) {
-    driver_.Stop(task.record.task().task_id());
-    StartWebhook(task.record);
-  });
-}
+                           .what = "task creations"}) {}
+
+void TaskManager::OnTaskEnded(const StoredTask& record) { StartWebhook(record); }
 
 void TaskManager::StartWebhook(const StoredTask& record) {
   const std::string& url = record.task().spec().callback_url();

@@ -78,7 +78,8 @@ class TaskManager {
   template <typename T>
   using Done = std::function<void(absl::StatusOr<T>)>;
 
-  // All references must outlive the manager.
+  // All references must outlive the manager. Build it through TaskCore
+  // (task_core.h), which also connects it to the registry.
   TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
               tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver, const Clock& clock,
               const callers::Keyring& keyring);
@@ -120,6 +121,11 @@ class TaskManager {
 
   // Refuses new tasks from now on (shutdown). Thread-safe.
   void StopAccepting();
+
+  // A task's terminal state was committed: forwards it to the caller's
+  // callback_url, if it has one. Loop thread; TaskCore (task_core.h) calls
+  // it from the registry's terminal hook.
+  void OnTaskEnded(const StoredTask& record);
 
  private:
   // Past every check that needs no task state (validation, URLs): answers

@@ -1,9 +1,9 @@
 // InMemoryTaskStore: a TaskStore in process memory, for tests and for runs
-// that need no durability (--store=memory). Same contract as the SQLite
-// store; both pass tests/server/task_store_conformance.h.
+// that need no durability (--in_memory_store). Same contract as the SQLite
+// store; both pass tests/server/store/task_store_conformance_test.cc.
 //
 //   InMemoryTaskStore store;
-//   TaskManager manager(..., store, ...);
+//   core::TaskCore core(options, {.store = store, ...});
 #ifndef SEEDANCE_SERVER_STORE_IN_MEMORY_TASK_STORE_H_
 #define SEEDANCE_SERVER_STORE_IN_MEMORY_TASK_STORE_H_
 

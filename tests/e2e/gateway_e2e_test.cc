@@ -329,7 +329,7 @@ TEST_F(GatewayE2eTest, InvalidRequestsNeverReachTheUpstream) {
   EXPECT_EQ(VideosRequests(), 0);
 }
 
-// Callers' URLs must lead to public hosts (server/url_guard.h) unless the
+// Callers' URLs must lead to public hosts (server/admission/url_guard.h) unless the
 // operator allows a host with --allow_private_url_hosts.
 struct PrivateUrlCase {
   const char* name;

@@ -1,4 +1,4 @@
-// CoreHarness: the gateway's task logic wired for tests, with a fake clock
+// CoreHarness: the gateway's task engine (TaskCore) for tests, with a fake clock
 // and scheduler, an in-memory (or given) store, a mock upstream whose calls
 // are recorded for the test to complete, and the task loop driven on the
 // test's thread. Everything is deterministic: no threads, no sleeps.
@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "http/curl/http_transport.h"
 #include "server/callers/keyring.h"
+#include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/store/in_memory_task_store.h"
 #include "server/tasks/task_loop.h"
@@ -56,13 +57,14 @@ class CoreHarness {
                        upstream::UpstreamDriverOptions driver_options = DefaultDriverOptions(),
                        store::TaskStore* store = nullptr)
       : store_(store != nullptr ? *store : own_store_),
-        loop(store_),
-        registry(loop, store_, clock),
         keyring(callers::Keyring::FromMasterKey("test master key")),
         webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
-        driver(driver_options, registry, loop, upstream, scheduler, clock),
-        manager(WithWebhooks(manager_options, webhooks), loop, store_, registry, driver,
-                clock, keyring) {
+        core({.manager = WithWebhooks(manager_options, webhooks), .driver = driver_options},
+             {.store = store_,
+              .upstream = upstream,
+              .scheduler = scheduler,
+              .clock = clock,
+              .keyring = keyring}) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
                               const std::string& token, absl::Duration timeout,
@@ -162,15 +164,17 @@ class CoreHarness {
  public:
   testing::FakeClock clock;
   testing::FakeScheduler scheduler{clock};
-  tasks::TaskLoop loop;
-  tasks::TaskRegistry registry;
   ::testing::NiceMock<upstream::MockUpstreamClient> upstream;
   callers::Keyring keyring;
   // Results forwarded to callers' callback_url go here.
   http::curl::FakeHttpTransport webhook_transport;
   webhooks::WebhookForwarder webhooks;
-  upstream::UpstreamDriver driver;
-  TaskManager manager;
+  // The engine, wired as the gateway wires it, and its parts.
+  TaskCore core;
+  tasks::TaskLoop& loop = core.loop();
+  tasks::TaskRegistry& registry = core.registry();
+  upstream::UpstreamDriver& driver = core.driver();
+  TaskManager& manager = core.manager();
 
   std::vector<RecordedSubmit> submits;
   std::vector<RecordedRetrieve> retrieves;

@@ -26,11 +26,10 @@
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/service/video_gateway_service.h"
 #include "server/store/in_memory_task_store.h"
-#include "server/tasks/task_loop.h"
-#include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_driver.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
@@ -105,31 +104,33 @@ class ServiceFixture : public ::testing::Test {
     upstream::UpstreamDriverOptions driver_options;
     driver_options.callback_url_prefix = "http://gw.test/cb";
     driver_options.callback_fallback_poll = absl::ZeroDuration();
-    registry_ = std::make_unique<tasks::TaskRegistry>(loop_, store_, clock_);
-    driver_ = std::make_unique<upstream::UpstreamDriver>(driver_options, *registry_, loop_, upstream_,
-                                               scheduler_, clock_);
-    manager_ = std::make_unique<core::TaskManager>(options.manager, loop_, store_, *registry_,
-                                             *driver_, clock_, keyring_);
+    core_ = std::make_unique<core::TaskCore>(
+        core::TaskCoreOptions{.manager = options.manager, .driver = driver_options},
+        core::TaskCoreDeps{.store = store_,
+                           .upstream = upstream_,
+                           .scheduler = scheduler_,
+                           .clock = clock_,
+                           .keyring = keyring_});
+    manager_ = &core_->manager();
     service_ = std::make_unique<VideoGatewayService>(*manager_, auth_, scheduler_, clock_,
                                                      options.service);
-    loop_.Start();
+    core_->loop().Start();
   }
 
   void TearDown() override {
     if (server_ != nullptr) server_->Shutdown();
-    loop_.Stop();
+    if (core_ != nullptr) core_->loop().Stop();
   }
 
   testing::FakeClock clock_;
   testing::FakeScheduler scheduler_{clock_};
   store::InMemoryTaskStore store_;
-  tasks::TaskLoop loop_{store_};
   RecordingUpstream upstream_;
   callers::Keyring keyring_ = callers::Keyring::FromMasterKey("service fixture");
   callers::ForwardingAuthenticator auth_{keyring_};
-  std::unique_ptr<tasks::TaskRegistry> registry_;
-  std::unique_ptr<upstream::UpstreamDriver> driver_;
-  std::unique_ptr<core::TaskManager> manager_;
+  // The engine, wired as the gateway wires it (task_core.h).
+  std::unique_ptr<core::TaskCore> core_;
+  core::TaskManager* manager_ = nullptr;
   std::unique_ptr<VideoGatewayService> service_;
   // Set by the test when it serves service_.
   std::unique_ptr<grpc::Server> server_;

@@ -1,0 +1,26 @@
+#include "server/core/task_core.h"
+
+#include <utility>
+
+namespace seedance::server::core {
+
+TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
+    : loop_(deps.store),
+      registry_(loop_, deps.store, deps.clock),
+      driver_(std::move(options.driver), registry_, loop_, deps.upstream, deps.scheduler,
+              deps.clock),
+      manager_(std::move(options.manager), loop_, deps.store, registry_, driver_, deps.clock,
+               deps.keyring) {
+  // The one place where an ended task reaches back up: once its terminal
+  // state is committed, the driver stops what it has in flight for it and
+  // the manager forwards it to the caller's webhook.
+  registry_.SetTerminalHook([this](tasks::LiveTask& task) {
+    driver_.Stop(task.record.task().task_id());
+    manager_.OnTaskEnded(task.record);
+  });
+}
+
+// The loop's thread runs the other parts' work: stop it before they go.
+TaskCore::~TaskCore() { loop_.Stop(); }
+
+}  // namespace seedance::server::core

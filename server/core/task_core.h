@@ -1,0 +1,67 @@
+// TaskCore: the gateway's task engine, wired in one place: the task loop, the
+// registry of live tasks, the upstream driver and the TaskManager over them,
+// with the registry's "task ended" hook connected to the driver (stop its
+// calls and timers) and to the manager (forward the result to the caller's
+// webhook). The binary (gateway_server.cc), the core and service tests and
+// the benchmarks all build it here, so they all run the same engine.
+//
+//   core::TaskCore core({.manager = manager_options, .driver = driver_options},
+//                       {.store = store, .upstream = client, .scheduler = scheduler,
+//                        .clock = clock, .keyring = keyring});
+//   core.loop().Start();   // or core.loop().RunUntilIdle() in a test
+//   core.manager().Create(caller, request, done);
+//
+// The engine's parts are reached through the accessors; they live as long
+// as the TaskCore, whose destructor stops the loop first.
+#ifndef SEEDANCE_SERVER_CORE_TASK_CORE_H_
+#define SEEDANCE_SERVER_CORE_TASK_CORE_H_
+
+#include "base/clock.h"
+#include "base/scheduler.h"
+#include "server/callers/keyring.h"
+#include "server/core/task_manager.h"
+#include "server/store/task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+#include "server/upstream/upstream_client.h"
+#include "server/upstream/upstream_driver.h"
+
+namespace seedance::server::core {
+
+struct TaskCoreOptions {
+  TaskManagerOptions manager;
+  upstream::UpstreamDriverOptions driver;
+};
+
+// What the engine runs on, chosen by whoever builds it (real or fake); each
+// must outlive the TaskCore.
+struct TaskCoreDeps {
+  store::TaskStore& store;
+  upstream::UpstreamClient& upstream;
+  Scheduler& scheduler;
+  const Clock& clock;
+  const callers::Keyring& keyring;
+};
+
+class TaskCore {
+ public:
+  TaskCore(TaskCoreOptions options, TaskCoreDeps deps);
+  ~TaskCore();
+  TaskCore(const TaskCore&) = delete;
+  TaskCore& operator=(const TaskCore&) = delete;
+
+  tasks::TaskLoop& loop() { return loop_; }
+  tasks::TaskRegistry& registry() { return registry_; }
+  upstream::UpstreamDriver& driver() { return driver_; }
+  TaskManager& manager() { return manager_; }
+
+ private:
+  tasks::TaskLoop loop_;
+  tasks::TaskRegistry registry_;
+  upstream::UpstreamDriver driver_;
+  TaskManager manager_;
+};
+
+}  // namespace seedance::server::core
+
+#endif  // SEEDANCE_SERVER_CORE_TASK_CORE_H_
