@@ -2,10 +2,8 @@
 
 #include <array>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/wire_values.h"
 
 namespace seedance::server::model {
 namespace {
@@ -46,19 +44,6 @@ std::string StateName(TaskState state) {
   if (name.empty()) return absl::StrCat("STATE_", static_cast<int>(state));
   absl::string_view prefix = "TASK_STATE_";
   return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
-}
-
-TaskState StateFromUpstreamStatus(absl::string_view status) {
-  std::string s = absl::AsciiStrToLower(absl::StripAsciiWhitespace(status));
-  if (s == api::kStatusQueued) return v1::TASK_STATE_QUEUED;
-  if (s == api::kStatusRunning || s == api::kStatusProcessing) {
-    return v1::TASK_STATE_RUNNING;
-  }
-  if (s == api::kStatusSucceeded) return v1::TASK_STATE_SUCCEEDED;
-  if (s == api::kStatusFailed) return v1::TASK_STATE_FAILED;
-  if (s == api::kStatusCancelled) return v1::TASK_STATE_CANCELLED;
-  if (s == api::kStatusExpired) return v1::TASK_STATE_EXPIRED;
-  return v1::TASK_STATE_UNSPECIFIED;
 }
 
 }  // namespace seedance::server::model

@@ -34,11 +34,6 @@ absl::Status CheckTransition(TaskState from, TaskState to);
 // "RUNNING" for TASK_STATE_RUNNING.
 std::string StateName(TaskState state);
 
-// The state an upstream status word means ("queued", "running",
-// "processing", "succeeded", "failed", "cancelled", "expired"), or
-// TASK_STATE_UNSPECIFIED for a word it does not know.
-TaskState StateFromUpstreamStatus(absl::string_view status);
-
 }  // namespace seedance::server::model
 
 #endif  // SEEDANCE_SERVER_MODEL_TASK_STATE_H_

@@ -10,6 +10,7 @@
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
 #include "server/upstream/upstream_errors.h"
+#include "server/upstream/upstream_report.h"
 
 namespace seedance::server::upstream {
 namespace {
@@ -20,40 +21,6 @@ using gateway::v1::DELIVERY_MODE_POLL;
 
 absl::Time ToTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-// What the upstream's answer says about why a task did not succeed, as the
-// task's error.
-absl::Status UpstreamOutcomeError(v1::TaskState state,
-                                  const seedance::upstream::v1::VideosResponse& answer) {
-  std::string detail = answer.error().message();
-  absl::Status status;
-  std::string reason;
-  switch (state) {
-    case v1::TASK_STATE_EXPIRED:
-      status = absl::DeadlineExceededError(
-          "the upstream expired the task: it did not finish within "
-          "execution_expires_after");
-      reason = "TASK_EXPIRED";
-      break;
-    case v1::TASK_STATE_CANCELLED:
-      status = absl::CancelledError("the upstream cancelled the task");
-      reason = "UPSTREAM_CANCELLED";
-      break;
-    default:
-      // ABORTED: this task is over, but a new one may well succeed.
-      status = absl::AbortedError(absl::StrCat(
-          "the upstream could not generate the video", detail.empty() ? "" : ": ",
-          detail));
-      reason = "GENERATION_FAILED";
-  }
-  std::map<std::string, std::string> metadata;
-  if (!answer.error().code().empty()) metadata["upstream_code"] = answer.error().code();
-  if (!answer.trace_id().empty()) metadata["trace_id"] = answer.trace_id();
-  if (!answer.data().empty() && !answer.data(0).task_id().empty()) {
-    metadata["provider_task_id"] = answer.data(0).task_id();
-  }
-  return api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
 }
 
 void SetError(const absl::Status& error, StoredTask& t) {
@@ -301,54 +268,39 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
 }
 
 void UpstreamDriver::Apply(const std::string& task_id,
-                           const seedance::upstream::v1::VideosResponse& answer, Continuation done) {
+                           const seedance::upstream::v1::VideosResponse& answer,
+                           Continuation done) {
   auto finish = [&done](absl::Status s) {
     if (done) done(std::move(s));
   };
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return finish(absl::OkStatus());
-  const seedance::upstream::v1::TaskData* data = answer.data().empty() ? nullptr : &answer.data(0);
-  v1::TaskState to = data != nullptr ? model::StateFromUpstreamStatus(data->status())
-                                     : v1::TASK_STATE_UNSPECIFIED;
-  if (to == v1::TASK_STATE_UNSPECIFIED) {
-    if (answer.has_success() && !answer.success()) {
-      to = v1::TASK_STATE_FAILED;
-    } else {
-      Log(LogLevel::kWarning, "upstream_status_unknown",
-          {{"task_id", task_id}, {"status", data != nullptr ? data->status() : ""}});
-      return finish(absl::OkStatus());
-    }
+  UpstreamReport report = ReadUpstreamReport(answer);
+  if (report.state == v1::TASK_STATE_UNSPECIFIED) {
+    Log(LogLevel::kWarning, "upstream_status_unknown",
+        {{"task_id", task_id},
+         {"status", answer.data().empty() ? "" : answer.data(0).status()}});
+    return finish(absl::OkStatus());
   }
-  absl::Status outcome;
-  if (to == v1::TASK_STATE_SUCCEEDED && (data == nullptr || data->video_url().empty())) {
-    to = v1::TASK_STATE_FAILED;
-    outcome = api::WithErrorInfo(
-        absl::InternalError("the upstream reported success without a video_url"),
-        "UPSTREAM_MALFORMED_RESPONSE", kUpstreamErrorDomain,
-        {{"trace_id", answer.trace_id()}});
-  } else if (to == v1::TASK_STATE_FAILED || to == v1::TASK_STATE_EXPIRED ||
-             to == v1::TASK_STATE_CANCELLED) {
-    outcome = UpstreamOutcomeError(to, answer);
-  }
-  auto mutate = [&](StoredTask& t) {
-    v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
-    if (!answer.task_id().empty()) ref->set_task_id(answer.task_id());
-    if (!answer.trace_id().empty()) ref->set_trace_id(answer.trace_id());
-    if (data != nullptr && !data->task_id().empty()) ref->set_provider_task_id(data->task_id());
-    if (to == v1::TASK_STATE_SUCCEEDED) {
-      v1::VideoResult* result = t.mutable_task()->mutable_result();
-      result->set_video_url(data->video_url());
-      result->set_last_frame_url(data->last_frame_url());
-      result->set_model(data->model());
-    } else if (!outcome.ok()) {
-      SetError(outcome, t);
-    }
-  };
-  if (!model::CheckTransition(task->record.task().state(), to).ok()) {
+  if (!model::CheckTransition(task->record.task().state(), report.state).ok()) {
     // A duplicate or stale report: nothing to do, and nothing to fear.
     return finish(absl::OkStatus());
   }
-  registry_.Transition(task_id, to, mutate, std::move(done));
+  auto mutate = [&report](StoredTask& t) {
+    // Ids the answer carries are kept; ones it omits stay as they were.
+    v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
+    if (!report.ref.task_id().empty()) ref->set_task_id(report.ref.task_id());
+    if (!report.ref.trace_id().empty()) ref->set_trace_id(report.ref.trace_id());
+    if (!report.ref.provider_task_id().empty()) {
+      ref->set_provider_task_id(report.ref.provider_task_id());
+    }
+    if (report.result.has_value()) {
+      *t.mutable_task()->mutable_result() = *report.result;
+    } else if (!report.error.ok()) {
+      SetError(report.error, t);
+    }
+  };
+  registry_.Transition(task_id, report.state, mutate, std::move(done));
 }
 
 void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {

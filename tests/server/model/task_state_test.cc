@@ -77,23 +77,5 @@ TEST(TaskStateTest, TerminalStates) {
               ::testing::ElementsAre("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED"));
 }
 
-TEST(TaskStateTest, UpstreamStatusWordsMapToStates) {
-  struct Case {
-    const char* word;
-    TaskState state;
-  };
-  const Case cases[] = {
-      {"queued", v1::TASK_STATE_QUEUED},       {"running", v1::TASK_STATE_RUNNING},
-      {"processing", v1::TASK_STATE_RUNNING},  {"succeeded", v1::TASK_STATE_SUCCEEDED},
-      {"failed", v1::TASK_STATE_FAILED},       {"cancelled", v1::TASK_STATE_CANCELLED},
-      {"expired", v1::TASK_STATE_EXPIRED},     {" Succeeded ", v1::TASK_STATE_SUCCEEDED},
-      {"done", v1::TASK_STATE_UNSPECIFIED},    {"", v1::TASK_STATE_UNSPECIFIED},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.word);
-    EXPECT_EQ(StateFromUpstreamStatus(c.word), c.state);
-  }
-}
-
 }  // namespace
 }  // namespace seedance::server::model
