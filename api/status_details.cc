@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/proto_time.h"
 
 namespace seedance::api {
 namespace {
@@ -34,18 +35,14 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
 
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
   google::rpc::RetryInfo retry;
-  int64_t seconds = absl::IDivDuration(delay, absl::Seconds(1), &delay);
-  retry.mutable_retry_delay()->set_seconds(seconds);
-  retry.mutable_retry_delay()->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(delay)));
+  SetProtoDuration(delay, retry.mutable_retry_delay());
   return WithDetail(std::move(status), retry);
 }
 
 std::optional<absl::Duration> RetryDelayOf(const absl::Status& status) {
   std::optional<google::rpc::RetryInfo> retry = GetDetail<google::rpc::RetryInfo>(status);
   if (!retry.has_value()) return std::nullopt;
-  return absl::Seconds(retry->retry_delay().seconds()) +
-         absl::Nanoseconds(retry->retry_delay().nanos());
+  return FromProtoDuration(retry->retry_delay());
 }
 
 std::string StatusSummary(const absl::Status& status) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/status_details.h"
+#include "base/backoff.h"
 #include "google/rpc/status.pb.h"
 
 namespace seedance::client {
@@ -162,7 +163,7 @@ absl::StatusOr<v1::VideoTask> GatewayClient::WatchToEnd(
       delay = options_.reconnect_delay;
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
-    delay = std::min(delay * 2, absl::Seconds(10));
+    delay = NextBackoff(delay, absl::Seconds(10));
   }
 }
 
@@ -190,7 +191,7 @@ absl::StatusOr<v1::VideoTask> GatewayClient::CreateAndWatch(
       return status;
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
-    delay = std::min(delay * 2, absl::Seconds(10));
+    delay = NextBackoff(delay, absl::Seconds(10));
   }
 }
 

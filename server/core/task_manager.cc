@@ -7,6 +7,7 @@
 #include "api/field_violation.h"
 #include "api/status_details.h"
 #include "base/log.h"
+#include "base/proto_time.h"
 #include "base/random_id.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -277,13 +278,13 @@ void TaskManager::CreateOnLoop(const callers::Caller& caller,
   *task.mutable_spec() = request.spec();
   task.set_state(v1::TASK_STATE_PENDING);
   task.set_sequence(1);
-  tasks::SetTimestamp(now, task.mutable_create_time());
-  tasks::SetTimestamp(now, task.mutable_update_time());
+  SetProtoTime(now, task.mutable_create_time());
+  SetProtoTime(now, task.mutable_update_time());
   absl::Duration expires_after =
       request.spec().has_execution_expires_after_seconds()
           ? absl::Seconds(request.spec().execution_expires_after_seconds())
           : options_.default_expires_after;
-  tasks::SetTimestamp(now + expires_after, task.mutable_expire_time());
+  SetProtoTime(now + expires_after, task.mutable_expire_time());
   for (std::string& note : notes) task.add_notes(std::move(note));
   record.set_owner(caller.owner);
   record.set_request_fingerprint(fingerprint);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/status_details.h"
+#include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
 #include "server/service/grpc_status.h"
 #include "server/tasks/task_registry.h"
@@ -155,13 +156,8 @@ void WatchReactor::WriteNextLocked() {
     hb->set_state(latest.state());
     hb->set_sequence(latest.sequence());
     absl::Time now = clock_.Now();
-    absl::Time created = absl::FromUnixSeconds(latest.task().create_time().seconds()) +
-                         absl::Nanoseconds(latest.task().create_time().nanos());
-    absl::Duration elapsed = now - created;
-    hb->mutable_elapsed()->set_seconds(absl::ToInt64Seconds(elapsed));
-    hb->mutable_elapsed()->set_nanos(static_cast<int32_t>(
-        absl::ToInt64Nanoseconds(elapsed - absl::Seconds(absl::ToInt64Seconds(elapsed)))));
-    tasks::SetTimestamp(now, hb->mutable_time());
+    SetProtoDuration(now - FromProtoTime(latest.task().create_time()), hb->mutable_elapsed());
+    SetProtoTime(now, hb->mutable_time());
   } else {
     return;
   }

@@ -4,15 +4,10 @@
 
 #include "api/status_details.h"
 #include "base/log.h"
+#include "base/proto_time.h"
 #include "server/model/task_state.h"
 
 namespace seedance::server::tasks {
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* to) {
-  int64_t seconds = absl::ToUnixSeconds(t);
-  to->set_seconds(seconds);
-  to->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-}
 
 namespace {
 
@@ -102,9 +97,9 @@ bool TaskRegistry::Transition(const std::string& task_id, v1::TaskState to,
   if (mutate) mutate(r);
   r.mutable_task()->set_state(to);
   r.mutable_task()->set_sequence(r.task().sequence() + 1);
-  SetTimestamp(now, r.mutable_task()->mutable_update_time());
+  SetProtoTime(now, r.mutable_task()->mutable_update_time());
   if (model::IsTerminal(to)) {
-    SetTimestamp(now, r.mutable_task()->mutable_end_time());
+    SetProtoTime(now, r.mutable_task()->mutable_end_time());
     --in_flight_;
   }
   r.set_revision(expected + 1);

@@ -97,9 +97,6 @@ class TaskRegistry {
   size_t in_flight_ = 0;
 };
 
-// Sets `to` on the timestamp fields of protobuf.
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* to);
-
 }  // namespace seedance::server::tasks
 
 #endif  // SEEDANCE_SERVER_TASKS_TASK_REGISTRY_H_

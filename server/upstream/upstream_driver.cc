@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/status_details.h"
+#include "base/backoff.h"
 #include "base/log.h"
+#include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
 #include "server/upstream/upstream_errors.h"
@@ -19,18 +21,8 @@ using gateway::v1::DELIVERY_MODE_CALLBACK;
 using gateway::v1::DELIVERY_MODE_HOLD;
 using gateway::v1::DELIVERY_MODE_POLL;
 
-absl::Time ToTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
 void SetError(const absl::Status& error, StoredTask& t) {
   *t.mutable_task()->mutable_error() = api::ToRpcStatus(error);
-}
-
-absl::Duration Backoff(absl::Duration initial, int attempt, absl::Duration cap) {
-  absl::Duration d = initial;
-  for (int i = 1; i < attempt && d < cap; ++i) d *= 2;
-  return std::min(d, cap);
 }
 
 }  // namespace
@@ -154,7 +146,7 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
   const absl::Status& error = result.status();
   if (SafeToResubmit(error) && calls.submit_attempts < options_.max_submit_attempts) {
     absl::Duration delay = api::RetryDelayOf(error).value_or(
-        Backoff(options_.retry_initial, calls.submit_attempts, options_.max_retry_delay));
+        BackoffDelay(options_.retry_initial, calls.submit_attempts, options_.max_retry_delay));
     delay = std::min(delay, options_.max_retry_delay);
     Log(LogLevel::kWarning, "upstream_submit_retry",
         {{"task_id", task_id},
@@ -241,7 +233,7 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
       return;
     }
     absl::Duration delay = api::RetryDelayOf(error).value_or(
-        Backoff(options_.poll_initial, calls.poll_failures, options_.poll_max));
+        BackoffDelay(options_.poll_initial, calls.poll_failures, options_.poll_max));
     Log(LogLevel::kWarning, "upstream_poll_failed",
         {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
     SchedulePoll(task_id, callback_mode ? options_.callback_fallback_poll : delay);
@@ -262,8 +254,7 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
   // (Apply may have ended the task, and Stop dropped its calls: look again.)
   bool changed = task->record.task().sequence() != before;
   Calls& now = CallsOf(task_id);
-  now.poll_delay = changed ? options_.poll_initial
-                           : std::min(now.poll_delay * 2, options_.poll_max);
+  now.poll_delay = changed ? options_.poll_initial : NextBackoff(now.poll_delay, options_.poll_max);
   SchedulePoll(task_id, now.poll_delay);
 }
 
@@ -312,7 +303,7 @@ void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error)
 
 void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
   if (!task.record.task().has_expire_time()) return;
-  absl::Time when = ToTime(task.record.task().expire_time()) + options_.expiry_grace;
+  absl::Time when = FromProtoTime(task.record.task().expire_time()) + options_.expiry_grace;
   std::string task_id = task.record.task().task_id();
   CallsOf(task_id).expiry_timer =
       scheduler_.RunAt(when, [this, task_id] {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "api/status_details.h"
+#include "base/backoff.h"
 #include "base/log.h"
 #include "base/random_id.h"
 #include "server/callers/keyring.h"
@@ -111,7 +112,7 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
       return;
     }
     absl::Duration delay = delivery->delay;
-    delivery->delay = std::min(delivery->delay * 2, options_.max_delay);
+    delivery->delay = NextBackoff(delivery->delay, options_.max_delay);
     scheduler_.RunAt(clock_.Now() + delay, [this, delivery] { Attempt(delivery); });
   });
 }
