@@ -1,9 +1,7 @@
 #include "http/curl/curl_multi_transport.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -13,7 +11,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -24,13 +21,14 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "base/log.h"
+#include "base/scoped_fd.h"
+#include "http/curl/curl_errors.h"
 #include "http/curl/curl_handles.h"
+#include "http/curl/curl_transfer.h"
 
 namespace seedance::http::curl {
 namespace {
@@ -38,384 +36,6 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kMaxEventsPerWait = 256;
-// Keep-alive probes on held calls: a peer that vanished (NAT timeout,
-// crashed host) is noticed within about two minutes instead of never.
-constexpr long kTcpKeepIdleSeconds = 60;
-constexpr long kTcpKeepIntervalSeconds = 30;
-// Header values shorter than this are not scrubbed from messages: they are
-// not secrets and replacing them would mangle ordinary words.
-constexpr size_t kMinRedactedLength = 4;
-
-// Owns a file descriptor.
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd = -1) : fd_(fd) {}
-  ~ScopedFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  ScopedFd(ScopedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  ScopedFd& operator=(ScopedFd&&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-// A call between Start and its callback. Heap-allocated and never moved:
-// libcurl keeps pointers to `call.body`, `error` and the Transfer itself.
-struct Transfer {
-  HttpTransport::CallId id = 0;
-  HttpCall call;
-  HttpTransport::Callback done;
-  // The URL as it may appear in messages and logs.
-  std::string safe_url;
-  // Substrings never to let into a message (header values, URL secrets).
-  std::vector<std::string> secrets;
-  // Not OK when the call could not be set up; it then fails on the loop.
-  absl::Status setup_status;
-  HeaderList request_headers;
-  EasyHandle easy;  // after request_headers: cleaned up before them
-  HttpReply reply;
-  size_t max_reply_bytes = 0;
-  size_t reply_bytes = 0;
-  bool reply_too_large = false;
-  // The last address call.allow_peer refused, for the failure message.
-  std::string refused_peer;
-  // Addresses allow_peer let through: a failure after one of them is an
-  // ordinary connect failure, not a refusal.
-  int allowed_peers = 0;
-  char error[CURL_ERROR_SIZE] = {};
-};
-
-// The URL without userinfo, query and fragment: those may carry secrets.
-std::string SafeUrl(absl::string_view url) {
-  url = url.substr(0, std::min(url.find('?'), url.find('#')));
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == absl::string_view::npos) return std::string(url);
-  const size_t host_start = scheme_end + 3;
-  const size_t authority_end = std::min(url.find('/', host_start), url.size());
-  const size_t at = url.rfind('@', authority_end);
-  if (at == absl::string_view::npos || at < host_start) return std::string(url);
-  return absl::StrCat(url.substr(0, host_start), url.substr(at + 1));
-}
-
-// The parts of `url` SafeUrl drops, for scrubbing libcurl's messages.
-void AddUrlSecrets(absl::string_view url, std::vector<std::string>& secrets) {
-  const size_t query = std::min(url.find('?'), url.find('#'));
-  if (query != absl::string_view::npos && query + 1 < url.size()) {
-    secrets.emplace_back(url.substr(query + 1));
-  }
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == absl::string_view::npos) return;
-  const size_t host_start = scheme_end + 3;
-  const size_t at = url.substr(0, std::min(url.find('/', host_start), query)).rfind('@');
-  if (at != absl::string_view::npos && at > host_start) {
-    secrets.emplace_back(url.substr(host_start, at - host_start));
-  }
-}
-
-std::string Redact(absl::string_view text, const std::vector<std::string>& secrets) {
-  std::vector<std::pair<absl::string_view, absl::string_view>> replacements;
-  for (const std::string& secret : secrets) {
-    if (secret.size() >= kMinRedactedLength) replacements.emplace_back(secret, "<redacted>");
-  }
-  return absl::StrReplaceAll(text, replacements);
-}
-
-bool IsTokenChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-         absl::string_view("!#$%&'*+-.^_`|~").find(c) != absl::string_view::npos;
-}
-
-bool IsToken(absl::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), IsTokenChar);
-}
-
-bool IsHeaderValue(absl::string_view value) {
-  return value.find_first_of(absl::string_view("\r\n\0", 3)) == absl::string_view::npos;
-}
-
-bool HasHttpScheme(absl::string_view url) {
-  return absl::StartsWithIgnoreCase(url, "http://") || absl::StartsWithIgnoreCase(url, "https://");
-}
-
-constexpr long kReceiveBufferBytes = 4096;
-
-// Milliseconds for CURLOPT_*TIMEOUT_MS: rounded up, at least 1 (0 would
-// mean "no limit"), and 0 for an infinite duration.
-long TimeoutMs(absl::Duration duration) {
-  if (duration == absl::InfiniteDuration()) return 0;
-  const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(duration, absl::Milliseconds(1)));
-  return static_cast<long>(std::clamp<int64_t>(ms, 1, LONG_MAX));
-}
-
-bool HasHeader(const HttpCall& call, absl::string_view name) {
-  for (const auto& [header, value] : call.headers) {
-    if (absl::EqualsIgnoreCase(header, name)) return true;
-  }
-  return false;
-}
-
-size_t OnReplyHeader(char* data, size_t size, size_t count, void* user) {
-  auto& transfer = *static_cast<Transfer*>(user);
-  const size_t length = size * count;
-  transfer.reply_bytes += length;
-  if (transfer.reply_bytes > transfer.max_reply_bytes) {
-    transfer.reply_too_large = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  absl::string_view line(data, length);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  auto& headers = transfer.reply.headers;
-  if (absl::StartsWith(line, "HTTP/")) {
-    headers.clear();  // a new response (after 1xx): keep only the final one's
-  } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-    if (!headers.empty()) {  // obsolete line folding
-      absl::StrAppend(&headers.back().second, " ", absl::StripAsciiWhitespace(line));
-    }
-  } else if (const size_t colon = line.find(':'); colon != absl::string_view::npos) {
-    headers.emplace_back(absl::AsciiStrToLower(line.substr(0, colon)),
-                         std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
-  }
-  return length;
-}
-
-size_t OnReplyBody(char* data, size_t size, size_t count, void* user) {
-  auto& transfer = *static_cast<Transfer*>(user);
-  const size_t length = size * count;
-  transfer.reply_bytes += length;
-  if (transfer.reply_bytes > transfer.max_reply_bytes) {
-    transfer.reply_too_large = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  transfer.reply.body.append(data, length);
-  return length;
-}
-
-// "10.0.0.1" or "fe80::1" for an AF_INET/AF_INET6 address, else "?".
-std::string AddressText(const sockaddr& address) {
-  char text[INET6_ADDRSTRLEN] = "?";
-  if (address.sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text,
-              sizeof(text));
-  } else if (address.sa_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text,
-              sizeof(text));
-  }
-  return text;
-}
-
-// CURLOPT_OPENSOCKETFUNCTION for calls with allow_peer: libcurl asks before
-// each connection attempt, with the address it resolved, so the check sees
-// what is actually connected to. A refused address is skipped (libcurl
-// tries the next one, or fails with CURLE_COULDNT_CONNECT).
-curl_socket_t OpenAllowedSocket(void* user, curlsocktype, curl_sockaddr* address) {
-  auto& transfer = *static_cast<Transfer*>(user);
-  if (!transfer.call.allow_peer(address->addr)) {
-    transfer.refused_peer = AddressText(address->addr);
-    return CURL_SOCKET_BAD;
-  }
-  ++transfer.allowed_peers;
-  return socket(address->family, address->socktype, address->protocol);
-}
-
-// Checks `transfer.call` and configures its easy handle. Runs on the caller's
-// thread: the loop thread only adds the finished handle.
-absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer& transfer) {
-  const HttpCall& call = transfer.call;
-  if (!IsToken(call.method)) return absl::InvalidArgumentError("the method is not an HTTP token");
-  if (!HasHttpScheme(call.url)) {
-    return absl::InvalidArgumentError("the URL is not an absolute http:// or https:// URL");
-  }
-  const bool head = call.method == "HEAD";
-  if (head && !call.body.empty()) return absl::InvalidArgumentError("a HEAD call has no body");
-  HeaderList& headers = transfer.request_headers;
-  for (const auto& [name, value] : call.headers) {
-    if (!IsToken(name) || !IsHeaderValue(value)) {
-      // The name is safe to show; the value is not.
-      return absl::InvalidArgumentError(
-          absl::StrCat("header \"", IsToken(name) ? name : "?", "\" is malformed"));
-    }
-    // "name;" is libcurl's spelling of a header with an empty value.
-    const std::string line =
-        value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
-    if (absl::Status status = AppendHeader(headers, line.c_str()); !status.ok()) return status;
-  }
-  // Suppress what libcurl would add on its own: a form content type for a
-  // body, and "Expect: 100-continue" (a round trip) for a large one.
-  const bool send_body = !call.body.empty() || (call.method != "GET" && !head);
-  for (const char* name : {"Content-Type", "Expect"}) {
-    if (!send_body || HasHeader(call, name)) continue;
-    if (absl::Status status = AppendHeader(headers, absl::StrCat(name, ":").c_str());
-        !status.ok()) {
-      return status;
-    }
-  }
-
-  absl::StatusOr<EasyHandle> easy = NewEasyHandle();
-  if (!easy.ok()) return easy.status();
-  transfer.easy = *std::move(easy);
-  CURL* handle = transfer.easy.get();
-  std::vector<absl::Status> results = {
-      SetEasyOption(handle, CURLOPT_PRIVATE, static_cast<void*>(&transfer)),
-      SetEasyOption(handle, CURLOPT_ERRORBUFFER, transfer.error),
-      SetEasyOption(handle, CURLOPT_URL, call.url.c_str()),
-      SetEasyOption(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
-      SetEasyOption(handle, CURLOPT_PROXY, ""),  // never from the environment
-      SetEasyOption(handle, CURLOPT_NOSIGNAL, 1L),
-      // Detach, rather than join, a DNS thread still resolving when the call
-      // is cancelled or times out: joining would stall the loop thread.
-      SetEasyOption(handle, CURLOPT_QUICK_EXIT, 1L),
-      SetEasyOption(handle, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1)),
-      SetEasyOption(handle, CURLOPT_FOLLOWLOCATION, 0L),
-      SetEasyOption(handle, CURLOPT_TIMEOUT_MS, TimeoutMs(call.timeout)),
-      SetEasyOption(handle, CURLOPT_CONNECTTIMEOUT_MS, TimeoutMs(call.connect_timeout)),
-      SetEasyOption(handle, CURLOPT_TCP_KEEPALIVE, 1L),
-      SetEasyOption(handle, CURLOPT_TCP_KEEPIDLE, kTcpKeepIdleSeconds),
-      SetEasyOption(handle, CURLOPT_TCP_KEEPINTVL, kTcpKeepIntervalSeconds),
-      SetEasyOption(handle, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L),
-      SetEasyOption(handle, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L),
-      SetEasyOption(handle, CURLOPT_MAXFILESIZE_LARGE,
-                    static_cast<curl_off_t>(std::min<size_t>(options.max_reply_bytes, INT64_MAX))),
-      SetEasyOption(handle, CURLOPT_HEADERFUNCTION, &OnReplyHeader),
-      SetEasyOption(handle, CURLOPT_HEADERDATA, static_cast<void*>(&transfer)),
-      // The receive buffer is allocated per transfer and lives as long as
-      // the call: 16 KiB by default, most of a held call's memory. Answers
-      // here are a few KiB of JSON; a bigger one just takes more reads.
-      SetEasyOption(handle, CURLOPT_BUFFERSIZE, kReceiveBufferBytes),
-      SetEasyOption(handle, CURLOPT_WRITEFUNCTION, &OnReplyBody),
-      SetEasyOption(handle, CURLOPT_WRITEDATA, static_cast<void*>(&transfer)),
-      SetEasyOption(handle, CURLOPT_HTTPHEADER, headers.get()),
-  };
-  if (call.allow_peer) {
-    // A pooled connection was checked for another call, if at all; and this
-    // one goes back to no pool (it would only crowd out the upstream's).
-    results.push_back(SetEasyOption(handle, CURLOPT_FRESH_CONNECT, 1L));
-    results.push_back(SetEasyOption(handle, CURLOPT_FORBID_REUSE, 1L));
-    results.push_back(SetEasyOption(handle, CURLOPT_OPENSOCKETFUNCTION, &OpenAllowedSocket));
-    results.push_back(
-        SetEasyOption(handle, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&transfer)));
-  }
-  if (!options.ca_file.empty()) {
-    results.push_back(SetEasyOption(handle, CURLOPT_CAINFO, options.ca_file.c_str()));
-  }
-  if (!options.user_agent.empty()) {
-    results.push_back(SetEasyOption(handle, CURLOPT_USERAGENT, options.user_agent.c_str()));
-  }
-  if (head) {
-    results.push_back(SetEasyOption(handle, CURLOPT_NOBODY, 1L));
-  } else if (send_body) {
-    // Size first: without it libcurl would strlen() the body.
-    results.push_back(SetEasyOption(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                                    static_cast<curl_off_t>(call.body.size())));
-    results.push_back(SetEasyOption(handle, CURLOPT_POSTFIELDS, call.body.data()));
-  }
-  if (call.method != "GET" && call.method != "HEAD" && call.method != "POST") {
-    results.push_back(SetEasyOption(handle, CURLOPT_CUSTOMREQUEST, call.method.c_str()));
-  } else if (call.method == "GET" && send_body) {
-    results.push_back(SetEasyOption(handle, CURLOPT_CUSTOMREQUEST, "GET"));
-  }
-  for (absl::Status& status : results) {
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
-
-// A failed transfer's Status, by retry meaning (see http_transport.h).
-absl::Status FailureStatus(const Transfer& transfer, CURLcode code) {
-  long request_bytes = 0;
-  curl_easy_getinfo(transfer.easy.get(), CURLINFO_REQUEST_SIZE, &request_bytes);
-  // libcurl counts request bytes as it writes them: zero means not a byte
-  // of this call reached a socket. Reused keep-alive connections that turn
-  // out dead are retried by libcurl itself before it gives up.
-  const bool sent = request_bytes > 0;
-  const std::string detail = Redact(
-      transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code), transfer.secrets);
-  auto make = [&](absl::StatusCode status_code, absl::string_view what, bool never_sent) {
-    absl::Status status(
-        status_code,
-        absl::StrCat(transfer.call.method, " ", transfer.safe_url, ": ", what,
-                     never_sent ? "; the request was not sent" : "", " (curl: ", detail, ")"));
-    return never_sent ? MarkRequestNeverSent(std::move(status)) : status;
-  };
-  auto unavailable = [&](absl::string_view what) {
-    return make(absl::StatusCode::kUnavailable,
-                absl::StrCat(what, sent ? "; the request may have reached the server" : ""), !sent);
-  };
-  if (transfer.reply_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return make(absl::StatusCode::kResourceExhausted,
-                absl::StrCat("the reply is larger than ", transfer.max_reply_bytes, " bytes"),
-                false);
-  }
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_NOT_BUILT_IN:
-      return make(absl::StatusCode::kInvalidArgument, "unusable URL", true);
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return make(absl::StatusCode::kUnavailable, "could not resolve the host", true);
-    case CURLE_COULDNT_CONNECT:
-      if (!transfer.refused_peer.empty() && transfer.allowed_peers == 0) {
-        return make(absl::StatusCode::kPermissionDenied,
-                    absl::StrCat("connecting to ", transfer.refused_peer,
-                                 " is not allowed for this call"),
-                    true);
-      }
-      return make(absl::StatusCode::kUnavailable, "could not connect", true);
-    case CURLE_OPERATION_TIMEDOUT:
-      // Unsent with the shorter connect timeout: still connecting (DNS, TCP
-      // or TLS), so it was the connect timeout that fired.
-      if (!sent && transfer.call.connect_timeout < transfer.call.timeout) {
-        return make(absl::StatusCode::kUnavailable,
-                    absl::StrCat("could not connect within ",
-                                 absl::FormatDuration(transfer.call.connect_timeout)),
-                    true);
-      }
-      return make(
-          absl::StatusCode::kDeadlineExceeded,
-          absl::StrCat("no complete reply within ", absl::FormatDuration(transfer.call.timeout)),
-          !sent);
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CERTPROBLEM:
-      return make(absl::StatusCode::kUnavailable,
-                  "TLS verification failed: the server's certificate or host name is not trusted",
-                  true);
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CIPHER:
-    case CURLE_USE_SSL_FAILED:
-      return make(absl::StatusCode::kUnavailable, "the TLS handshake failed", true);
-    case CURLE_GOT_NOTHING:
-      return unavailable("the server closed the connection without a reply");
-    case CURLE_PARTIAL_FILE:
-      return unavailable("the reply was cut short");
-    case CURLE_RECV_ERROR:
-      return unavailable("the connection failed while waiting for the reply");
-    case CURLE_SEND_ERROR:
-      return unavailable("the connection failed while sending the request");
-    case CURLE_WEIRD_SERVER_REPLY:
-      return unavailable("the server's reply is not HTTP");
-    default:
-      return unavailable("the transfer failed");
-  }
-}
-
-absl::StatusOr<HttpReply> Outcome(Transfer& transfer, CURLcode code) {
-  if (code != CURLE_OK) return FailureStatus(transfer, code);
-  long status = 0;
-  curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-  transfer.reply.status = static_cast<int>(status);
-  return std::move(transfer.reply);
-}
-
-absl::Status ShutdownStatus(const Transfer& transfer) {
-  return absl::FailedPreconditionError(absl::StrCat(transfer.call.method, " ", transfer.safe_url,
-                                                    ": the HTTP transport is shutting down"));
-}
 
 }  // namespace
 
@@ -518,23 +138,9 @@ absl::StatusOr<std::unique_ptr<CurlMultiTransport::Loop>> CurlMultiTransport::Lo
 }
 
 HttpTransport::CallId CurlMultiTransport::Loop::Start(HttpCall call, Callback done) {
-  auto transfer = std::make_unique<Transfer>();
-  transfer->id = next_id_.fetch_add(1, std::memory_order_relaxed);
-  transfer->safe_url = SafeUrl(call.url);
-  for (const auto& [name, value] : call.headers) transfer->secrets.push_back(value);
-  AddUrlSecrets(call.url, transfer->secrets);
-  transfer->call = std::move(call);
-  transfer->done = done ? std::move(done) : [](absl::StatusOr<HttpReply>) {};
-  transfer->max_reply_bytes = options_.max_reply_bytes;
-  transfer->setup_status = SetUpTransfer(options_, *transfer);
-  if (!transfer->setup_status.ok()) {
-    transfer->setup_status = absl::Status(
-        transfer->setup_status.code(), absl::StrCat(transfer->call.method, " ", transfer->safe_url,
-                                                    ": ", transfer->setup_status.message()));
-    if (transfer->setup_status.code() == absl::StatusCode::kInvalidArgument) {
-      transfer->setup_status = MarkRequestNeverSent(transfer->setup_status);
-    }
-  }
+  std::unique_ptr<Transfer> transfer =
+      NewTransfer(options_, next_id_.fetch_add(1, std::memory_order_relaxed), std::move(call),
+                  std::move(done));
   const CallId id = transfer->id;
   Command command;
   command.transfer = std::move(transfer);
@@ -671,7 +277,7 @@ void CurlMultiTransport::Loop::ReapCompleted() {
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &user);
     std::unique_ptr<Transfer> transfer = Detach(static_cast<Transfer*>(user)->id);
     if (transfer == nullptr) continue;
-    absl::StatusOr<HttpReply> outcome = Outcome(*transfer, code);
+    absl::StatusOr<HttpReply> outcome = TransferOutcome(*transfer, code);
     transfer->done(std::move(outcome));  // outside any lock, off libcurl's stack
   }
 }
