@@ -170,7 +170,6 @@ absl::Status GatewayServer::Start() {
   bool forward = o.auth_mode == GatewayOptions::AuthMode::kForward;
   manager_options.seal_credentials = forward;
   manager_options.recovery_token = forward ? "" : o.upstream_token;
-  manager_options.webhooks = webhooks_.get();
   manager_options.url_guard = url_guard_.get();
   core_ = std::make_unique<core::TaskCore>(
       core::TaskCoreOptions{.manager = std::move(manager_options),
@@ -179,7 +178,8 @@ absl::Status GatewayServer::Start() {
                          .upstream = *upstream_,
                          .scheduler = *scheduler_,
                          .clock = clock,
-                         .keyring = *keyring_});
+                         .keyring = *keyring_,
+                         .webhooks = webhooks_.get()});
   core::TaskManager& manager = core_->manager();
   if (forward) {
     authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);

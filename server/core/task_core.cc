@@ -9,14 +9,15 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
       registry_(loop_, deps.store, deps.clock),
       driver_(std::move(options.driver), registry_, loop_, deps.upstream, deps.scheduler,
               deps.clock),
-      manager_(std::move(options.manager), loop_, deps.store, registry_, driver_, deps.clock,
-               deps.keyring) {
+      webhooks_(deps.webhooks, registry_, loop_, deps.clock),
+      manager_(std::move(options.manager), loop_, deps.store, registry_, driver_, webhooks_,
+               deps.clock, deps.keyring) {
   // The one place where an ended task reaches back up: once its terminal
   // state is committed, the driver stops what it has in flight for it and
-  // the manager forwards it to the caller's webhook.
+  // the webhooks forward it to the caller's callback_url.
   registry_.SetTerminalHook([this](tasks::LiveTask& task) {
     driver_.Stop(task.record.task().task_id());
-    manager_.OnTaskEnded(task.record);
+    webhooks_.OnTaskEnded(task.record);
   });
 }
 

@@ -1,8 +1,8 @@
 // TaskCore: the gateway's task engine, wired in one place: the task loop, the
-// registry of live tasks, the upstream driver and the TaskManager over them,
-// with the registry's "task ended" hook connected to the driver (stop its
-// calls and timers) and to the manager (forward the result to the caller's
-// webhook). The binary (gateway_server.cc), the core and service tests and
+// registry of live tasks, the upstream driver, the webhooks of ended tasks
+// and the TaskManager over them, with the registry's "task ended" hook
+// connected to the driver (stop its calls and timers) and to the webhooks
+// (forward the result to the caller's callback_url). The binary (gateway_server.cc), the core and service tests and
 // the benchmarks all build it here, so they all run the same engine.
 //
 //   core::TaskCore core({.manager = manager_options, .driver = driver_options},
@@ -25,6 +25,8 @@
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_client.h"
 #include "server/upstream/upstream_driver.h"
+#include "server/webhooks/task_webhooks.h"
+#include "server/webhooks/webhook_forwarder.h"
 
 namespace seedance::server::core {
 
@@ -41,6 +43,9 @@ struct TaskCoreDeps {
   Scheduler& scheduler;
   const Clock& clock;
   const callers::Keyring& keyring;
+  // Delivers ended tasks to their spec.callback_url; null: not forwarded
+  // (tests of other things).
+  webhooks::WebhookForwarder* webhooks = nullptr;
 };
 
 class TaskCore {
@@ -53,12 +58,14 @@ class TaskCore {
   tasks::TaskLoop& loop() { return loop_; }
   tasks::TaskRegistry& registry() { return registry_; }
   upstream::UpstreamDriver& driver() { return driver_; }
+  webhooks::TaskWebhooks& webhooks() { return webhooks_; }
   TaskManager& manager() { return manager_; }
 
  private:
   tasks::TaskLoop loop_;
   tasks::TaskRegistry registry_;
   upstream::UpstreamDriver driver_;
+  webhooks::TaskWebhooks webhooks_;
   TaskManager manager_;
 };
 

@@ -11,7 +11,6 @@
 #include "base/random_id.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/util/json_util.h"
 #include "server/admission/spec_conversion.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
@@ -70,61 +69,20 @@ std::vector<admission::UntrustedUrl> CallersUrls(const v1::VideoSpec& spec) {
 
 TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
                          tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver,
-                         const Clock& clock, const callers::Keyring& keyring)
+                         webhooks::TaskWebhooks& webhooks, const Clock& clock,
+                         const callers::Keyring& keyring)
     : options_(std::move(options)),
       loop_(loop),
       store_(store),
       registry_(registry),
       driver_(driver),
+      webhooks_(webhooks),
       clock_(clock),
       keyring_(keyring),
       create_rate_(clock, {.per_second = options_.caller_create_rate,
                            .burst = options_.caller_create_burst,
                            .reason = "CALLER_CREATE_RATE_LIMITED",
                            .what = "task creations"}) {}
-
-void TaskManager::OnTaskEnded(const StoredTask& record) { StartWebhook(record); }
-
-void TaskManager::StartWebhook(const StoredTask& record) {
-  const std::string& url = record.task().spec().callback_url();
-  if (url.empty() || record.webhook().finished() || options_.webhooks == nullptr) return;
-  // Standard Webhooks' recommended shape: type, timestamp, data.
-  std::string task_json;
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(record.task(), &task_json, print);
-  std::string payload = absl::StrCat(
-      R"({"type":"video_task.ended","timestamp":")",
-      absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
-      R"(","data":)", task_json, "}");
-  std::string task_id = record.task().task_id();
-  options_.webhooks->Deliver(url, task_id, std::move(payload), record.webhook().attempts(),
-                             [this, task_id](absl::Status outcome, int attempts) {
-                               loop_.Post([this, task_id, outcome, attempts] {
-                                 RecordWebhookOutcome(task_id, outcome, attempts);
-                               });
-                             });
-}
-
-void TaskManager::RecordWebhookOutcome(const std::string& task_id,
-                                       const absl::Status& outcome, int attempts) {
-  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
-  if (!stored.ok()) return;
-  StoredTask record = *std::move(stored);
-  uint64_t expected = record.revision();
-  record.set_revision(expected + 1);
-  gateway::v1::WebhookDelivery* webhook = record.mutable_webhook();
-  // Done either way: delivered, or given up after the last attempt.
-  webhook->set_finished(true);
-  webhook->set_attempts(attempts);
-  webhook->set_last_error(outcome.ok() ? "" : api::StatusSummary(outcome));
-  if (!outcome.ok()) {
-    Log(LogLevel::kWarning, "webhook_given_up",
-        {{"task_id", task_id}, {"attempts", absl::StrCat(attempts)},
-         {"error", api::StatusSummary(outcome)}});
-  }
-  loop_.Stage({record, expected, std::nullopt}, nullptr);
-}
 
 void TaskManager::StopAccepting() { accepting_ = false; }
 
@@ -464,7 +422,7 @@ void TaskManager::Recover(Done<int> done) {
     for (StoredTask& record : *unfinished) {
       std::string id = record.task().task_id();
       if (model::IsTerminal(record.task().state())) {
-        StartWebhook(record);  // ended, but its webhook was not delivered yet
+        webhooks_.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
         continue;
       }
       absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);

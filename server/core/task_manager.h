@@ -34,7 +34,7 @@
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_driver.h"
-#include "server/webhooks/webhook_forwarder.h"
+#include "server/webhooks/task_webhooks.h"
 
 namespace seedance::server::core {
 
@@ -60,9 +60,6 @@ struct TaskManagerOptions {
   // The upstream token for recovered tasks when credentials are not sealed
   // (the gateway's own upstream key).
   std::string recovery_token;
-  // Delivers ended tasks to their spec.callback_url; null: not forwarded
-  // (tests of other things).
-  webhooks::WebhookForwarder* webhooks = nullptr;
   // Checks the caller's image URLs and callback_url (schemes, data URL
   // size, no private hosts) before a task is created; null: syntax checks
   // only (tests of other things). Must outlive the manager.
@@ -81,7 +78,8 @@ class TaskManager {
   // All references must outlive the manager. Build it through TaskCore
   // (task_core.h), which also connects it to the registry.
   TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
-              tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver, const Clock& clock,
+              tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver,
+              webhooks::TaskWebhooks& webhooks, const Clock& clock,
               const callers::Keyring& keyring);
 
   // Validates and stores a new task, then starts it upstream. `done` gets
@@ -122,11 +120,6 @@ class TaskManager {
   // Refuses new tasks from now on (shutdown). Thread-safe.
   void StopAccepting();
 
-  // A task's terminal state was committed: forwards it to the caller's
-  // callback_url, if it has one. Loop thread; TaskCore (task_core.h) calls
-  // it from the registry's terminal hook.
-  void OnTaskEnded(const StoredTask& record);
-
  private:
   // Past every check that needs no task state (validation, URLs): answers
   // validate_only, or posts the creation to the loop.
@@ -135,11 +128,6 @@ class TaskManager {
   void CreateOnLoop(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
                     std::vector<std::string> notes, seedance::upstream::v1::VideosRequest upstream,
                     Done<v1::VideoTask> done);
-  // Forwards an ended task to its callback_url, if it has one.
-  void StartWebhook(const StoredTask& record);
-  // Stores the outcome of a finished webhook delivery. Loop thread.
-  void RecordWebhookOutcome(const std::string& task_id, const absl::Status& outcome,
-                            int attempts);
   // Whether `owner` already made a task with `request_id`. Loop thread.
   bool IsKnownRequest(const std::string& owner, const std::string& request_id);
   // Counts a create of `owner` entering the URL guard; false (and nothing
@@ -154,6 +142,7 @@ class TaskManager {
   store::TaskStore& store_;
   tasks::TaskRegistry& registry_;
   upstream::UpstreamDriver& driver_;
+  webhooks::TaskWebhooks& webhooks_;
   const Clock& clock_;
   const callers::Keyring& keyring_;
   std::atomic<bool> accepting_{true};

@@ -126,6 +126,21 @@ void TaskRegistry::Update(const std::string& task_id, const Mutation& mutate,
   Stage(*task, expected, std::nullopt, std::move(done));
 }
 
+void TaskRegistry::UpdateStored(const std::string& task_id, const Mutation& mutate,
+                                Continuation done) {
+  if (Find(task_id) != nullptr) return Update(task_id, mutate, std::move(done));
+  absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+  if (!stored.ok()) {
+    if (done) done(stored.status());
+    return;
+  }
+  StoredTask record = *std::move(stored);
+  uint64_t expected = record.revision();
+  mutate(record);
+  record.set_revision(expected + 1);
+  loop_.Stage({std::move(record), expected, std::nullopt}, std::move(done));
+}
+
 void TaskRegistry::Stage(LiveTask& task, uint64_t expected_revision,
                          std::optional<v1::TaskEvent> event, Continuation done) {
   std::string id = task.record.task().task_id();

@@ -74,6 +74,12 @@ class TaskRegistry {
   // Changes the record without a state change (no event). `done` as above.
   void Update(const std::string& task_id, const Mutation& mutate, Continuation done);
 
+  // Like Update, and also for a task that is no longer live (it ended): its
+  // stored record is read, changed and written with the next revision. For
+  // what follows a task's end (its webhook's outcome). NOT_FOUND for an
+  // unknown task. `done` as above.
+  void UpdateStored(const std::string& task_id, const Mutation& mutate, Continuation done);
+
   // Runs on every committed terminal change.
   void SetTerminalHook(TerminalHook hook) { terminal_hook_ = std::move(hook); }
 

@@ -59,12 +59,13 @@ class CoreHarness {
       : store_(store != nullptr ? *store : own_store_),
         keyring(callers::Keyring::FromMasterKey("test master key")),
         webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
-        core({.manager = WithWebhooks(manager_options, webhooks), .driver = driver_options},
+        core({.manager = std::move(manager_options), .driver = driver_options},
              {.store = store_,
               .upstream = upstream,
               .scheduler = scheduler,
               .clock = clock,
-              .keyring = keyring}) {
+              .keyring = keyring,
+              .webhooks = &webhooks}) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
                               const std::string& token, absl::Duration timeout,
@@ -82,12 +83,6 @@ class CoreHarness {
     ON_CALL(upstream, Cancel).WillByDefault([this](upstream::UpstreamClient::CallId id) {
       cancelled_calls.push_back(id);
     });
-  }
-
-  static TaskManagerOptions WithWebhooks(TaskManagerOptions options,
-                                         webhooks::WebhookForwarder& webhooks) {
-    if (options.webhooks == nullptr) options.webhooks = &webhooks;
-    return options;
   }
 
   static upstream::UpstreamDriverOptions DefaultDriverOptions() {
