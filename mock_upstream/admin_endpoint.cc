@@ -1,9 +1,10 @@
-// The admin API for tests, under /__mock/ (see README.md, "The mock
-// upstream"): health, journal and journal wait, reset, runtime config,
-// token rules, and the scenario list. Answers are JSON (JsonWriter); bodies
-// are read with protobuf's JSON parser into google.protobuf.Struct.
+#include "mock_upstream/admin_endpoint.h"
+
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,7 +12,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "http/http_url.h"
 #include "mock_upstream/json_writer.h"
-#include "mock_upstream/mock_service.h"
+#include "mock_upstream/scenario.h"
+#include "mock_upstream/task.h"
 
 namespace seedance::mock_upstream {
 namespace {
@@ -142,7 +144,7 @@ absl::Status UpdateConfig(const pb::Struct& update, MockConfig& config) {
 
 }  // namespace
 
-void MockService::HandleAdmin(const http::Request& request,
+void AdminEndpoint::Handle(const http::Request& request,
                               std::shared_ptr<http::Exchange> exchange) {
   absl::string_view what = absl::string_view(request.path).substr(
       absl::string_view(kAdminPrefix).size());
@@ -151,22 +153,22 @@ void MockService::HandleAdmin(const http::Request& request,
     JsonWriter json;
     json.Object()
         .Key("ok").Bool(true)
-        .Key("tasks").Int(static_cast<int64_t>(store_.size()))
-        .Key("last_seq").Int(journal_.last_seq());
+        .Key("tasks").Int(static_cast<int64_t>(state_.tasks().size()))
+        .Key("last_seq").Int(state_.journal().last_seq());
     exchange->Respond(AdminJson(200, json.End().Take()));
   } else if (what == "journal" && method == "GET") {
     std::vector<http::QueryParam> params = http::ParseQuery(request.query);
     std::vector<JournalEntry> entries =
-        journal_.Query(FilterOf(params), IntParam(params, "since", 0));
+        state_.journal().Query(FilterOf(params), IntParam(params, "since", 0));
     JsonWriter json;
     json.Object()
         .Key("entries").Raw(EntriesJson(entries))
-        .Key("last_seq").Int(journal_.last_seq());
+        .Key("last_seq").Int(state_.journal().last_seq());
     exchange->Respond(AdminJson(200, json.End().Take()));
   } else if (what == "journal/wait" && method == "GET") {
     HandleJournalWait(request, std::move(exchange));
   } else if (what == "reset" && method == "POST") {
-    Reset();
+    state_.Reset();
     exchange->Respond(AdminJson(200, R"({"ok":true})"));
   } else if (what == "config") {
     exchange->Respond(HandleConfig(request));
@@ -181,7 +183,7 @@ void MockService::HandleAdmin(const http::Request& request,
   }
 }
 
-void MockService::HandleJournalWait(const http::Request& request,
+void AdminEndpoint::HandleJournalWait(const http::Request& request,
                                     std::shared_ptr<http::Exchange> exchange) {
   std::vector<http::QueryParam> params = http::ParseQuery(request.query);
   int64_t since = IntParam(params, "since", 0);
@@ -195,35 +197,33 @@ void MockService::HandleJournalWait(const http::Request& request,
         .Key("entries").Raw(EntriesJson(entries));
     exchange->Respond(AdminJson(200, json.End().Take()));
   };
-  uint64_t id = journal_.Watch(FilterOf(params), since, count,
+  uint64_t id = state_.journal().Watch(FilterOf(params), since, count,
                                [answer](std::vector<JournalEntry> found) {
                                  answer(true, found);
                                });
-  admin_scheduler_.RunAt(clock_.Now() + timeout, [this, id, answer] {
-    auto [waiting, found] = journal_.Cancel(id);
+  state_.admin_scheduler().RunAt(state_.clock().Now() + timeout, [this, id, answer] {
+    auto [waiting, found] = state_.journal().Cancel(id);
     if (waiting) answer(false, found);
   });
-  exchange->OnClientGone([this, id] { journal_.Cancel(id); });
+  exchange->OnClientGone([this, id] { state_.journal().Cancel(id); });
 }
 
-http::Response MockService::HandleConfig(const http::Request& request) {
+http::Response AdminEndpoint::HandleConfig(const http::Request& request) {
   if (request.method == "POST") {
     absl::StatusOr<pb::Struct> update = ParseObject(request.body);
     if (!update.ok()) return AdminError(400, update.status().message());
-    absl::MutexLock lock(&mu_);
-    MockConfig changed = config_;
-    absl::Status applied = UpdateConfig(*update, changed);
-    if (!applied.ok()) return AdminError(400, applied.message());
-    config_ = changed;
     // "The first N calls" count from the change.
-    if (update->fields().contains("fail_first_n")) fail_first_used_ = 0;
-    return AdminJson(200, ConfigJson(config_));
+    absl::StatusOr<MockConfig> changed = state_.UpdateConfig(
+        [&](MockConfig& config) { return UpdateConfig(*update, config); },
+        /*restart_fail_first=*/update->fields().contains("fail_first_n"));
+    if (!changed.ok()) return AdminError(400, changed.status().message());
+    return AdminJson(200, ConfigJson(*changed));
   }
   if (request.method != "GET") return AdminError(405, "use GET or POST");
-  return AdminJson(200, ConfigJson(config()));
+  return AdminJson(200, ConfigJson(state_.config()));
 }
 
-http::Response MockService::HandleRules(const http::Request& request) {
+http::Response AdminEndpoint::HandleRules(const http::Request& request) {
   if (request.method == "POST") {
     absl::StatusOr<pb::Struct> body = ParseObject(request.body);
     if (!body.ok()) return AdminError(400, body.status().message());
@@ -239,18 +239,18 @@ http::Response MockService::HandleRules(const http::Request& request) {
     if (auto it = fields.find("endpoint"); it != fields.end()) {
       rule.endpoint = it->second.string_value();
     }
-    absl::Status added = rules_.Add(std::move(rule));
+    absl::Status added = state_.rules().Add(std::move(rule));
     if (!added.ok()) return AdminError(400, added.message());
     return AdminJson(200, R"({"ok":true})");
   }
   if (request.method == "DELETE") {
-    rules_.Clear();
+    state_.rules().Clear();
     return AdminJson(200, R"({"ok":true})");
   }
   if (request.method != "GET") return AdminError(405, "use GET, POST or DELETE");
   JsonWriter json;
   json.Object().Key("rules").Array();
-  for (const TokenRule& rule : rules_.List()) {
+  for (const TokenRule& rule : state_.rules().List()) {
     json.Object()
         .Key("token_key").String(TokenFingerprint(rule.token))
         .Key("scenario").String(rule.scenario)

@@ -1,50 +1,54 @@
-// POST /v1/seedance/tasks: "retrieve" and "retrieve_batch" over the task
-// records. A task is visible only to the token that created it; an unknown
-// id in "retrieve" is 400 api_not_implemented ("task not found"), and
-// "retrieve_batch" leaves unknown ids out.
+#include "mock_upstream/tasks_endpoint.h"
+
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "api/upstream_json.h"
 #include "api/wire_values.h"
-#include "mock_upstream/mock_service.h"
+#include "mock_upstream/api_call.h"
+#include "mock_upstream/replies.h"
+#include "mock_upstream/task.h"
 
 namespace seedance::mock_upstream {
 
-void MockService::HandleTasks(const http::Request& request, int64_t seq,
-                              std::shared_ptr<http::Exchange> exchange) {
+void TasksEndpoint::Handle(const http::Request& request, int64_t seq,
+                           std::shared_ptr<http::Exchange> exchange) {
   Scenario scenario;
-  Caller caller;
-  if (!Admit(request, Endpoint::kTasks, seq, scenario, caller, *exchange)) return;
-  if (AnswerScenarioErrorOrLimit(scenario, caller, seq, *exchange)) return;
+  std::optional<Caller> caller =
+      Admit(state_, request, Endpoint::kTasks, seq, scenario, *exchange);
+  if (!caller) return;
+  if (AnswerScenarioErrorOrLimit(state_, scenario, *caller, seq, *exchange)) return;
   absl::StatusOr<upstream::v1::TasksRequest> parsed = api::ParseTasksRequest(request.body);
   if (!parsed.ok()) {
-    AnswerError(seq, *exchange, api::kErrorApiNotImplemented, parsed.status().message(),
-                scenario);
+    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+                parsed.status().message(), scenario);
     return;
   }
-  absl::Time now = clock_.Now();
-  std::string base = base_url();
+  absl::Time now = state_.clock().Now();
+  std::string base = state_.base_url();
   auto visible = [&](const std::string& id) -> std::shared_ptr<const Task> {
-    std::shared_ptr<const Task> task = store_.Find(id);
-    return task != nullptr && task->token_key == caller.token_key ? task : nullptr;
+    std::shared_ptr<const Task> task = state_.tasks().Find(id);
+    return task != nullptr && task->token_key == caller->token_key ? task : nullptr;
   };
   if (parsed->action() == "retrieve") {
     if (parsed->id().empty()) {
-      AnswerError(seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
                   "id: is required for action \"retrieve\"", scenario);
       return;
     }
     std::shared_ptr<const Task> task = visible(parsed->id());
     if (task == nullptr) {
-      AnswerError(seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
                   absl::StrCat("task not found: ", parsed->id()), scenario);
       return;
     }
-    Answer(seq, *exchange, JsonReply(200, RecordAt(*task, now, base)), scenario, task->id);
+    Answer(state_, seq, *exchange, JsonReply(200, RecordAt(*task, now, base)), scenario,
+           task->id);
   } else if (parsed->action() == "retrieve_batch") {
     if (parsed->ids().empty()) {
-      AnswerError(seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
                   "ids: is required for action \"retrieve_batch\"", scenario);
       return;
     }
@@ -55,9 +59,9 @@ void MockService::HandleTasks(const http::Request& request, int64_t seq,
       }
     }
     batch.set_count(batch.items_size());
-    Answer(seq, *exchange, JsonReply(200, batch), scenario);
+    Answer(state_, seq, *exchange, JsonReply(200, batch), scenario);
   } else {
-    AnswerError(seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
                 absl::StrCat("action: \"", parsed->action(),
                              "\" is not supported; use \"retrieve\" or \"retrieve_batch\""),
                 scenario);
