@@ -30,8 +30,7 @@ using ::testing::HasSubstr;
 
 class VideosEndpointTest : public ::testing::Test {
  protected:
-  explicit VideosEndpointTest(MockOptions options = TestOptions())
-      : mock_(std::move(options)), videos_(mock_.state, mock_.runner) {}
+  VideosEndpointTest() : videos_(mock_.state, mock_.runner) {}
 
   std::shared_ptr<ExchangeRecord> Videos(std::string body = kBlockingBody,
                                   std::vector<http::Header> headers = {
