@@ -145,7 +145,7 @@ absl::Status UpdateConfig(const pb::Struct& update, MockConfig& config) {
 }  // namespace
 
 void AdminEndpoint::Handle(const http::Request& request,
-                              std::shared_ptr<http::Exchange> exchange) {
+                           std::shared_ptr<http::Exchange> exchange) {
   absl::string_view what = absl::string_view(request.path).substr(
       absl::string_view(kAdminPrefix).size());
   const std::string& method = request.method;
@@ -184,7 +184,7 @@ void AdminEndpoint::Handle(const http::Request& request,
 }
 
 void AdminEndpoint::HandleJournalWait(const http::Request& request,
-                                    std::shared_ptr<http::Exchange> exchange) {
+                                      std::shared_ptr<http::Exchange> exchange) {
   std::vector<http::QueryParam> params = http::ParseQuery(request.query);
   int64_t since = IntParam(params, "since", 0);
   size_t count = static_cast<size_t>(std::max<int64_t>(IntParam(params, "count", 1), 1));

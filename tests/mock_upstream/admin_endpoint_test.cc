@@ -34,7 +34,7 @@ class AdminEndpointTest : public ::testing::Test {
   AdminEndpointTest() : admin_(mock_.state) {}
 
   std::shared_ptr<ExchangeRecord> Call(std::string method, const std::string& target,
-                                std::string body = "") {
+                                       std::string body = "") {
     auto outcome = std::make_shared<ExchangeRecord>();
     admin_.Handle(MockHarness::Make(std::move(method), target, std::move(body), {}),
                   std::make_shared<FakeExchange>(outcome));
@@ -86,7 +86,8 @@ TEST_F(AdminEndpointTest, ResetAnswersHeldCallsAndCancelsTimers) {
 
 TEST_F(AdminEndpointTest, HealthCountsTasksAndTheLastSeq) {
   mock_.state.journal().Append("task", {});
-  absl::StatusOr<google::protobuf::Value> json = ParseJsonValue(Body(*Call("GET", "/__mock/health")));
+  absl::StatusOr<google::protobuf::Value> json =
+      ParseJsonValue(Body(*Call("GET", "/__mock/health")));
   ASSERT_THAT(json, IsOk());
   EXPECT_DOUBLE_EQ(JsonNumber(*json, "tasks"), 0);
   EXPECT_DOUBLE_EQ(JsonNumber(*json, "last_seq"), 1);

@@ -21,8 +21,9 @@ class MediaEndpointTest : public ::testing::Test {
  protected:
   MediaEndpointTest() : media_(mock_.state) {}
 
-  std::shared_ptr<ExchangeRecord> Get(const std::string& path, std::vector<http::Header> headers = {},
-                               std::string method = "GET") {
+  std::shared_ptr<ExchangeRecord> Get(const std::string& path,
+                                      std::vector<http::Header> headers = {},
+                                      std::string method = "GET") {
     http::Request request = MockHarness::Make(method, path, "", std::move(headers));
     return mock_.Send(request, [&](int64_t seq, std::shared_ptr<http::Exchange> exchange) {
       media_.Handle(request, seq, *exchange);

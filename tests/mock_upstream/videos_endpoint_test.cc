@@ -33,8 +33,8 @@ class VideosEndpointTest : public ::testing::Test {
   VideosEndpointTest() : videos_(mock_.state, mock_.runner) {}
 
   std::shared_ptr<ExchangeRecord> Videos(std::string body = kBlockingBody,
-                                  std::vector<http::Header> headers = {
-                                      {"Authorization", "Bearer t1"}}) {
+                                         std::vector<http::Header> headers = {
+                                             {"Authorization", "Bearer t1"}}) {
     http::Request request = MockHarness::Post(kVideosPath, std::move(body), std::move(headers));
     return mock_.Send(request, [&](int64_t seq, std::shared_ptr<http::Exchange> exchange) {
       videos_.Handle(request, seq, std::move(exchange));
