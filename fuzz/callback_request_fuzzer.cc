@@ -17,7 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -86,9 +86,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!absl::StrContains(parsed->task_id, '/') &&
                  !absl::StrContains(parsed->secret, '/'),
              request.path);
-  std::string stored = seedance::api::ToWireJson(parsed->answer);
+  std::string stored = seedance::upstream_api::ToWireJson(parsed->answer);
   absl::StatusOr<seedance::upstream::v1::VideosResponse> back =
-      seedance::api::ParseVideosResponse(stored);
+      seedance::upstream_api::ParseVideosResponse(stored);
   FUZZ_CHECK(back.ok(), stored << ": " << back.status());
   FUZZ_CHECK(google::protobuf::util::MessageDifferencer::Equals(*back, parsed->answer),
              stored);

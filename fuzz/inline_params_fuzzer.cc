@@ -1,4 +1,4 @@
-// Fuzzes the inline parameter parser (api/inline_params.h) with any bytes as
+// Fuzzes the inline parameter parser (upstream_api/inline_params.h) with any bytes as
 // a prompt: the generalisation of inline_params_test.cc's
 // ParseOfRenderIsIdentityOnRandomInput. Invariants:
 //
@@ -16,11 +16,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "api/inline_params.h"
-#include "api/wire_values.h"
+#include "upstream_api/inline_params.h"
+#include "upstream_api/wire_values.h"
 #include "fuzz/fuzz_check.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 void CheckValid(const InlineParams& p, absl::string_view prompt) {
@@ -47,10 +47,10 @@ bool HasParameterWord(absl::string_view text) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace seedance::api;  // NOLINT: a fuzz entry point
+  using namespace seedance::upstream_api;  // NOLINT: a fuzz entry point
   // Prompts are short; long inputs only slow the search down.
   if (size > 4096) return 0;
   std::string prompt(reinterpret_cast<const char*>(data), size);

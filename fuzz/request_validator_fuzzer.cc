@@ -1,4 +1,4 @@
-// Fuzzes the request validator (api/request_validator.h). The input is a
+// Fuzzes the request validator (upstream_api/request_validator.h). The input is a
 // videos body as JSON (strict, else lenient reading) or, failing both, a
 // binary VideosRequest: the gateway validates requests built from gRPC specs,
 // so values JSON cannot carry matter too. Invariants:
@@ -19,15 +19,15 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
-#include "api/field_violation.h"
-#include "api/inline_params.h"
-#include "api/request_validator.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/inline_params.h"
+#include "upstream_api/request_validator.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using upstream::v1::VideosRequest;
@@ -103,7 +103,7 @@ bool SameResult(const ValidationResult& a, const ValidationResult& b) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // protobuf logs each invalid UTF-8 string it meets; the invariants below
@@ -113,7 +113,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace seedance::api;  // NOLINT: a fuzz entry point
+  using namespace seedance::upstream_api;  // NOLINT: a fuzz entry point
   absl::string_view input(reinterpret_cast<const char*>(data), size);
   seedance::upstream::v1::VideosRequest request;
   if (!ParseWireJson(input, JsonStrictness::kStrict, request).ok() &&

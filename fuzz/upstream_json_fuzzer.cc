@@ -1,4 +1,4 @@
-// Fuzzes the JSON <-> proto mapping of api/upstream_json.h with any bytes,
+// Fuzzes the JSON <-> proto mapping of upstream_api/upstream_json.h with any bytes,
 // read as each message the gateway and the mock read: request bodies
 // strictly (VideosRequest, TasksRequest), upstream answers leniently
 // (VideosResponse, VideosAccepted, ErrorResponse, TaskRecord,
@@ -17,14 +17,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "api/field_violation.h"
-#include "api/upstream_json.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/upstream_json.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 namespace pb = google::protobuf;
@@ -77,7 +77,7 @@ void CheckRoundTrip(absl::string_view input, JsonStrictness strictness) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // protobuf logs each invalid UTF-8 string it meets; the invariants below
@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace seedance::api;             // NOLINT: a fuzz entry point
+  using namespace seedance::upstream_api;             // NOLINT: a fuzz entry point
   using namespace seedance::upstream::v1;    // NOLINT
   absl::string_view input(reinterpret_cast<const char*>(data), size);
   CheckRoundTrip<VideosRequest>(input, JsonStrictness::kStrict);

@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
 
@@ -60,23 +60,23 @@ std::optional<Caller> Admit(MockState& state, const http::Request& request,
   }
   absl::Status headers = ApplyScenarioHeaders(request.headers, scenario);
   if (!headers.ok()) {
-    AnswerError(state, seq, exchange, api::kErrorApiNotImplemented, headers.message(),
+    AnswerError(state, seq, exchange, upstream_api::kErrorApiNotImplemented, headers.message(),
                 Scenario());
     return std::nullopt;
   }
   const MockOptions& options = state.options();
   if (caller.token.empty()) {
-    AnswerError(state, seq, exchange, api::kErrorInvalidToken,
+    AnswerError(state, seq, exchange, upstream_api::kErrorInvalidToken,
                 "missing token: send \"authorization: Bearer <token>\"", Scenario());
     return std::nullopt;
   }
   if (Contains(options.foreign_tokens, caller.token)) {
-    AnswerError(state, seq, exchange, api::kErrorTokenMismatched,
+    AnswerError(state, seq, exchange, upstream_api::kErrorTokenMismatched,
                 "token mismatched: this token belongs to another service", Scenario());
     return std::nullopt;
   }
   if (!options.tokens.empty() && !Contains(options.tokens, caller.token)) {
-    AnswerError(state, seq, exchange, api::kErrorInvalidToken, "invalid token",
+    AnswerError(state, seq, exchange, upstream_api::kErrorInvalidToken, "invalid token",
                 Scenario());
     return std::nullopt;
   }
@@ -100,7 +100,7 @@ bool AnswerScenarioErrorOrLimit(MockState& state, const Scenario& scenario,
   if (wait > absl::ZeroDuration()) {
     Scenario limited = scenario;
     if (!limited.retry_after) limited.retry_after = wait;
-    AnswerError(state, seq, exchange, api::kErrorTooManyRequests,
+    AnswerError(state, seq, exchange, upstream_api::kErrorTooManyRequests,
                 absl::StrCat("too many requests: over ", current.rate_limit_per_second,
                              " per second for this token"),
                 limited);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 
@@ -19,8 +19,8 @@ std::vector<PlannedCallback> PlanCallbacks(const Task& task) {
   if (!s.callback_every_status) {
     plan.push_back(final_one);
   } else {
-    PlannedCallback queued{task.created_at + delay, std::string(api::kStatusQueued)};
-    PlannedCallback running{task.started_at + delay, std::string(api::kStatusRunning)};
+    PlannedCallback queued{task.created_at + delay, std::string(upstream_api::kStatusQueued)};
+    PlannedCallback running{task.started_at + delay, std::string(upstream_api::kStatusRunning)};
     bool ran = task.started_at < task.finished_at;
     if (s.callback_out_of_order) {
       // The final status first, then the older ones it overtook.

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "api/utf8.h"
+#include "upstream_api/utf8.h"
 
 namespace seedance::mock_upstream {
 
@@ -14,7 +14,7 @@ std::string JsonQuote(absl::string_view raw) {
   // JSON text is UTF-8; the admin API quotes raw client bytes (journaled
   // bodies and paths, parse errors), so invalid bytes become U+FFFD (found
   // by fuzz/mock_http_fuzzer: answers that were not JSON).
-  std::string text = api::ToValidUtf8(raw);
+  std::string text = upstream_api::ToValidUtf8(raw);
   std::string out = "\"";
   for (char c : text) {
     switch (c) {

@@ -1,6 +1,6 @@
 // JsonWriter: builds the admin API's JSON (journal entries, config, rules),
 // whose shapes are the mock's own rather than the upstream's protos (those
-// go through api::ToWireJson). Keys come out in the order they are added.
+// go through upstream_api::ToWireJson). Keys come out in the order they are added.
 //
 //   JsonWriter json;
 //   json.Object().Key("found").Bool(true).Key("count").Int(2).End();

@@ -4,7 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "mock_upstream/scenario.h"
 
 namespace seedance::mock_upstream {
@@ -32,7 +32,7 @@ void MockService::Handle(http::Request request, std::shared_ptr<http::Exchange> 
   } else if (MediaEndpoint::Serves(request.path)) {
     media_.Handle(request, seq, *exchange);
   } else {
-    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                 absl::StrCat("api not implemented: ", request.method, " ", request.path,
                              " (this API has POST ", kVideosPath, " and POST ",
                              kTasksPath, ")"),

@@ -3,7 +3,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "base/log.h"
 
 namespace seedance::mock_upstream {
@@ -96,7 +96,7 @@ void MockState::Reset() {
   task_scheduler_.CancelAll();
   // Answered outside the lock: Respond may run the exchange's own code.
   for (HeldCall& call : held) {
-    call.exchange->Respond(ErrorReply(api::kErrorApiError, "the mock was reset"));
+    call.exchange->Respond(ErrorReply(upstream_api::kErrorApiError, "the mock was reset"));
   }
   store_.Clear();
   rules_.Clear();

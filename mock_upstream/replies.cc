@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/upstream_json.h"
-#include "api/utf8.h"
-#include "api/wire_values.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/utf8.h"
+#include "upstream_api/wire_values.h"
 #include "base/random_id.h"
 #include "seedance/upstream/v1/videos.pb.h"
 
@@ -21,9 +21,9 @@ constexpr char kHtml502[] =
 }  // namespace
 
 int HttpStatusOfError(absl::string_view code) {
-  if (code == api::kErrorInvalidToken) return 401;
-  if (code == api::kErrorTooManyRequests) return 429;
-  if (code == api::kErrorApiError) return 500;
+  if (code == upstream_api::kErrorInvalidToken) return 401;
+  if (code == upstream_api::kErrorTooManyRequests) return 429;
+  if (code == upstream_api::kErrorApiError) return 500;
   return 400;  // token_mismatched, api_not_implemented
 }
 
@@ -35,10 +35,10 @@ http::Response ErrorReply(absl::string_view code, absl::string_view message,
   // Messages may quote the client's bytes (a path, a value); a proto3
   // string must be UTF-8 or the JSON written from it is not JSON (found by
   // fuzz/mock_http_fuzzer).
-  error.mutable_error()->set_message(api::ToValidUtf8(message));
+  error.mutable_error()->set_message(upstream_api::ToValidUtf8(message));
   error.set_trace_id(NewUuid());
   http::Response response = JsonReply(HttpStatusOfError(code), error);
-  if (code == api::kErrorTooManyRequests) {
+  if (code == upstream_api::kErrorTooManyRequests) {
     int64_t seconds = std::max<int64_t>(
         1, static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(retry_after))));
     response.headers.push_back({"Retry-After", absl::StrCat(seconds)});
@@ -47,7 +47,7 @@ http::Response ErrorReply(absl::string_view code, absl::string_view message,
 }
 
 http::Response JsonReply(int status, const google::protobuf::Message& message) {
-  return RawJsonReply(status, api::ToWireJson(message));
+  return RawJsonReply(status, upstream_api::ToWireJson(message));
 }
 
 http::Response RawJsonReply(int status, std::string json) {

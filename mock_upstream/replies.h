@@ -1,8 +1,8 @@
 // The mock's answers as HTTP responses: the documented error envelope, JSON
-// bodies of the upstream's protos (always through api::ToWireJson), and the
+// bodies of the upstream's protos (always through upstream_api::ToWireJson), and the
 // faults that replace an answer on the wire.
 //
-//   exchange->Respond(ErrorReply(api::kErrorInvalidToken, "token missing"));
+//   exchange->Respond(ErrorReply(upstream_api::kErrorInvalidToken, "token missing"));
 //   exchange->Respond(JsonReply(200, accepted));
 //   DeliverFault(Fault::kTruncated, JsonReply(200, result), drip, *exchange);
 #ifndef SEEDANCE_MOCK_UPSTREAM_REPLIES_H_

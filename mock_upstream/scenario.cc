@@ -11,7 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 namespace {
@@ -62,14 +62,14 @@ bool SetFlag(absl::string_view name, Scenario& s) {
   static const auto* const kFlags =
       new std::vector<std::pair<absl::string_view, std::function<void(Scenario&)>>>{
           {"token_mismatched",
-           [](Scenario& x) { x.error_code = std::string(api::kErrorTokenMismatched); }},
+           [](Scenario& x) { x.error_code = std::string(upstream_api::kErrorTokenMismatched); }},
           {"api_not_implemented",
-           [](Scenario& x) { x.error_code = std::string(api::kErrorApiNotImplemented); }},
+           [](Scenario& x) { x.error_code = std::string(upstream_api::kErrorApiNotImplemented); }},
           {"invalid_token",
-           [](Scenario& x) { x.error_code = std::string(api::kErrorInvalidToken); }},
+           [](Scenario& x) { x.error_code = std::string(upstream_api::kErrorInvalidToken); }},
           {"too_many_requests",
-           [](Scenario& x) { x.error_code = std::string(api::kErrorTooManyRequests); }},
-          {"api_error", [](Scenario& x) { x.error_code = std::string(api::kErrorApiError); }},
+           [](Scenario& x) { x.error_code = std::string(upstream_api::kErrorTooManyRequests); }},
+          {"api_error", [](Scenario& x) { x.error_code = std::string(upstream_api::kErrorApiError); }},
           {"fail", [](Scenario& x) { x.outcome = Outcome::kFail; }},
           {"expire", [](Scenario& x) { x.outcome = Outcome::kExpire; }},
           {"slow", [](Scenario& x) { x.slow = true; }},

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "base/random_id.h"
 
 namespace seedance::mock_upstream {
@@ -51,14 +51,14 @@ Task PlanTask(TaskPlanInput input) {
   task.finished_at = task.started_at + generation;
   switch (s.outcome) {
     case Outcome::kSucceed:
-      task.final_status = std::string(api::kStatusSucceeded);
+      task.final_status = std::string(upstream_api::kStatusSucceeded);
       break;
     case Outcome::kFail:
-      task.final_status = std::string(api::kStatusFailed);
+      task.final_status = std::string(upstream_api::kStatusFailed);
       task.final_message = "video generation failed (mock scenario \"fail\")";
       break;
     case Outcome::kExpire:
-      task.final_status = std::string(api::kStatusExpired);
+      task.final_status = std::string(upstream_api::kStatusExpired);
       task.final_message = "the task expired before it finished (mock scenario \"expire\")";
       break;
   }
@@ -68,7 +68,7 @@ Task PlanTask(TaskPlanInput input) {
     if (expires_at < task.finished_at) {
       task.finished_at = expires_at;
       task.started_at = std::min(task.started_at, expires_at);
-      task.final_status = std::string(api::kStatusExpired);
+      task.final_status = std::string(upstream_api::kStatusExpired);
       task.final_message = absl::StrCat(
           "the task expired: not finished within execution_expires_after (",
           input.request.execution_expires_after(), " s)");
@@ -81,13 +81,13 @@ Task PlanTask(TaskPlanInput input) {
 
 absl::string_view StatusAt(const Task& task, absl::Time now) {
   if (now >= task.finished_at) return task.final_status;
-  if (now >= task.started_at) return api::kStatusRunning;
-  return api::kStatusQueued;
+  if (now >= task.started_at) return upstream_api::kStatusRunning;
+  return upstream_api::kStatusQueued;
 }
 
 bool IsFinalStatus(absl::string_view status) {
-  return status == api::kStatusSucceeded || status == api::kStatusFailed ||
-         status == api::kStatusExpired || status == api::kStatusCancelled;
+  return status == upstream_api::kStatusSucceeded || status == upstream_api::kStatusFailed ||
+         status == upstream_api::kStatusExpired || status == upstream_api::kStatusCancelled;
 }
 
 upstream::v1::VideosResponse ResultAt(const Task& task, absl::string_view status,
@@ -98,18 +98,18 @@ upstream::v1::VideosResponse ResultAt(const Task& task, absl::string_view status
   upstream::v1::TaskData* data = response.add_data();
   data->set_task_id(task.provider_task_id);
   data->set_status(std::string(status));
-  if (status == api::kStatusSucceeded) {
+  if (status == upstream_api::kStatusSucceeded) {
     response.set_success(true);
     data->set_video_url(absl::StrCat(base_url, VideoPath(task)));
-  } else if (status == api::kStatusFailed || status == api::kStatusExpired) {
+  } else if (status == upstream_api::kStatusFailed || status == upstream_api::kStatusExpired) {
     response.set_success(false);
-    response.mutable_error()->set_code(std::string(api::kErrorApiError));
+    response.mutable_error()->set_code(std::string(upstream_api::kErrorApiError));
     response.mutable_error()->set_message(task.final_message);
   } else {
     response.set_success(true);
   }
   data->set_model(task.request.model());
-  if (status == api::kStatusSucceeded && task.request.return_last_frame()) {
+  if (status == upstream_api::kStatusSucceeded && task.request.return_last_frame()) {
     data->set_last_frame_url(absl::StrCat(base_url, LastFramePath(task)));
   }
   return response;
@@ -123,7 +123,7 @@ upstream::v1::TaskRecord RecordAt(const Task& task, absl::Time now,
   record.set_type("videos");
   record.set_created_at(UnixSeconds(task.created_at));
   absl::string_view status = StatusAt(task, now);
-  if (status != api::kStatusQueued && task.started_at < task.finished_at) {
+  if (status != upstream_api::kStatusQueued && task.started_at < task.finished_at) {
     record.set_started_at(UnixSeconds(task.started_at));
   }
   bool final = IsFinalStatus(status);
@@ -137,7 +137,7 @@ upstream::v1::TaskRecord RecordAt(const Task& task, absl::Time now,
 }
 
 int FinalHttpStatus(const Task& task) {
-  return task.final_status == api::kStatusSucceeded ? 200 : 500;
+  return task.final_status == upstream_api::kStatusSucceeded ? 200 : 500;
 }
 
 std::string VideoPath(const Task& task) {

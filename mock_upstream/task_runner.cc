@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/replies.h"
 
@@ -41,7 +41,7 @@ void TaskRunner::OnStarted(const std::shared_ptr<const Task>& task) {
   if (!state_.IsCurrent(*task)) return;
   state_.journal().Append("task", {{"task_id", task->id},
                                    {"provider_task_id", task->provider_task_id},
-                                   {"status", std::string(api::kStatusRunning)}});
+                                   {"status", std::string(upstream_api::kStatusRunning)}});
 }
 
 void TaskRunner::OnFinished(const std::shared_ptr<const Task>& task) {
@@ -84,7 +84,7 @@ void TaskRunner::SendCallback(std::shared_ptr<const Task> task, PlannedCallback 
     state_.journal().Append("callback", std::move(fields));
     return;
   }
-  std::string body = api::ToWireJson(ResultAt(*task, planned.status, state_.base_url()));
+  std::string body = upstream_api::ToWireJson(ResultAt(*task, planned.status, state_.base_url()));
   MockConfig current = state_.config();
   client_.PostJson(
       url, body, current.callback_timeout,

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
@@ -20,9 +20,9 @@ void TasksEndpoint::Handle(const http::Request& request, int64_t seq,
       Admit(state_, request, Endpoint::kTasks, seq, scenario, *exchange);
   if (!caller) return;
   if (AnswerScenarioErrorOrLimit(state_, scenario, *caller, seq, *exchange)) return;
-  absl::StatusOr<upstream::v1::TasksRequest> parsed = api::ParseTasksRequest(request.body);
+  absl::StatusOr<upstream::v1::TasksRequest> parsed = upstream_api::ParseTasksRequest(request.body);
   if (!parsed.ok()) {
-    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                 parsed.status().message(), scenario);
     return;
   }
@@ -34,13 +34,13 @@ void TasksEndpoint::Handle(const http::Request& request, int64_t seq,
   };
   if (parsed->action() == "retrieve") {
     if (parsed->id().empty()) {
-      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                   "id: is required for action \"retrieve\"", scenario);
       return;
     }
     std::shared_ptr<const Task> task = visible(parsed->id());
     if (task == nullptr) {
-      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                   absl::StrCat("task not found: ", parsed->id()), scenario);
       return;
     }
@@ -48,7 +48,7 @@ void TasksEndpoint::Handle(const http::Request& request, int64_t seq,
            task->id);
   } else if (parsed->action() == "retrieve_batch") {
     if (parsed->ids().empty()) {
-      AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+      AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                   "ids: is required for action \"retrieve_batch\"", scenario);
       return;
     }
@@ -61,7 +61,7 @@ void TasksEndpoint::Handle(const http::Request& request, int64_t seq,
     batch.set_count(batch.items_size());
     Answer(state_, seq, *exchange, JsonReply(200, batch), scenario);
   } else {
-    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                 absl::StrCat("action: \"", parsed->action(),
                              "\" is not supported; use \"retrieve\" or \"retrieve_batch\""),
                 scenario);

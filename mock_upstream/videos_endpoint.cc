@@ -7,10 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/inline_params.h"
-#include "api/request_validator.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/inline_params.h"
+#include "upstream_api/request_validator.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
@@ -23,14 +23,14 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
   std::optional<Caller> caller =
       Admit(state_, request, Endpoint::kVideos, seq, scenario, *exchange);
   if (!caller) return;
-  absl::StatusOr<upstream::v1::VideosRequest> parsed = api::ParseVideosRequest(request.body);
+  absl::StatusOr<upstream::v1::VideosRequest> parsed = upstream_api::ParseVideosRequest(request.body);
   if (parsed.ok()) {
     // Directives in the prompt: for callers that can only set the body.
     for (int i = 0; i < parsed->content_size(); ++i) {
       for (const std::string& list : FindPromptDirectives(parsed->content(i).text())) {
         absl::Status applied = ApplyScenarioList(list, scenario);
         if (!applied.ok()) {
-          AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+          AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                       absl::StrCat("content[", i, "].text: [mock:", list,
                                    "]: ", applied.message()),
                       Scenario());
@@ -41,13 +41,13 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
   }
   if (AnswerScenarioErrorOrLimit(state_, scenario, *caller, seq, *exchange)) return;
   if (!parsed.ok()) {
-    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                 parsed.status().message(), scenario);
     return;
   }
-  api::ValidationResult validation = api::ValidateVideosRequest(*parsed);
+  upstream_api::ValidationResult validation = upstream_api::ValidateVideosRequest(*parsed);
   if (!validation.ok()) {
-    AnswerError(state_, seq, *exchange, api::kErrorApiNotImplemented,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
                 validation.ToStatus().message(), scenario);
     return;
   }
@@ -55,7 +55,7 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
   if (current.max_tasks_in_flight > 0 &&
       state_.tasks().InFlight(caller->token_key, state_.clock().Now()) >=
           current.max_tasks_in_flight) {
-    AnswerError(state_, seq, *exchange, api::kErrorTooManyRequests,
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorTooManyRequests,
                 absl::StrCat("too many requests: ", current.max_tasks_in_flight,
                              " tasks in flight for this token"),
                 scenario);
@@ -68,13 +68,13 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
                            .now = state_.clock().Now(),
                            .token_key = caller->token_key,
                            .epoch = state_.epoch()});
-  planned.effective_params = api::RenderInlineParams("", validation.effective);
+  planned.effective_params = upstream_api::RenderInlineParams("", validation.effective);
   planned.notes = absl::StrJoin(validation.notes, "; ");
   auto task = std::make_shared<const Task>(std::move(planned));
   state_.tasks().Add(task);
   std::vector<JournalField> fields = {{"task_id", task->id},
                                       {"provider_task_id", task->provider_task_id},
-                                      {"status", std::string(api::kStatusQueued)},
+                                      {"status", std::string(upstream_api::kStatusQueued)},
                                       {"mode", std::string(TaskModeName(task->mode))},
                                       {"request_seq", seq}};
   if (!scenario.applied.empty()) fields.push_back({"scenario", scenario.ToString()});

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "api/field_violation.h"
-#include "api/inline_params.h"
-#include "api/request_validator.h"
-#include "api/upstream_json.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/inline_params.h"
+#include "upstream_api/request_validator.h"
+#include "upstream_api/upstream_json.h"
 
 namespace {
 
@@ -35,25 +35,25 @@ bool ReadAll(const std::string& path, std::string& out) {
 
 // Returns true when the body is valid.
 bool Lint(const std::string& name, const std::string& body) {
-  auto request = seedance::api::ParseVideosRequest(body);
+  auto request = seedance::upstream_api::ParseVideosRequest(body);
   if (!request.ok()) {
     std::cout << name << ": invalid\n";
-    for (const auto& v : seedance::api::ViolationsFromStatus(request.status())) {
-      std::cout << "  " << seedance::api::ToString(v) << "\n";
+    for (const auto& v : seedance::upstream_api::ViolationsFromStatus(request.status())) {
+      std::cout << "  " << seedance::upstream_api::ToString(v) << "\n";
     }
-    if (seedance::api::ViolationsFromStatus(request.status()).empty()) {
+    if (seedance::upstream_api::ViolationsFromStatus(request.status()).empty()) {
       std::cout << "  " << request.status().message() << "\n";
     }
     return false;
   }
-  seedance::api::ValidationResult result =
-      seedance::api::ValidateVideosRequest(*request);
+  seedance::upstream_api::ValidationResult result =
+      seedance::upstream_api::ValidateVideosRequest(*request);
   std::cout << name << ": " << (result.ok() ? "ok" : "invalid") << "\n";
   for (const auto& v : result.violations) {
-    std::cout << "  " << seedance::api::ToString(v) << "\n";
+    std::cout << "  " << seedance::upstream_api::ToString(v) << "\n";
   }
   if (result.ok()) {
-    std::string settings = seedance::api::RenderInlineParams("", result.effective);
+    std::string settings = seedance::upstream_api::RenderInlineParams("", result.effective);
     std::cout << "  model: " << request->model() << "\n"
               << "  effective settings: "
               << (settings.empty() ? "(provider defaults)" : settings) << "\n";

@@ -5,7 +5,7 @@
 #include <thread>
 #include <utility>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "google/rpc/status.pb.h"
 
@@ -17,7 +17,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   google::rpc::Status rpc;
   if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) {
-    return api::FromRpcStatus(rpc);
+    return upstream_api::FromRpcStatus(rpc);
   }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());

@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "base/random_id.h"
 #include "clients/cpp/cli_args.h"
 #include "clients/cpp/gateway_client.h"
@@ -71,17 +71,17 @@ std::string Json(const google::protobuf::Message& message) {
 // upstream's code and trace id.
 int ReportError(const absl::Status& status, bool json) {
   if (json) {
-    std::cout << Json(api::ToRpcStatus(status)) << "\n";
+    std::cout << Json(upstream_api::ToRpcStatus(status)) << "\n";
     return ExitCodeFor(status);
   }
-  std::cerr << "error: " << api::StatusSummary(status) << "\n";
-  for (const api::FieldViolation& v : api::ViolationsFromStatus(status)) {
+  std::cerr << "error: " << upstream_api::StatusSummary(status) << "\n";
+  for (const upstream_api::FieldViolation& v : upstream_api::ViolationsFromStatus(status)) {
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
-  if (std::optional<absl::Duration> delay = api::RetryDelayOf(status)) {
+  if (std::optional<absl::Duration> delay = upstream_api::RetryDelayOf(status)) {
     std::cerr << "  retry after " << absl::FormatDuration(*delay) << "\n";
   }
-  if (auto info = api::GetDetail<google::rpc::ErrorInfo>(status)) {
+  if (auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(status)) {
     std::cerr << "  reason: " << info->reason();
     for (const auto& [key, value] : info->metadata()) std::cerr << " " << key << "=" << value;
     std::cerr << "\n";
@@ -103,7 +103,7 @@ void PrintTask(const v1::VideoTask& task, bool json) {
     std::cout << "  last frame: " << task.result().last_frame_url() << "\n";
   }
   if (task.has_error()) {
-    std::cout << "  error: " << api::StatusSummary(api::FromRpcStatus(task.error())) << "\n";
+    std::cout << "  error: " << upstream_api::StatusSummary(upstream_api::FromRpcStatus(task.error())) << "\n";
   }
   for (const std::string& note : task.notes()) std::cout << "  note: " << note << "\n";
 }

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
 
 namespace seedance::server::admission {
@@ -34,10 +34,10 @@ absl::Status CallerRateLimit::Admit(absl::string_view owner) {
       Number(options_.per_second), " per second (bursts of ", Number(burst),
       ") per caller; retry after ", absl::FormatDuration(wait),
       " (RetryInfo), and spread calls out"));
-  limited = api::WithErrorInfo(std::move(limited), options_.reason, model::kGatewayErrorDomain,
+  limited = upstream_api::WithErrorInfo(std::move(limited), options_.reason, model::kGatewayErrorDomain,
                                {{"per_second", Number(options_.per_second)},
                                 {"burst", Number(burst)}});
-  return api::WithRetryDelay(std::move(limited), wait);
+  return upstream_api::WithRetryDelay(std::move(limited), wait);
 }
 
 }  // namespace seedance::server::admission

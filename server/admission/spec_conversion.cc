@@ -5,15 +5,15 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "api/field_violation.h"
-#include "api/request_validator.h"
-#include "api/url_check.h"
-#include "api/wire_values.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/request_validator.h"
+#include "upstream_api/url_check.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::server::admission {
 namespace {
 
-using api::FieldViolation;
+using upstream_api::FieldViolation;
 
 // Top-level upstream fields and their VideoSpec names.
 struct FieldName {
@@ -42,9 +42,9 @@ template <typename Enum>
 void CheckEnum(Enum value, bool (*is_valid)(int), absl::string_view field,
                absl::string_view prefix, std::vector<FieldViolation>& out) {
   if (is_valid(static_cast<int>(value))) return;
-  out.push_back({api::JoinPath(prefix, field),
+  out.push_back({upstream_api::JoinPath(prefix, field),
                  absl::StrCat("unknown value ", static_cast<int>(value)),
-                 std::string(api::kReasonUnknownValue)});
+                 std::string(upstream_api::kReasonUnknownValue)});
 }
 
 }  // namespace
@@ -81,8 +81,8 @@ std::string ServiceTierToWire(v1::ServiceTier value) {
 
 std::string FrameRoleToWire(v1::FrameRole value) {
   switch (value) {
-    case v1::FRAME_ROLE_FIRST_FRAME: return std::string(api::kRoleFirstFrame);
-    case v1::FRAME_ROLE_LAST_FRAME: return std::string(api::kRoleLastFrame);
+    case v1::FRAME_ROLE_FIRST_FRAME: return std::string(upstream_api::kRoleFirstFrame);
+    case v1::FRAME_ROLE_LAST_FRAME: return std::string(upstream_api::kRoleLastFrame);
     default: return "";
   }
 }
@@ -92,12 +92,12 @@ seedance::upstream::v1::VideosRequest ToUpstreamRequest(const v1::VideoSpec& spe
   r.set_model(spec.model());
   if (HasPrompt(spec)) {
     seedance::upstream::v1::ContentItem* text = r.add_content();
-    text->set_type(std::string(api::kContentText));
+    text->set_type(std::string(upstream_api::kContentText));
     text->set_text(spec.prompt());
   }
   for (const v1::ImageInput& image : spec.images()) {
     seedance::upstream::v1::ContentItem* item = r.add_content();
-    item->set_type(std::string(api::kContentImageUrl));
+    item->set_type(std::string(upstream_api::kContentImageUrl));
     item->mutable_image_url()->set_url(image.url());
     item->set_role(FrameRoleToWire(image.role()));
   }
@@ -120,7 +120,7 @@ seedance::upstream::v1::VideosRequest ToUpstreamRequest(const v1::VideoSpec& spe
 std::string SpecPathOf(absl::string_view upstream_path, const v1::VideoSpec& spec,
                        absl::string_view prefix) {
   if (upstream_path == "content") {
-    return api::JoinPath(prefix, spec.images().empty() ? "prompt" : "images");
+    return upstream_api::JoinPath(prefix, spec.images().empty() ? "prompt" : "images");
   }
   if (absl::StartsWith(upstream_path, "content[")) {
     size_t close = upstream_path.find(']');
@@ -131,16 +131,16 @@ std::string SpecPathOf(absl::string_view upstream_path, const v1::VideoSpec& spe
     }
     absl::string_view rest = upstream_path.substr(close + 1);
     int first_image = HasPrompt(spec) ? 1 : 0;
-    if (index < first_image) return api::JoinPath(prefix, "prompt");
-    std::string image = api::IndexPath(api::JoinPath(prefix, "images"), index - first_image);
-    if (absl::StartsWith(rest, ".role")) return api::JoinPath(image, "role");
-    if (absl::StartsWith(rest, ".image_url")) return api::JoinPath(image, "url");
+    if (index < first_image) return upstream_api::JoinPath(prefix, "prompt");
+    std::string image = upstream_api::IndexPath(upstream_api::JoinPath(prefix, "images"), index - first_image);
+    if (absl::StartsWith(rest, ".role")) return upstream_api::JoinPath(image, "role");
+    if (absl::StartsWith(rest, ".image_url")) return upstream_api::JoinPath(image, "url");
     return image;
   }
   for (const FieldName& name : kFieldNames) {
-    if (upstream_path == name.upstream) return api::JoinPath(prefix, name.spec);
+    if (upstream_path == name.upstream) return upstream_api::JoinPath(prefix, name.spec);
   }
-  return api::JoinPath(prefix, upstream_path);
+  return upstream_api::JoinPath(prefix, upstream_path);
 }
 
 absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec, absl::string_view prefix) {
@@ -154,20 +154,20 @@ absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec, absl::string_vi
               absl::StrCat("images[", i, "].role"), prefix, violations);
   }
   if (!spec.callback_url().empty()) {
-    std::string why = api::CheckHttpUrl(spec.callback_url());
+    std::string why = upstream_api::CheckHttpUrl(spec.callback_url());
     if (!why.empty()) {
-      violations.push_back({api::JoinPath(prefix, "callback_url"), why,
-                            std::string(api::kReasonMalformed)});
+      violations.push_back({upstream_api::JoinPath(prefix, "callback_url"), why,
+                            std::string(upstream_api::kReasonMalformed)});
     }
   }
   CheckedSpec checked;
   checked.upstream_request = ToUpstreamRequest(spec);
-  api::ValidationResult result = api::ValidateVideosRequest(checked.upstream_request);
+  upstream_api::ValidationResult result = upstream_api::ValidateVideosRequest(checked.upstream_request);
   for (FieldViolation& v : result.violations) {
     v.field = SpecPathOf(v.field, spec, prefix);
     violations.push_back(std::move(v));
   }
-  if (!violations.empty()) return api::InvalidArgumentWithViolations(violations);
+  if (!violations.empty()) return upstream_api::InvalidArgumentWithViolations(violations);
   checked.notes = std::move(result.notes);
   return checked;
 }

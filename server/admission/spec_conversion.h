@@ -29,7 +29,7 @@ struct CheckedSpec {
   std::vector<std::string> notes;
 };
 
-// Validates `spec` with the upstream's rules (api/request_validator.h) plus
+// Validates `spec` with the upstream's rules (upstream_api/request_validator.h) plus
 // the gRPC-only ones (known enum values, callback_url syntax). On failure:
 // INVALID_ARGUMENT with a BadRequest naming fields as "<prefix>.<field>".
 // Pure and thread-safe.

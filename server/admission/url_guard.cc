@@ -33,8 +33,8 @@ std::string NormalizedName(absl::string_view name) {
   return out;
 }
 
-api::FieldViolation NotAllowed(const UntrustedUrl& url, std::string description) {
-  return {url.field, std::move(description), std::string(api::kReasonNotAllowed)};
+upstream_api::FieldViolation NotAllowed(const UntrustedUrl& url, std::string description) {
+  return {url.field, std::move(description), std::string(upstream_api::kReasonNotAllowed)};
 }
 
 }  // namespace
@@ -67,7 +67,7 @@ struct UrlGuard::Pending {
   std::function<void(absl::Status)> done;
   absl::Mutex mu;
   // One per URL; set by CheckWithoutDns or by the lookup's answer.
-  std::vector<std::optional<api::FieldViolation>> violations ABSL_GUARDED_BY(mu);
+  std::vector<std::optional<upstream_api::FieldViolation>> violations ABSL_GUARDED_BY(mu);
   // The first lookup that failed for now.
   absl::Status transient ABSL_GUARDED_BY(mu);
   // Lookups not answered yet, plus one held by Check until all are started.
@@ -79,12 +79,12 @@ struct UrlGuard::Pending {
     {
       absl::MutexLock lock(&mu);
       if (--remaining > 0) return;
-      std::vector<api::FieldViolation> found;
-      for (std::optional<api::FieldViolation>& v : violations) {
+      std::vector<upstream_api::FieldViolation> found;
+      for (std::optional<upstream_api::FieldViolation>& v : violations) {
         if (v.has_value()) found.push_back(*std::move(v));
       }
       if (!found.empty()) {
-        outcome = api::InvalidArgumentWithViolations(found);
+        outcome = upstream_api::InvalidArgumentWithViolations(found);
       } else if (!transient.ok()) {
         outcome = absl::UnavailableError(
             absl::StrCat(transient.message(), "; retry the request later"));
@@ -130,13 +130,13 @@ std::function<bool(const sockaddr&)> UrlGuard::PeerFilter(absl::string_view url)
   };
 }
 
-std::optional<api::FieldViolation> UrlGuard::CheckWithoutDns(const UntrustedUrl& url,
+std::optional<upstream_api::FieldViolation> UrlGuard::CheckWithoutDns(const UntrustedUrl& url,
                                                              std::string& host) const {
   host.clear();
   size_t colon = url.url.find(':');
   if (colon == std::string::npos || colon == 0) {
-    return api::FieldViolation{url.field, "must be an absolute URL",
-                               std::string(api::kReasonMalformed)};
+    return upstream_api::FieldViolation{url.field, "must be an absolute URL",
+                               std::string(upstream_api::kReasonMalformed)};
   }
   std::string scheme = absl::AsciiStrToLower(absl::string_view(url.url).substr(0, colon));
   if (scheme == "data") {
@@ -144,12 +144,12 @@ std::optional<api::FieldViolation> UrlGuard::CheckWithoutDns(const UntrustedUrl&
       return NotAllowed(url, "must be an http(s) URL, not a data: URL");
     }
     if (url.url.size() > options_.max_data_url_bytes) {
-      return api::FieldViolation{
+      return upstream_api::FieldViolation{
           url.field,
           absl::StrCat("the data URL is ", url.url.size(), " bytes; at most ",
                        options_.max_data_url_bytes,
                        " are accepted (use an https URL for a larger image)"),
-          std::string(api::kReasonOutOfRange)};
+          std::string(upstream_api::kReasonOutOfRange)};
     }
     return std::nullopt;  // no host; the syntax is the validator's
   }
@@ -160,9 +160,9 @@ std::optional<api::FieldViolation> UrlGuard::CheckWithoutDns(const UntrustedUrl&
   }
   std::string name = UrlHost(url.url);
   if (!IsPlainHost(name)) {
-    return api::FieldViolation{url.field,
+    return upstream_api::FieldViolation{url.field,
                                "the URL's host must be a plain host name or IP address",
-                               std::string(api::kReasonMalformed)};
+                               std::string(upstream_api::kReasonMalformed)};
   }
   if (IsTrustedName(name)) return std::nullopt;
   if (std::optional<IpAddress> literal = IpAddress::Parse(name)) {
@@ -175,7 +175,7 @@ std::optional<api::FieldViolation> UrlGuard::CheckWithoutDns(const UntrustedUrl&
   return std::nullopt;
 }
 
-std::optional<api::FieldViolation> UrlGuard::CheckAddresses(
+std::optional<upstream_api::FieldViolation> UrlGuard::CheckAddresses(
     const UntrustedUrl& url, const std::string& host,
     const std::vector<IpAddress>& addresses) const {
   for (const IpAddress& address : addresses) {
@@ -212,9 +212,9 @@ void UrlGuard::Check(std::vector<UntrustedUrl> urls,
         if (addresses.ok()) {
           pending->violations[index] = CheckAddresses(url, host, *addresses);
         } else if (addresses.status().code() == absl::StatusCode::kNotFound) {
-          pending->violations[index] = api::FieldViolation{
+          pending->violations[index] = upstream_api::FieldViolation{
               url.field, absl::StrCat("host \"", host, "\" does not resolve"),
-              std::string(api::kReasonUnknownValue)};
+              std::string(upstream_api::kReasonUnknownValue)};
         } else if (pending->transient.ok()) {
           pending->transient = addresses.status();
         }

@@ -1,7 +1,7 @@
 // UrlGuard: the gateway's policy for URLs that callers hand it, checked
 // before a task is created: image URLs (fetched by the upstream) and the
 // callback_url (POSTed to by the gateway itself). Syntax is checked earlier
-// (api/url_check.h); the guard decides whether a URL may be used at all:
+// (upstream_api/url_check.h); the guard decides whether a URL may be used at all:
 //
 //   - the scheme is one of `schemes` (https, http); a data: URL only where
 //     an image is expected, and at most `max_data_url_bytes` long;
@@ -38,7 +38,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 #include "server/admission/address_class.h"
 #include "server/admission/host_resolver.h"
 
@@ -107,10 +107,10 @@ class UrlGuard {
 
   // The violation for `url` that needs no DNS, or nullopt; sets `host` to
   // the name still to resolve ("" when there is none).
-  std::optional<api::FieldViolation> CheckWithoutDns(const UntrustedUrl& url,
+  std::optional<upstream_api::FieldViolation> CheckWithoutDns(const UntrustedUrl& url,
                                                      std::string& host) const;
   // The violation for `url` whose host `host` resolved to `addresses`.
-  std::optional<api::FieldViolation> CheckAddresses(
+  std::optional<upstream_api::FieldViolation> CheckAddresses(
       const UntrustedUrl& url, const std::string& host,
       const std::vector<IpAddress>& addresses) const;
   bool IsTrustedName(absl::string_view host) const;

@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
 
 namespace seedance::server::callers {
@@ -11,7 +11,7 @@ namespace {
 constexpr size_t kMaxTokenBytes = 4096;
 
 absl::Status Unauthenticated(absl::string_view message, absl::string_view reason) {
-  return api::WithErrorInfo(absl::UnauthenticatedError(message), reason,
+  return upstream_api::WithErrorInfo(absl::UnauthenticatedError(message), reason,
                             model::kGatewayErrorDomain);
 }
 

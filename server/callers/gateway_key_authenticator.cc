@@ -1,6 +1,6 @@
 #include "server/callers/gateway_key_authenticator.h"
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
 
 namespace seedance::server::callers {
@@ -19,7 +19,7 @@ absl::StatusOr<Caller> GatewayKeyAuthenticator::Authenticate(
   // Compared as keyed hashes: lookups leak nothing useful about the keys.
   std::string owner = keyring_.OwnerId(*token);
   if (!allowed_owners_.contains(owner)) {
-    return api::WithErrorInfo(absl::UnauthenticatedError("unknown gateway key"),
+    return upstream_api::WithErrorInfo(absl::UnauthenticatedError("unknown gateway key"),
                               "INVALID_GATEWAY_KEY", model::kGatewayErrorDomain);
   }
   return Caller{std::move(owner), upstream_token_};

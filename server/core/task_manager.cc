@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "base/random_id.h"
@@ -36,7 +36,7 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 }
 
 absl::Status NotFound(const std::string& task_id) {
-  return api::WithErrorInfo(absl::NotFoundError(absl::StrCat("no task ", task_id)),
+  return upstream_api::WithErrorInfo(absl::NotFoundError(absl::StrCat("no task ", task_id)),
                             "TASK_NOT_FOUND", model::kGatewayErrorDomain, {{"task_id", task_id}});
 }
 
@@ -47,16 +47,16 @@ absl::Status CheckRequestId(const std::string& request_id) {
     if (u <= 0x20 || u >= 0x7f) ok = false;
   }
   if (ok) return absl::OkStatus();
-  return api::InvalidArgumentWithViolations(
+  return upstream_api::InvalidArgumentWithViolations(
       {{"request_id", "must be at most 128 printable ASCII characters (a UUID is best)",
-        std::string(api::kReasonMalformed)}});
+        std::string(upstream_api::kReasonMalformed)}});
 }
 
 // The URLs in `spec` that the caller chose, named as the caller sent them.
 std::vector<admission::UntrustedUrl> CallersUrls(const v1::VideoSpec& spec) {
   std::vector<admission::UntrustedUrl> urls;
   for (int i = 0; i < spec.images_size(); ++i) {
-    urls.push_back({api::JoinPath(api::IndexPath("spec.images", i), "url"),
+    urls.push_back({upstream_api::JoinPath(upstream_api::IndexPath("spec.images", i), "url"),
                     spec.images(i).url(), admission::UrlUse::kImage});
   }
   if (!spec.callback_url().empty()) {
@@ -111,9 +111,9 @@ void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTas
           "this caller already has ", options_.max_url_checks_per_caller,
           " creates waiting for their URLs' host names to resolve; retry when they are "
           "answered"));
-      busy = api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
+      busy = upstream_api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
                                 model::kGatewayErrorDomain);
-      return held->done(api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
+      return held->done(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
     }
     options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
       EndUrlCheck(held->caller.owner);
@@ -174,7 +174,7 @@ void TaskManager::CreateOnLoop(const callers::Caller& caller,
                                seedance::upstream::v1::VideosRequest upstream,
                                Done<v1::VideoTask> done) {
   if (!accepting_) {
-    return done(api::WithErrorInfo(
+    return done(upstream_api::WithErrorInfo(
         absl::UnavailableError("the gateway is shutting down; retry on another instance"),
         "SHUTTING_DOWN", model::kGatewayErrorDomain));
   }
@@ -191,7 +191,7 @@ void TaskManager::CreateOnLoop(const callers::Caller& caller,
     }
     if (existing.ok()) {
       if (existing->request_fingerprint() != fingerprint) {
-        return done(api::WithErrorInfo(
+        return done(upstream_api::WithErrorInfo(
             absl::AlreadyExistsError(absl::StrCat(
                 "request_id ", request_id,
                 " was already used for a different request; use a new request_id")),
@@ -219,9 +219,9 @@ void TaskManager::CreateOnLoop(const callers::Caller& caller,
     absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
         "the gateway has ", options_.max_tasks_in_flight,
         " tasks in progress, its limit; retry later"));
-    busy = api::WithErrorInfo(std::move(busy), "TOO_MANY_TASKS_IN_FLIGHT",
+    busy = upstream_api::WithErrorInfo(std::move(busy), "TOO_MANY_TASKS_IN_FLIGHT",
                               model::kGatewayErrorDomain);
-    return done(api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
+    return done(upstream_api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
   }
   // Last of the refusals, so that only a create that goes ahead takes a token.
   if (absl::Status limited = create_rate_.Admit(caller.owner); !limited.ok()) {
@@ -308,8 +308,8 @@ void TaskManager::Get(const callers::Caller& caller, const std::string& task_id,
 void TaskManager::List(const callers::Caller& caller, const v1::ListVideoTasksRequest& request,
                        Done<v1::ListVideoTasksResponse> done) {
   if (request.page_size() < 0) {
-    return done(api::InvalidArgumentWithViolations(
-        {{"page_size", "must not be negative", std::string(api::kReasonOutOfRange)}}));
+    return done(upstream_api::InvalidArgumentWithViolations(
+        {{"page_size", "must not be negative", std::string(upstream_api::kReasonOutOfRange)}}));
   }
   store::ListQuery query;
   query.owner = caller.owner;
@@ -324,9 +324,9 @@ void TaskManager::List(const callers::Caller& caller, const v1::ListVideoTasksRe
     absl::StatusOr<store::TaskPage> page = store_.List(query);
     if (!page.ok()) {
       if (page.status().code() == absl::StatusCode::kInvalidArgument) {
-        return done(api::InvalidArgumentWithViolations(
+        return done(upstream_api::InvalidArgumentWithViolations(
             {{"page_token", std::string(page.status().message()),
-              std::string(api::kReasonMalformed)}}));
+              std::string(upstream_api::kReasonMalformed)}}));
       }
       return done(page.status());
     }
@@ -347,19 +347,19 @@ void TaskManager::Cancel(const callers::Caller& caller, const std::string& task_
     absl::StatusOr<StoredTask> task = FindOwned(caller, task_id);
     if (!task.ok()) return done(task.status());
     if (model::IsTerminal(task->task().state())) {
-      return done(api::WithErrorInfo(
+      return done(upstream_api::WithErrorInfo(
           absl::FailedPreconditionError(absl::StrCat(
               "task ", task_id, " already ended (", model::StateName(task->task().state()), ")")),
           "TASK_ALREADY_ENDED", model::kGatewayErrorDomain, {{"task_id", task_id}}));
     }
-    absl::Status cancelled = api::WithErrorInfo(
+    absl::Status cancelled = upstream_api::WithErrorInfo(
         absl::CancelledError(
             "cancelled by the caller; the upstream may still finish and bill it"),
         "CANCELLED_BY_CALLER", model::kGatewayErrorDomain);
     registry_.Transition(
         task_id, v1::TASK_STATE_CANCELLED,
         [&cancelled](StoredTask& t) {
-          *t.mutable_task()->mutable_error() = api::ToRpcStatus(cancelled);
+          *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(cancelled);
         },
         [this, task_id, done](absl::Status s) {
           if (!s.ok()) return done(s);
@@ -434,7 +434,7 @@ void TaskManager::Recover(Done<int> done) {
           token = *std::move(opened);
         } else {
           Log(LogLevel::kError, "credential_unsealable",
-              {{"task_id", id}, {"error", api::StatusSummary(opened.status())}});
+              {{"task_id", id}, {"error", upstream_api::StatusSummary(opened.status())}});
         }
       }
       registry_.Adopt(std::move(record), *std::move(events), std::move(token));

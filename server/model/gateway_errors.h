@@ -3,7 +3,7 @@
 // opposed to errors the upstream reported (upstream::kUpstreamErrorDomain).
 // Every module that refuses or fails a request names its reason in it.
 //
-//   return api::WithErrorInfo(absl::NotFoundError("no such task"),
+//   return upstream_api::WithErrorInfo(absl::NotFoundError("no such task"),
 //                             "TASK_NOT_FOUND", model::kGatewayErrorDomain);
 #ifndef SEEDANCE_SERVER_MODEL_GATEWAY_ERRORS_H_
 #define SEEDANCE_SERVER_MODEL_GATEWAY_ERRORS_H_

@@ -2,14 +2,14 @@
 
 #include <string>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "google/rpc/status.pb.h"
 
 namespace seedance::server::service {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  google::rpc::Status rpc = api::ToRpcStatus(status);
+  google::rpc::Status rpc = upstream_api::ToRpcStatus(status);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()), rpc.SerializeAsString());
 }
@@ -21,7 +21,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         status.error_message());
   }
-  return api::FromRpcStatus(rpc);
+  return upstream_api::FromRpcStatus(rpc);
 }
 
 }  // namespace seedance::server::service

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "api/known_models.h"
+#include "upstream_api/known_models.h"
 #include "server/service/grpc_status.h"
 
 namespace seedance::server::service {
@@ -154,7 +154,7 @@ grpc::ServerUnaryReactor* VideoGatewayService::ListModels(grpc::CallbackServerCo
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  for (const api::ModelInfo& m : api::KnownModels()) {
+  for (const upstream_api::ModelInfo& m : upstream_api::KnownModels()) {
     v1::ModelInfo* out = response->add_models();
     out->set_model(std::string(m.id));
     out->set_text_to_video(m.text_to_video);

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
 #include "server/service/grpc_status.h"
@@ -98,12 +98,12 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> lo
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     if (!registered_) {
-      absl::Status busy = api::WithErrorInfo(
+      absl::Status busy = upstream_api::WithErrorInfo(
           absl::ResourceExhaustedError(absl::StrCat(
               "too many open watch streams: the gateway serves at most ",
               options_.max_streams, " at once; retry later (RetryInfo)")),
           "TOO_MANY_STREAMS", model::kGatewayErrorDomain);
-      FinishLocked(ToGrpcStatus(api::WithRetryDelay(std::move(busy), absl::Seconds(5))));
+      FinishLocked(ToGrpcStatus(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(5))));
       return;
     }
     if (!log.ok()) {
@@ -180,7 +180,7 @@ void WatchReactor::FinishLocked(const grpc::Status& status) {
 }
 
 grpc::Status WatchReactor::ShutdownStatusLocked() const {
-  return ToGrpcStatus(api::WithErrorInfo(
+  return ToGrpcStatus(upstream_api::WithErrorInfo(
       absl::UnavailableError(absl::StrCat(
           "the gateway is shutting down; resume with after_sequence=", sent_)),
       "SHUTTING_DOWN", model::kGatewayErrorDomain));

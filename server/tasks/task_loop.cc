@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/log.h"
 
 namespace seedance::server::tasks {
@@ -85,7 +85,7 @@ void TaskLoop::CommitStaged() {
   }
   if (!status.ok()) {
     Log(LogLevel::kWarning, "store_commit_failed",
-        {{"writes", std::to_string(staged.size())}, {"error", api::StatusSummary(status)}});
+        {{"writes", std::to_string(staged.size())}, {"error", upstream_api::StatusSummary(status)}});
   }
   int64_t committed = 0;
   for (const absl::Status& s : outcomes) committed += s.ok() ? 1 : 0;

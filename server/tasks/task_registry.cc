@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "server/model/task_state.h"
@@ -158,7 +158,7 @@ void TaskRegistry::OnCommitted(const std::string& task_id,
     // The in-memory record ran ahead of the store: take the stored one back
     // so that the next change starts from what is durable.
     Log(LogLevel::kError, "task_write_failed",
-        {{"task_id", task_id}, {"error", api::StatusSummary(status)}});
+        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(status)}});
     if (task != nullptr) {
       bool was_terminal = model::IsTerminal(task->record.task().state());
       absl::StatusOr<StoredTask> stored = store_.Get(task_id);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "base/log.h"
 
 namespace seedance::server::upstream {
@@ -30,7 +30,7 @@ absl::StatusOr<ParsedCallback> ParseCallbackRequest(const http::Request& request
   }
   if (request.method != "POST") return absl::UnimplementedError("callbacks are POSTed");
   absl::StatusOr<seedance::upstream::v1::VideosResponse> answer =
-      api::ParseVideosResponse(request.body);
+      upstream_api::ParseVideosResponse(request.body);
   if (!answer.ok()) return answer.status();
   return ParsedCallback{std::string(parts[0]), std::string(parts[1]), *std::move(answer)};
 }

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
-#include "api/upstream_json.h"
+#include "upstream_api/status_details.h"
+#include "upstream_api/upstream_json.h"
 #include "server/upstream/upstream_errors.h"
 
 namespace seedance::server::upstream {
@@ -19,7 +19,7 @@ absl::Status Unreadable(const absl::Status& parse, CallKind kind, int http_statu
                       absl::StrCat("upstream answered HTTP ", http_status,
                                    " with a body that is not the documented JSON: ",
                                    parse.message()));
-  return api::WithErrorInfo(std::move(status), "UPSTREAM_MALFORMED_RESPONSE",
+  return upstream_api::WithErrorInfo(std::move(status), "UPSTREAM_MALFORMED_RESPONSE",
                             kUpstreamErrorDomain,
                             {{"http_status", absl::StrCat(http_status)}});
 }
@@ -50,7 +50,7 @@ UpstreamClient::CallId RestUpstreamClient::Submit(
     const seedance::upstream::v1::VideosRequest& request, const std::string& token,
     absl::Duration timeout, std::function<void(absl::StatusOr<SubmitResult>)> done) {
   http::curl::HttpCall call =
-      MakeCall("/v1/seedance/videos", api::ToWireJson(request), token, timeout);
+      MakeCall("/v1/seedance/videos", upstream_api::ToWireJson(request), token, timeout);
   return transport_.Start(
       std::move(call), [this, done = std::move(done)](absl::StatusOr<http::curl::HttpReply> reply) {
         if (!reply.ok()) return done(reply.status());
@@ -58,7 +58,7 @@ UpstreamClient::CallId RestUpstreamClient::Submit(
           return done(MapUpstreamHttpError(*reply, CallKind::kSubmit, clock_.Now()));
         }
         absl::StatusOr<seedance::upstream::v1::VideosResponse> answer =
-            api::ParseVideosResponse(reply->body);
+            upstream_api::ParseVideosResponse(reply->body);
         if (!answer.ok()) {
           return done(Unreadable(answer.status(), CallKind::kSubmit, reply->status));
         }
@@ -86,14 +86,14 @@ UpstreamClient::CallId RestUpstreamClient::Retrieve(
   seedance::upstream::v1::TasksRequest body;
   body.set_action("retrieve");
   body.set_id(upstream_task_id);
-  http::curl::HttpCall call = MakeCall("/v1/seedance/tasks", api::ToWireJson(body), token, timeout);
+  http::curl::HttpCall call = MakeCall("/v1/seedance/tasks", upstream_api::ToWireJson(body), token, timeout);
   return transport_.Start(
       std::move(call), [this, done = std::move(done)](absl::StatusOr<http::curl::HttpReply> reply) {
         if (!reply.ok()) return done(reply.status());
         if (!IsSuccess(reply->status)) {
           return done(MapUpstreamHttpError(*reply, CallKind::kRetrieve, clock_.Now()));
         }
-        absl::StatusOr<seedance::upstream::v1::TaskRecord> record = api::ParseTaskRecord(reply->body);
+        absl::StatusOr<seedance::upstream::v1::TaskRecord> record = upstream_api::ParseTaskRecord(reply->body);
         if (!record.ok()) {
           return done(Unreadable(record.status(), CallKind::kRetrieve, reply->status));
         }

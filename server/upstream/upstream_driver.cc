@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "base/log.h"
 #include "base/proto_time.h"
@@ -22,7 +22,7 @@ using gateway::v1::DELIVERY_MODE_HOLD;
 using gateway::v1::DELIVERY_MODE_POLL;
 
 void SetError(const absl::Status& error, StoredTask& t) {
-  *t.mutable_task()->mutable_error() = api::ToRpcStatus(error);
+  *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(error);
 }
 
 }  // namespace
@@ -145,14 +145,14 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
   }
   const absl::Status& error = result.status();
   if (SafeToResubmit(error) && calls.submit_attempts < options_.max_submit_attempts) {
-    absl::Duration delay = api::RetryDelayOf(error).value_or(
+    absl::Duration delay = upstream_api::RetryDelayOf(error).value_or(
         BackoffDelay(options_.retry_initial, calls.submit_attempts, options_.max_retry_delay));
     delay = std::min(delay, options_.max_retry_delay);
     Log(LogLevel::kWarning, "upstream_submit_retry",
         {{"task_id", task_id},
          {"attempt", absl::StrCat(calls.submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
-         {"error", api::StatusSummary(error)}});
+         {"error", upstream_api::StatusSummary(error)}});
     // Not processed upstream: until the retry is sent, a restarted gateway
     // may safely send it again.
     registry_.Update(task_id, [](StoredTask& t) { t.set_submitted(false); }, nullptr);
@@ -232,10 +232,10 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
       Fail(task_id, error);
       return;
     }
-    absl::Duration delay = api::RetryDelayOf(error).value_or(
+    absl::Duration delay = upstream_api::RetryDelayOf(error).value_or(
         BackoffDelay(options_.poll_initial, calls.poll_failures, options_.poll_max));
     Log(LogLevel::kWarning, "upstream_poll_failed",
-        {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
+        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
     SchedulePoll(task_id, callback_mode ? options_.callback_fallback_poll : delay);
     return;
   }
@@ -296,7 +296,7 @@ void UpstreamDriver::Apply(const std::string& task_id,
 
 void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {
   Log(LogLevel::kWarning, "task_failed",
-      {{"task_id", task_id}, {"error", api::StatusSummary(error)}});
+      {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
   registry_.Transition(task_id, v1::TASK_STATE_FAILED,
                        [&error](StoredTask& t) { SetError(error, t); }, nullptr);
 }
@@ -312,7 +312,7 @@ void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
           tasks::LiveTask* t = registry_.Find(task_id);
           if (t == nullptr) return;
           CallsOf(task_id).expiry_timer = 0;
-          absl::Status error = api::WithErrorInfo(
+          absl::Status error = upstream_api::WithErrorInfo(
               absl::DeadlineExceededError(
                   "the task did not finish within execution_expires_after"),
               "TASK_EXPIRED", model::kGatewayErrorDomain);
@@ -336,7 +336,7 @@ void UpstreamDriver::Resume(const std::string& task_id) {
     // or may not exist (and be billed) upstream. Resubmitting could create
     // a second one, so report the uncertainty instead.
     Fail(task_id,
-         api::WithErrorInfo(
+         upstream_api::WithErrorInfo(
              absl::UnavailableError(
                  "the gateway restarted while the upstream call was in flight; its "
                  "outcome is unknown and the task was not resubmitted to avoid "

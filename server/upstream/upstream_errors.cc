@@ -7,9 +7,9 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/status_details.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::server::upstream {
 namespace {
@@ -24,7 +24,7 @@ constexpr size_t kMaxQuotedBody = 200;
 absl::StatusCode CodeFor(int http, absl::string_view upstream_code, CallKind kind) {
   switch (http) {
     case 400:
-      return upstream_code == api::kErrorTokenMismatched
+      return upstream_code == upstream_api::kErrorTokenMismatched
                  ? absl::StatusCode::kPermissionDenied
                  : absl::StatusCode::kInvalidArgument;
     case 401: return absl::StatusCode::kUnauthenticated;
@@ -71,7 +71,7 @@ absl::Status MapUpstreamHttpError(const http::curl::HttpReply& reply, CallKind k
   std::string upstream_code;
   std::string upstream_message;
   std::string trace_id;
-  absl::StatusOr<seedance::upstream::v1::ErrorResponse> body = api::ParseErrorResponse(reply.body);
+  absl::StatusOr<seedance::upstream::v1::ErrorResponse> body = upstream_api::ParseErrorResponse(reply.body);
   if (body.ok()) {
     upstream_code = body->error().code();
     upstream_message = body->error().message();
@@ -93,14 +93,14 @@ absl::Status MapUpstreamHttpError(const http::curl::HttpReply& reply, CallKind k
   if (!trace_id.empty()) metadata["trace_id"] = trace_id;
   std::string reason = upstream_code.empty() ? absl::StrCat("UPSTREAM_HTTP_", reply.status)
                                              : absl::AsciiStrToUpper(upstream_code);
-  status = api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
+  status = upstream_api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
 
   if (reply.status == 429 || reply.status == 503) {
     std::optional<absl::Duration> delay;
     if (const std::string* retry_after = reply.FindHeader("retry-after")) {
       delay = ParseRetryAfter(*retry_after, now);
     }
-    status = api::WithRetryDelay(std::move(status), delay.value_or(kDefaultRetryDelay));
+    status = upstream_api::WithRetryDelay(std::move(status), delay.value_or(kDefaultRetryDelay));
     status.SetPayload(kNotProcessedPayload, absl::Cord("1"));
   }
   return status;

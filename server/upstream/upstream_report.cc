@@ -6,8 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
-#include "api/wire_values.h"
+#include "upstream_api/status_details.h"
+#include "upstream_api/wire_values.h"
 #include "server/upstream/upstream_errors.h"
 
 namespace seedance::server::upstream {
@@ -43,21 +43,21 @@ absl::Status OutcomeError(v1::TaskState state,
   if (!answer.data().empty() && !answer.data(0).task_id().empty()) {
     metadata["provider_task_id"] = answer.data(0).task_id();
   }
-  return api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
+  return upstream_api::WithErrorInfo(std::move(status), reason, kUpstreamErrorDomain, metadata);
 }
 
 }  // namespace
 
 v1::TaskState StateFromUpstreamStatus(absl::string_view status) {
   std::string s = absl::AsciiStrToLower(absl::StripAsciiWhitespace(status));
-  if (s == api::kStatusQueued) return v1::TASK_STATE_QUEUED;
-  if (s == api::kStatusRunning || s == api::kStatusProcessing) {
+  if (s == upstream_api::kStatusQueued) return v1::TASK_STATE_QUEUED;
+  if (s == upstream_api::kStatusRunning || s == upstream_api::kStatusProcessing) {
     return v1::TASK_STATE_RUNNING;
   }
-  if (s == api::kStatusSucceeded) return v1::TASK_STATE_SUCCEEDED;
-  if (s == api::kStatusFailed) return v1::TASK_STATE_FAILED;
-  if (s == api::kStatusCancelled) return v1::TASK_STATE_CANCELLED;
-  if (s == api::kStatusExpired) return v1::TASK_STATE_EXPIRED;
+  if (s == upstream_api::kStatusSucceeded) return v1::TASK_STATE_SUCCEEDED;
+  if (s == upstream_api::kStatusFailed) return v1::TASK_STATE_FAILED;
+  if (s == upstream_api::kStatusCancelled) return v1::TASK_STATE_CANCELLED;
+  if (s == upstream_api::kStatusExpired) return v1::TASK_STATE_EXPIRED;
   return v1::TASK_STATE_UNSPECIFIED;
 }
 
@@ -77,7 +77,7 @@ UpstreamReport ReadUpstreamReport(const seedance::upstream::v1::VideosResponse& 
     case v1::TASK_STATE_SUCCEEDED:
       if (data == nullptr || data->video_url().empty()) {
         report.state = v1::TASK_STATE_FAILED;
-        report.error = api::WithErrorInfo(
+        report.error = upstream_api::WithErrorInfo(
             absl::InternalError("the upstream reported success without a video_url"),
             "UPSTREAM_MALFORMED_RESPONSE", kUpstreamErrorDomain,
             {{"trace_id", answer.trace_id()}});

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -39,7 +39,7 @@ void TaskWebhooks::RecordOutcome(const std::string& task_id, const absl::Status&
   if (!outcome.ok()) {
     Log(LogLevel::kWarning, "webhook_given_up",
         {{"task_id", task_id}, {"attempts", absl::StrCat(attempts)},
-         {"error", api::StatusSummary(outcome)}});
+         {"error", upstream_api::StatusSummary(outcome)}});
   }
   registry_.UpdateStored(
       task_id,
@@ -48,7 +48,7 @@ void TaskWebhooks::RecordOutcome(const std::string& task_id, const absl::Status&
         // Done either way: delivered, or given up after the last attempt.
         webhook->set_finished(true);
         webhook->set_attempts(attempts);
-        webhook->set_last_error(outcome.ok() ? "" : api::StatusSummary(outcome));
+        webhook->set_last_error(outcome.ok() ? "" : upstream_api::StatusSummary(outcome));
       },
       nullptr);
 }

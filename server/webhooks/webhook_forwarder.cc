@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "base/log.h"
 #include "base/random_id.h"
@@ -97,7 +97,7 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
         {{"message_id", delivery->message_id},
          {"url", ForLog(delivery->url)},
          {"attempt", absl::StrCat(delivery->attempts)},
-         {"outcome", api::StatusSummary(outcome)}});
+         {"outcome", upstream_api::StatusSummary(outcome)}});
     // The transport is shutting down: leave the delivery unfinished in the
     // store, so that the next process resumes it.
     if (!reply.ok() && reply.status().code() == absl::StatusCode::kFailedPrecondition) return;

@@ -51,7 +51,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
@@ -440,7 +440,7 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
     } else {
       // The only acceptable failure: killed between sending the task
       // upstream and learning its upstream id.
-      auto info = api::GetDetail<google::rpc::ErrorInfo>(api::FromRpcStatus(task->error()));
+      auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(upstream_api::FromRpcStatus(task->error()));
       EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
       EXPECT_EQ(info.has_value() ? info->reason() : "", "UPSTREAM_OUTCOME_UNKNOWN")
           << task->error().message();

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -105,11 +105,11 @@ class GatewayE2eTest : public ::testing::Test {
   }
 
   static absl::Status ErrorOf(const v1::VideoTask& task) {
-    return api::FromRpcStatus(task.error());
+    return upstream_api::FromRpcStatus(task.error());
   }
 
   static std::string ReasonOf(const absl::Status& status) {
-    auto info = api::GetDetail<google::rpc::ErrorInfo>(status);
+    auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(status);
     return info.has_value() ? info->reason() : "";
   }
 
@@ -171,7 +171,7 @@ TEST_P(UpstreamErrorTest, TaskFailsWithTheMappedCodeAndUpstreamDetails) {
   absl::Status error = ErrorOf(*run.task);
   EXPECT_EQ(error.code(), c.code) << error;
   EXPECT_EQ(ReasonOf(error), c.reason);
-  auto info = api::GetDetail<google::rpc::ErrorInfo>(error);
+  auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(error);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->metadata().at("upstream_code"), c.scenario);
   EXPECT_FALSE(info->metadata().at("trace_id").empty());
@@ -207,7 +207,7 @@ TEST_F(GatewayE2eTest, RateLimitLeftOverCarriesTheRetryDelay) {
   ASSERT_THAT(run.task, IsOk());
   absl::Status error = ErrorOf(*run.task);
   EXPECT_THAT(error, StatusIs(absl::StatusCode::kResourceExhausted));
-  EXPECT_EQ(api::RetryDelayOf(error), absl::Seconds(7));
+  EXPECT_EQ(upstream_api::RetryDelayOf(error), absl::Seconds(7));
 }
 
 // ---- generation outcomes and faults --------------------------------------------------
@@ -350,10 +350,10 @@ TEST_P(PrivateUrlTest, IsRefusedBeforeAnythingIsCreated) {
   client::GatewayClient client = Client("token-ssrf");
   absl::StatusOr<v1::VideoTask> task = client.Create(r);
   EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only public hosts")));
-  std::vector<api::FieldViolation> violations = api::ViolationsFromStatus(task.status());
+  std::vector<upstream_api::FieldViolation> violations = upstream_api::ViolationsFromStatus(task.status());
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].field, c.field);
-  EXPECT_EQ(violations[0].reason, api::kReasonNotAllowed);
+  EXPECT_EQ(violations[0].reason, upstream_api::kReasonNotAllowed);
   EXPECT_EQ(VideosRequests(), 0);
   absl::StatusOr<v1::ListVideoTasksResponse> tasks = client.List({});
   ASSERT_THAT(tasks, IsOk());

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/replies.h"
@@ -88,7 +88,7 @@ TEST(ApiCallTest, AMissingTokenIs401InvalidToken) {
   EXPECT_FALSE(a.caller.has_value());
   ASSERT_EQ(a.outcome->responses.size(), 1u);
   EXPECT_EQ(a.outcome->responses[0].status, 401);
-  EXPECT_EQ(a.ErrorCode(), api::kErrorInvalidToken);
+  EXPECT_EQ(a.ErrorCode(), upstream_api::kErrorInvalidToken);
 }
 
 TEST(ApiCallTest, AForeignTokenIsTokenMismatched) {
@@ -96,7 +96,7 @@ TEST(ApiCallTest, AForeignTokenIsTokenMismatched) {
   Admission a = AdmitCall(mock, {{"Authorization", absl::StrCat("Bearer ",
                                                                  kDefaultForeignToken)}});
   EXPECT_FALSE(a.caller.has_value());
-  EXPECT_EQ(a.ErrorCode(), api::kErrorTokenMismatched);
+  EXPECT_EQ(a.ErrorCode(), upstream_api::kErrorTokenMismatched);
 }
 
 TEST(ApiCallTest, OnlyListedTokensAreAdmittedWhenTokensAreListed) {
@@ -105,7 +105,7 @@ TEST(ApiCallTest, OnlyListedTokensAreAdmittedWhenTokensAreListed) {
   MockHarness mock(options);
   Admission bad = AdmitCall(mock, {{"Authorization", "Bearer t1"}});
   EXPECT_FALSE(bad.caller.has_value());
-  EXPECT_EQ(bad.ErrorCode(), api::kErrorInvalidToken);
+  EXPECT_EQ(bad.ErrorCode(), upstream_api::kErrorInvalidToken);
   Admission good = AdmitCall(mock, {{"Authorization", "Bearer good"}});
   ASSERT_TRUE(good.caller.has_value());
   EXPECT_EQ(good.caller->token_key, TokenFingerprint("good"));
@@ -116,7 +116,7 @@ TEST(ApiCallTest, ABadScenarioHeaderIsRefusedBeforeTheToken) {
   MockHarness mock;
   Admission a = AdmitCall(mock, {{"X-Mock-Scenario", "no_such_scenario"}});
   EXPECT_FALSE(a.caller.has_value());
-  EXPECT_EQ(a.ErrorCode(), api::kErrorApiNotImplemented);
+  EXPECT_EQ(a.ErrorCode(), upstream_api::kErrorApiNotImplemented);
 }
 
 TEST(ApiCallTest, RulesThenHeadersMakeTheScenario) {
@@ -138,7 +138,7 @@ TEST(ApiCallTest, FailFirstCountsVideosCallsOnly) {
   Admission tasks = AdmitCall(mock, {{"Authorization", "Bearer t1"}}, Endpoint::kTasks);
   EXPECT_TRUE(tasks.scenario.error_code.empty());
   Admission videos = AdmitCall(mock, {{"Authorization", "Bearer t1"}}, Endpoint::kVideos);
-  EXPECT_EQ(videos.scenario.error_code, api::kErrorApiError);
+  EXPECT_EQ(videos.scenario.error_code, upstream_api::kErrorApiError);
   Admission next = AdmitCall(mock, {{"Authorization", "Bearer t1"}}, Endpoint::kVideos);
   EXPECT_TRUE(next.scenario.error_code.empty());
 }
@@ -184,7 +184,7 @@ TEST(ApiCallTest, AnErrorAnswerJournalsItsBody) {
   MockHarness mock;
   auto outcome = std::make_shared<ExchangeRecord>();
   FakeExchange exchange(outcome);
-  AnswerError(mock.state, 1, exchange, api::kErrorApiNotImplemented, "nope", Scenario());
+  AnswerError(mock.state, 1, exchange, upstream_api::kErrorApiNotImplemented, "nope", Scenario());
   ASSERT_EQ(outcome->responses.size(), 1u);
   EXPECT_EQ(outcome->responses[0].status, 400);
   std::vector<JournalEntry> entries = mock.state.journal().Query({{"kind", "response"}}, 0);

@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http/http_server.h"

@@ -11,7 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "boost/asio/io_context.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -105,7 +105,7 @@ TEST_F(MockServiceTest, AnUnknownPathIsJournaledAndAnsweredNotImplemented) {
   auto call = Call("GET", "/v1/other");
   google::protobuf::Value json = Json(*call);
   EXPECT_EQ(call->responses.at(0).status, 400);
-  EXPECT_EQ(JsonString(json, "error.code"), api::kErrorApiNotImplemented);
+  EXPECT_EQ(JsonString(json, "error.code"), upstream_api::kErrorApiNotImplemented);
   EXPECT_THAT(JsonString(json, "error.message"),
               HasSubstr("api not implemented: GET /v1/other (this API has POST"));
   EXPECT_EQ(LastSeq(), 2);  // the request and its answer

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fixtures.h"
@@ -43,9 +43,9 @@ TEST(RepliesTest, EveryDocumentedCodeHasItsHttpStatus) {
 
 TEST(RepliesTest, ErrorEnvelopeHasTheGuidesShape) {
   http::Response reply = ErrorReply("api_error", "获取失败");
-  absl::StatusOr<upstream::v1::ErrorResponse> ours = api::ParseErrorResponse(reply.body);
+  absl::StatusOr<upstream::v1::ErrorResponse> ours = upstream_api::ParseErrorResponse(reply.body);
   absl::StatusOr<upstream::v1::ErrorResponse> guide =
-      api::ParseErrorResponse(testing::ReadFixture("upstream/error_response.json"));
+      upstream_api::ParseErrorResponse(testing::ReadFixture("upstream/error_response.json"));
   ASSERT_THAT(ours, IsOk());
   ASSERT_THAT(guide, IsOk());
   EXPECT_EQ(ours->success(), guide->success());
@@ -59,7 +59,7 @@ TEST(RepliesTest, MessageQuotingInvalidUtf8IsStillJson) {
   // A path the client sent, with bytes that are not UTF-8.
   http::Response reply =
       ErrorReply("api_not_implemented", "api not implemented: POST /v1/seeda\xC1\xBA\xAB/x");
-  absl::StatusOr<upstream::v1::ErrorResponse> parsed = api::ParseErrorResponse(reply.body);
+  absl::StatusOr<upstream::v1::ErrorResponse> parsed = upstream_api::ParseErrorResponse(reply.body);
   ASSERT_THAT(parsed, IsOk()) << reply.body;
   EXPECT_EQ(parsed->error().message(),
             "api not implemented: POST /v1/seeda\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD/x");

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/scenario.h"
@@ -36,7 +36,7 @@ class TaskRunnerTest : public ::testing::Test {
   std::shared_ptr<const Task> Plan(absl::string_view body,
                                    absl::string_view scenario_list = "",
                                    std::optional<uint64_t> epoch = std::nullopt) {
-    absl::StatusOr<upstream::v1::VideosRequest> request = api::ParseVideosRequest(body);
+    absl::StatusOr<upstream::v1::VideosRequest> request = upstream_api::ParseVideosRequest(body);
     EXPECT_THAT(request, IsOk());
     Scenario scenario;
     if (!scenario_list.empty()) {

@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "google/protobuf/struct.pb.h"
@@ -25,7 +25,7 @@ constexpr char kBase[] = "http://127.0.0.1:9";
 
 upstream::v1::VideosRequest GuideRequest(const std::string& fixture) {
   absl::StatusOr<upstream::v1::VideosRequest> request =
-      api::ParseVideosRequest(ReadFixture("upstream/" + fixture));
+      upstream_api::ParseVideosRequest(ReadFixture("upstream/" + fixture));
   EXPECT_THAT(request, IsOk());
   return *request;
 }
@@ -125,7 +125,7 @@ TEST(TaskTest, ResultsHaveTheGuidesFields) {
             "videos_response_first_last_frame.json"}}) {
     SCOPED_TRACE(c.request);
     Task task = Plan(GuideRequest(c.request));
-    std::string ours = api::ToWireJson(ResultAt(task, "succeeded", kBase));
+    std::string ours = upstream_api::ToWireJson(ResultAt(task, "succeeded", kBase));
     std::string guide = ReadFixture("upstream/" + c.response);
     EXPECT_EQ(KeyPaths(ours), KeyPaths(guide));
     absl::StatusOr<google::protobuf::Value> a = ParseJsonValue(ours);
@@ -137,7 +137,7 @@ TEST(TaskTest, ResultsHaveTheGuidesFields) {
   }
   // The callback body is the same JSON.
   Task task = Plan(GuideRequest("videos_request_first_last_frame.json"));
-  EXPECT_EQ(KeyPaths(api::ToWireJson(ResultAt(task, "succeeded", kBase))),
+  EXPECT_EQ(KeyPaths(upstream_api::ToWireJson(ResultAt(task, "succeeded", kBase))),
             KeyPaths(ReadFixture("upstream/callback_body.json")));
 }
 
@@ -162,7 +162,7 @@ TEST(TaskTest, FailedAndExpiredResultsCarryAnError) {
     EXPECT_EQ(result.error().code(), "api_error");
     EXPECT_EQ(FinalHttpStatus(task), 500);
     // Also readable as the documented error envelope.
-    EXPECT_THAT(api::ParseErrorResponse(api::ToWireJson(result)), IsOk());
+    EXPECT_THAT(upstream_api::ParseErrorResponse(upstream_api::ToWireJson(result)), IsOk());
   }
 }
 
@@ -190,8 +190,8 @@ TEST(TaskTest, RecordsFollowTheTasksLife) {
   EXPECT_DOUBLE_EQ(done.elapsed(), 11);
   EXPECT_EQ(done.response().data(0).status(), "succeeded");
   // The sibling record's fields, ids aside.
-  EXPECT_EQ(KeyPaths(api::ToWireJson(done)),
-            KeyPaths(api::ToWireJson(*api::ParseTaskRecord(
+  EXPECT_EQ(KeyPaths(upstream_api::ToWireJson(done)),
+            KeyPaths(upstream_api::ToWireJson(*upstream_api::ParseTaskRecord(
                 ReadFixture("upstream/sibling_task_record.json")))));
 }
 

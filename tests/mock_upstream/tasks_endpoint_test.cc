@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/upstream_json.h"
-#include "api/wire_values.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/task.h"
@@ -37,7 +37,7 @@ class TasksEndpointTest : public ::testing::Test {
 
   // A task of `token` created now, as the videos endpoint would plan it.
   std::string Create(const std::string& token = "t1") {
-    absl::StatusOr<upstream::v1::VideosRequest> request = api::ParseVideosRequest(kAsyncBody);
+    absl::StatusOr<upstream::v1::VideosRequest> request = upstream_api::ParseVideosRequest(kAsyncBody);
     EXPECT_THAT(request, IsOk());
     auto task = std::make_shared<const Task>(PlanTask({.request = *request,
                                                        .scenario = {},

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/task.h"
@@ -175,7 +175,7 @@ TEST_F(VideosEndpointTest, ABadPromptDirectiveIsRefusedNamingIt) {
       "content": [{"type": "text", "text": "a cat [mock:no_such_scenario]"}]})");
   ASSERT_EQ(call->responses.size(), 1u);
   EXPECT_EQ(call->responses[0].status, 400);
-  EXPECT_EQ(ErrorCode(call->responses[0]), api::kErrorApiNotImplemented);
+  EXPECT_EQ(ErrorCode(call->responses[0]), upstream_api::kErrorApiNotImplemented);
   EXPECT_THAT(call->responses[0].body, HasSubstr("content[0].text: [mock:no_such_scenario]"));
   EXPECT_EQ(mock_.state.tasks().size(), 0u);
 }
@@ -184,7 +184,7 @@ TEST_F(VideosEndpointTest, AnInvalidRequestCreatesNoTask) {
   auto call = Videos(R"({"model": "doubao-seedance-1-0-pro-250528", "content": []})");
   ASSERT_EQ(call->responses.size(), 1u);
   EXPECT_EQ(call->responses[0].status, 400);
-  EXPECT_EQ(ErrorCode(call->responses[0]), api::kErrorApiNotImplemented);
+  EXPECT_EQ(ErrorCode(call->responses[0]), upstream_api::kErrorApiNotImplemented);
   EXPECT_EQ(mock_.state.tasks().size(), 0u);
   EXPECT_EQ(mock_.tasks.size(), 0u);
 }

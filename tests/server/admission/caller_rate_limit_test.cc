@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/model/gateway_errors.h"
@@ -36,14 +36,14 @@ TEST(CallerRateLimitTest, RefusalSaysWhichLimitAndWhenToRetry) {
                                 HasSubstr("too many task creations from this caller")));
   EXPECT_THAT(std::string(refused.message()), HasSubstr("2 per second (bursts of 3)"));
   EXPECT_THAT(std::string(refused.message()), HasSubstr("retry after 500ms"));
-  std::optional<google::rpc::ErrorInfo> info = api::GetDetail<google::rpc::ErrorInfo>(refused);
+  std::optional<google::rpc::ErrorInfo> info = upstream_api::GetDetail<google::rpc::ErrorInfo>(refused);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "CALLER_CREATE_RATE_LIMITED");
   EXPECT_EQ(info->domain(), model::kGatewayErrorDomain);
   EXPECT_EQ(info->metadata().at("per_second"), "2");
   EXPECT_EQ(info->metadata().at("burst"), "3");
   // RetryInfo: exactly until the next token.
-  EXPECT_EQ(api::RetryDelayOf(refused), absl::Milliseconds(500));
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused), absl::Milliseconds(500));
   clock.Advance(absl::Milliseconds(499));
   EXPECT_THAT(limit.Admit("owner-a"), StatusIs(absl::StatusCode::kResourceExhausted));
   clock.Advance(absl::Milliseconds(1));
@@ -55,7 +55,7 @@ TEST(CallerRateLimitTest, RetryDelayIsRoundedUpToWholeMilliseconds) {
   CallerRateLimit limit(clock, Creates(3, 1));
   EXPECT_THAT(limit.Admit("a"), IsOk());
   absl::Status refused = limit.Admit("a");
-  EXPECT_EQ(api::RetryDelayOf(refused), absl::Milliseconds(334));  // 1/3 s, rounded up
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused), absl::Milliseconds(334));  // 1/3 s, rounded up
   clock.Advance(absl::Milliseconds(334));
   EXPECT_THAT(limit.Admit("a"), IsOk());
 }

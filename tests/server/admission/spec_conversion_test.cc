@@ -1,6 +1,6 @@
 #include "server/admission/spec_conversion.h"
 
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -93,12 +93,12 @@ TEST(SpecConversionTest, ViolationsNameTheGrpcFields) {
   s.set_resolution(static_cast<v1::Resolution>(42));
   absl::StatusOr<CheckedSpec> checked = CheckSpec(s);
   EXPECT_THAT(checked, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(api::ViolationsFromStatus(checked.status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.resolution"),
-                          Field(&api::FieldViolation::field, "spec.callback_url"),
-                          Field(&api::FieldViolation::field, "spec.images[1].url"),
-                          Field(&api::FieldViolation::field, "spec.duration_seconds"),
-                          Field(&api::FieldViolation::field,
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(checked.status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.resolution"),
+                          Field(&upstream_api::FieldViolation::field, "spec.callback_url"),
+                          Field(&upstream_api::FieldViolation::field, "spec.images[1].url"),
+                          Field(&upstream_api::FieldViolation::field, "spec.duration_seconds"),
+                          Field(&upstream_api::FieldViolation::field,
                                 "spec.execution_expires_after_seconds")));
 }
 
@@ -106,13 +106,13 @@ TEST(SpecConversionTest, ContentLevelViolationsPointAtPromptOrImages) {
   v1::VideoSpec text_only;
   text_only.set_model("doubao-seedance-1-0-lite-i2v-250428");
   text_only.set_prompt("a cat");
-  EXPECT_THAT(api::ViolationsFromStatus(CheckSpec(text_only).status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.prompt")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(CheckSpec(text_only).status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.prompt")));
 
   v1::VideoSpec images_for_t2v = FullSpec();
   images_for_t2v.set_model("doubao-seedance-1-0-lite-t2v-250428");
-  EXPECT_THAT(api::ViolationsFromStatus(CheckSpec(images_for_t2v).status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.images")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(CheckSpec(images_for_t2v).status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.images")));
 }
 
 TEST(SpecConversionTest, PathsMapWithAndWithoutAPrompt) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/admission/fake_host_resolver.h"
@@ -78,9 +78,9 @@ TEST_F(UrlGuardTest, CloudMetadataAddressIsRefusedWithAFieldViolation) {
   auto guard = Guard();
   absl::Status s = CheckCallback(*guard, "http://169.254.169.254/latest/meta-data/");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("link-local")));
-  EXPECT_THAT(api::ViolationsFromStatus(s),
-              ElementsAre(AllOf(Field(&api::FieldViolation::field, "spec.callback_url"),
-                                Field(&api::FieldViolation::reason, "NOT_ALLOWED"))));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(s),
+              ElementsAre(AllOf(Field(&upstream_api::FieldViolation::field, "spec.callback_url"),
+                                Field(&upstream_api::FieldViolation::reason, "NOT_ALLOWED"))));
   EXPECT_THAT(resolver_.asked, IsEmpty());  // a literal needs no lookup
 }
 
@@ -100,8 +100,8 @@ TEST_F(UrlGuardTest, NameResolvingToAPrivateAddressIsRefused) {
   absl::Status s = CheckCallback(*guard, "https://private.example/hook");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
                           HasSubstr("resolves to 10.0.0.1, a private address")));
-  EXPECT_THAT(api::ViolationsFromStatus(s),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.callback_url")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(s),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.callback_url")));
   EXPECT_THAT(CheckImage(*guard, "https://loopback6.example/a.png"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("loopback")));
 }
@@ -145,9 +145,9 @@ TEST_F(UrlGuardTest, DataUrlIsLimitedInSizeAndOnlyForImages) {
   EXPECT_THAT(CheckImage(*guard, "data:image/png;base64,iVBORw0K"), IsOk());
   absl::Status big = CheckImage(*guard, "data:image/png;base64," + std::string(40, 'A'));
   EXPECT_THAT(big, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 40")));
-  EXPECT_THAT(api::ViolationsFromStatus(big),
-              ElementsAre(AllOf(Field(&api::FieldViolation::field, "spec.images[0].url"),
-                                Field(&api::FieldViolation::reason, "OUT_OF_RANGE"))));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(big),
+              ElementsAre(AllOf(Field(&upstream_api::FieldViolation::field, "spec.images[0].url"),
+                                Field(&upstream_api::FieldViolation::reason, "OUT_OF_RANGE"))));
   EXPECT_THAT(CheckCallback(*guard, "data:image/png;base64,iVBORw0K"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a data: URL")));
 }
@@ -183,8 +183,8 @@ TEST_F(UrlGuardTest, UnknownNameDoesNotResolve) {
   auto guard = Guard();
   absl::Status s = CheckCallback(*guard, "https://nowhere.example/hook");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not resolve")));
-  EXPECT_THAT(api::ViolationsFromStatus(s),
-              ElementsAre(Field(&api::FieldViolation::reason, "UNKNOWN_VALUE")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(s),
+              ElementsAre(Field(&upstream_api::FieldViolation::reason, "UNKNOWN_VALUE")));
 }
 
 TEST_F(UrlGuardTest, TransientLookupFailureIsUnavailable) {
@@ -192,7 +192,7 @@ TEST_F(UrlGuardTest, TransientLookupFailureIsUnavailable) {
   auto guard = Guard();
   absl::Status s = CheckCallback(*guard, "https://flaky.example/hook");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("retry")));
-  EXPECT_THAT(api::ViolationsFromStatus(s), IsEmpty());
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(s), IsEmpty());
 }
 
 TEST_F(UrlGuardTest, ViolationsWinOverTransientFailuresAndAllAreReported) {
@@ -204,9 +204,9 @@ TEST_F(UrlGuardTest, ViolationsWinOverTransientFailuresAndAllAreReported) {
                      {"spec.images[1].url", "https://flaky.example/b.png", UrlUse::kImage},
                      {"spec.callback_url", "ftp://public.example/", UrlUse::kCallback}});
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(api::ViolationsFromStatus(s),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.images[0].url"),
-                          Field(&api::FieldViolation::field, "spec.callback_url")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(s),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.images[0].url"),
+                          Field(&upstream_api::FieldViolation::field, "spec.callback_url")));
 }
 
 TEST_F(UrlGuardTest, AnswerWaitsForEveryLookup) {

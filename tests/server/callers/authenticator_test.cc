@@ -1,6 +1,6 @@
 #include "server/callers/authenticator.h"
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
@@ -28,7 +28,7 @@ TEST(AuthenticatorTest, BearerTokensAreParsed) {
   }
   EXPECT_THAT(ParseBearerToken(""), StatusIs(absl::StatusCode::kUnauthenticated,
                                              HasSubstr("authorization: Bearer")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(ParseBearerToken("").status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(ParseBearerToken("").status())->reason(),
             "MISSING_CREDENTIALS");
 }
 

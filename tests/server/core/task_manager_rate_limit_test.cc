@@ -3,7 +3,7 @@
 // harness's fake clock.
 #include <string>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/task_manager.h"
@@ -33,9 +33,9 @@ TEST(TaskManagerCreateRateTest, RateLimitedCreateStoresAndSendsNothing) {
   absl::StatusOr<v1::VideoTask> refused = h.Create(kAlice, Request());
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
                                 HasSubstr("1 per second (bursts of 2)")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(refused.status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(refused.status())->reason(),
             "CALLER_CREATE_RATE_LIMITED");
-  EXPECT_EQ(api::RetryDelayOf(refused.status()), absl::Seconds(1));
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused.status()), absl::Seconds(1));
   EXPECT_THAT(h.submits, SizeIs(2));
   EXPECT_THAT(*h.store().ListUnfinished(), SizeIs(2));
   // Another caller is not affected; the first gets a token back in time.
@@ -82,7 +82,7 @@ TEST(TaskManagerCreateRateTest, CreatesRefusedForCapacityTakeNoToken) {
   ASSERT_THAT(h.Create(kBob, Request()), IsOk());  // fills the gateway
   absl::StatusOr<v1::VideoTask> busy = h.Create(kAlice, Request());
   ASSERT_THAT(busy, StatusIs(absl::StatusCode::kResourceExhausted));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(busy.status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(busy.status())->reason(),
             "TOO_MANY_TASKS_IN_FLIGHT");
   // Bob's task ends: room again, and Alice's token was not spent.
   std::string id = h.store().ListUnfinished()->at(0).task().task_id();

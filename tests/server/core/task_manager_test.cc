@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "base/random_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,9 +40,9 @@ TEST(TaskManagerTest, InvalidSpecIsRejectedBeforeAnythingIsStoredOrSent) {
   r.mutable_spec()->add_images()->set_url("ftp://x/y.png");
   absl::StatusOr<v1::VideoTask> task = h.Create(kAlice, r);
   EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(api::ViolationsFromStatus(task.status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.images[0].url"),
-                          Field(&api::FieldViolation::field, "spec.duration_seconds")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(task.status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.images[0].url"),
+                          Field(&upstream_api::FieldViolation::field, "spec.duration_seconds")));
   EXPECT_THAT(h.submits, IsEmpty());
   EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());
 }
@@ -137,7 +137,7 @@ TEST(TaskManagerTest, SameRequestIdWithAnotherSpecIsRefused) {
   other.mutable_spec()->set_prompt("a different video");
   absl::StatusOr<v1::VideoTask> refused = h.Create(kAlice, other);
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("req-1")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(refused.status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(refused.status())->reason(),
             "REQUEST_ID_REUSED");
 }
 
@@ -156,7 +156,7 @@ TEST(TaskManagerTest, CapacityLimitRefusesWithRetryInfo) {
   std::string id = h.Create(kAlice, Request())->task_id();
   absl::StatusOr<v1::VideoTask> refused = h.Create(kAlice, Request());
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted));
-  EXPECT_EQ(api::RetryDelayOf(refused.status()), absl::Seconds(5));
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused.status()), absl::Seconds(5));
   h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
   h.Run();
   EXPECT_THAT(h.Create(kAlice, Request()), IsOk());  // room again
@@ -365,8 +365,8 @@ TEST(TaskManagerTest, PrivateCallbackUrlIsRefusedAndNothingIsCreated) {
   r.mutable_spec()->set_callback_url("http://169.254.169.254/latest/meta-data/");
   absl::StatusOr<v1::VideoTask> task = g.h.Create(kAlice, r);
   EXPECT_THAT(task, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("link-local")));
-  EXPECT_THAT(api::ViolationsFromStatus(task.status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.callback_url")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(task.status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.callback_url")));
   EXPECT_THAT(g.h.submits, IsEmpty());
   EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
   EXPECT_THAT(g.h.List(kAlice, {})->tasks(), IsEmpty());
@@ -390,8 +390,8 @@ TEST(TaskManagerTest, ImageHostIsResolvedBeforeAnythingIsStored) {
   g.h.Run();
   ASSERT_TRUE(answer.has_value());
   EXPECT_THAT(*answer, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("10.0.0.7")));
-  EXPECT_THAT(api::ViolationsFromStatus(answer->status()),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.images[0].url")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(answer->status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.images[0].url")));
   EXPECT_THAT(g.h.submits, IsEmpty());
   EXPECT_THAT(*g.h.store().ListUnfinished(), IsEmpty());
 }
@@ -450,9 +450,9 @@ TEST(TaskManagerTest, OneCallerCannotFillTheResolverWithPendingChecks) {
   ASSERT_THAT(answers, SizeIs(1));
   EXPECT_THAT(answers[0], StatusIs(absl::StatusCode::kResourceExhausted,
                                    HasSubstr("2 creates waiting")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(answers[0].status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(answers[0].status())->reason(),
             "CALLER_URL_CHECKS_PENDING");
-  EXPECT_EQ(api::RetryDelayOf(answers[0].status()), absl::Seconds(1));
+  EXPECT_EQ(upstream_api::RetryDelayOf(answers[0].status()), absl::Seconds(1));
   create(kBob);  // another caller is not held up
   g.h.Run();
   EXPECT_THAT(g.resolver.asked, SizeIs(3));

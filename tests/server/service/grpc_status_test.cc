@@ -1,7 +1,7 @@
 #include "server/service/grpc_status.h"
 
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -13,10 +13,10 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 
 TEST(GrpcStatusTest, CodeMessageAndDetailsCrossTheEdge) {
-  absl::Status s = api::InvalidArgumentWithViolations(
+  absl::Status s = upstream_api::InvalidArgumentWithViolations(
       {{"spec.duration_seconds", "must be from 2 to 12 seconds, got 13", "OUT_OF_RANGE"}});
-  s = api::WithErrorInfo(std::move(s), "BAD_SPEC", "gateway.seedance", {{"k", "v"}});
-  s = api::WithRetryDelay(std::move(s), absl::Milliseconds(1500));
+  s = upstream_api::WithErrorInfo(std::move(s), "BAD_SPEC", "gateway.seedance", {{"k", "v"}});
+  s = upstream_api::WithRetryDelay(std::move(s), absl::Milliseconds(1500));
   grpc::Status g = ToGrpcStatus(s);
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(g.error_message(), std::string(s.message()));
@@ -29,10 +29,10 @@ TEST(GrpcStatusTest, CodeMessageAndDetailsCrossTheEdge) {
 
   absl::Status back = FromGrpcStatus(g);
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(api::ViolationsFromStatus(back),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.duration_seconds")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(back)->reason(), "BAD_SPEC");
-  EXPECT_EQ(api::RetryDelayOf(back), absl::Milliseconds(1500));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(back),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.duration_seconds")));
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(back)->reason(), "BAD_SPEC");
+  EXPECT_EQ(upstream_api::RetryDelayOf(back), absl::Milliseconds(1500));
 }
 
 TEST(GrpcStatusTest, OkAndPlainStatuses) {

@@ -18,7 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
@@ -314,9 +314,9 @@ TEST_F(OverloadTest, CallerCreateRateReachesTheClientWithRetryInfo) {
   absl::Status limited = create("alice");
   EXPECT_THAT(limited, StatusIs(absl::StatusCode::kResourceExhausted,
                                 HasSubstr("too many task creations from this caller")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(limited)->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(limited)->reason(),
             "CALLER_CREATE_RATE_LIMITED");
-  EXPECT_EQ(api::RetryDelayOf(limited), absl::Seconds(1));
+  EXPECT_EQ(upstream_api::RetryDelayOf(limited), absl::Seconds(1));
   EXPECT_TRUE(create("bob").ok());  // callers are limited separately
   // Only the two accepted creates of alice (and bob's) exist.
   grpc::ClientContext context;
@@ -341,9 +341,9 @@ TEST_F(OverloadTest, CallerRpcRateCoversEveryRpcAfterAuthentication) {
   absl::Status limited = list_models("alice");
   EXPECT_THAT(limited, StatusIs(absl::StatusCode::kResourceExhausted,
                                 HasSubstr("10 per second (bursts of 3)")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(limited)->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(limited)->reason(),
             "CALLER_RPC_RATE_LIMITED");
-  EXPECT_EQ(api::RetryDelayOf(limited), absl::Milliseconds(100));
+  EXPECT_EQ(upstream_api::RetryDelayOf(limited), absl::Milliseconds(100));
   // A watch stream counts too, and is refused before it opens.
   std::unique_ptr<Watcher> watch = Watch(*stub, "any-task");
   watch->ReadToEnd();

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "api/field_violation.h"
-#include "api/status_details.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
@@ -98,7 +98,7 @@ TEST_F(VideoGatewayServiceTest, MissingCredentialsAreUnauthenticatedWithErrorInf
   absl::Status status = FromGrpcStatus(stub_->CreateVideoTask(&context, Request(), &task));
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnauthenticated,
                                HasSubstr("authorization: Bearer")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(status)->reason(), "MISSING_CREDENTIALS");
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(status)->reason(), "MISSING_CREDENTIALS");
 }
 
 TEST_F(VideoGatewayServiceTest, InvalidSpecComesBackWithFieldViolations) {
@@ -111,9 +111,9 @@ TEST_F(VideoGatewayServiceTest, InvalidSpecComesBackWithFieldViolations) {
   v1::VideoTask task;
   absl::Status status = FromGrpcStatus(stub_->CreateVideoTask(&context, r, &task));
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(api::ViolationsFromStatus(status),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.model"),
-                          Field(&api::FieldViolation::field, "spec.duration_seconds")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(status),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.model"),
+                          Field(&upstream_api::FieldViolation::field, "spec.duration_seconds")));
 }
 
 TEST_F(VideoGatewayServiceTest, CreateGetListCancel) {
@@ -252,8 +252,8 @@ TEST_F(VideoGatewayServiceTest, CreateAndWatchReportsARefusedCreate) {
   StreamResult result = ReadAll(*reader);
   EXPECT_TRUE(result.messages.empty());
   EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(api::ViolationsFromStatus(result.status),
-              ElementsAre(Field(&api::FieldViolation::field, "spec.seed")));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(result.status),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.seed")));
 }
 
 TEST_F(VideoGatewayServiceTest, IdleStreamsGetHeartbeats) {
@@ -333,7 +333,7 @@ TEST_F(VideoGatewayServiceTest, TooManyStreamsAreRefusedWithRetryInfo) {
   auto second = stub_->WatchVideoTask(&second_context, watch);
   StreamResult refused = ReadAll(*second);
   EXPECT_THAT(refused.status, StatusIs(absl::StatusCode::kResourceExhausted));
-  EXPECT_EQ(api::RetryDelayOf(refused.status), absl::Seconds(5));
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused.status), absl::Seconds(5));
   first_context.TryCancel();
 }
 

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/http/curl/fake_http_transport.h"
@@ -83,7 +83,7 @@ TEST_F(RestUpstreamClientTest, MalformedSuccessIsInternalForSubmissions) {
   Submit();
   transport_.Answer(1, 200, "{\"success\": tru");
   EXPECT_THAT(*submitted_, StatusIs(absl::StatusCode::kInternal, HasSubstr("not the documented JSON")));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(submitted_->status())->reason(),
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(submitted_->status())->reason(),
             "UPSTREAM_MALFORMED_RESPONSE");
 }
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/core/core_harness.h"
@@ -76,9 +76,9 @@ TEST(UpstreamDriverTest, UpstreamGenerationFailureIsAbortedWithErrorInfo) {
   h.Run();
   absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
   EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
-  absl::Status error = api::FromRpcStatus(task->error());
+  absl::Status error = upstream_api::FromRpcStatus(task->error());
   EXPECT_THAT(error, StatusIs(absl::StatusCode::kAborted, HasSubstr("content policy")));
-  std::optional<google::rpc::ErrorInfo> info = api::GetDetail<google::rpc::ErrorInfo>(error);
+  std::optional<google::rpc::ErrorInfo> info = upstream_api::GetDetail<google::rpc::ErrorInfo>(error);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "GENERATION_FAILED");
   EXPECT_EQ(info->metadata().at("upstream_code"), "api_error");
@@ -113,10 +113,10 @@ TEST(UpstreamDriverTest, RateLimitAfterAllAttemptsFailsWithRetryInfo) {
   h.Run();
   absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
   EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
-  absl::Status error = api::FromRpcStatus(task->error());
+  absl::Status error = upstream_api::FromRpcStatus(task->error());
   EXPECT_THAT(error, StatusIs(absl::StatusCode::kResourceExhausted));
-  EXPECT_EQ(api::RetryDelayOf(error), absl::Seconds(2));
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(error)->reason(), "TOO_MANY_REQUESTS");
+  EXPECT_EQ(upstream_api::RetryDelayOf(error), absl::Seconds(2));
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(error)->reason(), "TOO_MANY_REQUESTS");
 }
 
 TEST(UpstreamDriverTest, ServerErrorOnSubmissionIsNotRetried) {
@@ -302,7 +302,7 @@ TEST(UpstreamDriverTest, RecoveryResumesWhatIsSafeAndReportsWhatIsUnknown) {
   EXPECT_THAT(after.submits, IsEmpty());
   absl::StatusOr<v1::VideoTask> unknown = after.Get(kAlice, in_flight_id);
   EXPECT_EQ(unknown->state(), v1::TASK_STATE_FAILED);
-  EXPECT_EQ(api::GetDetail<google::rpc::ErrorInfo>(api::FromRpcStatus(unknown->error()))
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(upstream_api::FromRpcStatus(unknown->error()))
                 ->reason(),
             "UPSTREAM_OUTCOME_UNKNOWN");
   seedance::upstream::v1::TaskRecord record;

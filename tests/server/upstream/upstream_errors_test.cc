@@ -1,6 +1,6 @@
 #include "server/upstream/upstream_errors.h"
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -54,7 +54,7 @@ TEST(UpstreamErrorsTest, DocumentedErrorTableMapsToGrpcCodes) {
                                                  CallKind::kRetrieve, absl::UnixEpoch());
     EXPECT_EQ(submit.code(), c.submit);
     EXPECT_EQ(retrieve.code(), c.retrieve);
-    std::optional<google::rpc::ErrorInfo> info = api::GetDetail<google::rpc::ErrorInfo>(submit);
+    std::optional<google::rpc::ErrorInfo> info = upstream_api::GetDetail<google::rpc::ErrorInfo>(submit);
     ASSERT_TRUE(info.has_value());
     EXPECT_EQ(info->domain(), "upstream.seedance");
     EXPECT_EQ(info->metadata().at("http_status"), std::to_string(c.http));
@@ -71,11 +71,11 @@ TEST(UpstreamErrorsTest, DocumentedErrorTableMapsToGrpcCodes) {
 TEST(UpstreamErrorsTest, RateLimitCarriesRetryDelayAndIsSafeToResubmit) {
   absl::Status s = MapUpstreamHttpError(Reply(429, "too_many_requests", "12"),
                                         CallKind::kSubmit, absl::UnixEpoch());
-  EXPECT_THAT(api::RetryDelayOf(s), Optional(absl::Seconds(12)));
+  EXPECT_THAT(upstream_api::RetryDelayOf(s), Optional(absl::Seconds(12)));
   EXPECT_TRUE(SafeToResubmit(s));
   absl::Status no_header = MapUpstreamHttpError(Reply(429, "too_many_requests"),
                                                 CallKind::kSubmit, absl::UnixEpoch());
-  EXPECT_THAT(api::RetryDelayOf(no_header), Optional(absl::Seconds(1)));
+  EXPECT_THAT(upstream_api::RetryDelayOf(no_header), Optional(absl::Seconds(1)));
 }
 
 TEST(UpstreamErrorsTest, ServerErrorsAreNotSafeToResubmit) {

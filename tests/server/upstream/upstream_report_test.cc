@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/upstream/upstream_errors.h"
@@ -73,7 +73,7 @@ TEST(UpstreamReportTest, EachAnswerMapsToItsStateResultAndError) {
     EXPECT_EQ(report.result.has_value(), c.has_result);
     EXPECT_EQ(report.error.code(), c.error_code) << report.error;
     std::optional<google::rpc::ErrorInfo> info =
-        api::GetDetail<google::rpc::ErrorInfo>(report.error);
+        upstream_api::GetDetail<google::rpc::ErrorInfo>(report.error);
     EXPECT_EQ(info.has_value() ? info->reason() : "", c.error_reason);
     if (info.has_value()) {
       EXPECT_EQ(info->domain(), kUpstreamErrorDomain);
@@ -100,7 +100,7 @@ TEST(UpstreamReportTest, FailureKeepsTheUpstreamsCodeMessageAndIds) {
   UpstreamReport report = ReadUpstreamReport(answer);
   EXPECT_THAT(std::string(report.error.message()), ::testing::HasSubstr("the prompt was refused"));
   std::optional<google::rpc::ErrorInfo> info =
-      api::GetDetail<google::rpc::ErrorInfo>(report.error);
+      upstream_api::GetDetail<google::rpc::ErrorInfo>(report.error);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->metadata().at("upstream_code"), "content_blocked");
   EXPECT_EQ(info->metadata().at("trace_id"), "trace-1");

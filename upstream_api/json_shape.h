@@ -11,19 +11,19 @@
 //
 // Keys the message does not know are ignored (the upstream ignores them too);
 // JSON null counts as absent everywhere, as in proto3's JSON mapping.
-#ifndef SEEDANCE_API_JSON_SHAPE_H_
-#define SEEDANCE_API_JSON_SHAPE_H_
+#ifndef SEEDANCE_UPSTREAM_API_JSON_SHAPE_H_
+#define SEEDANCE_UPSTREAM_API_JSON_SHAPE_H_
 
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include <vector>
 
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 // Appends to `out` one violation per value in `value` whose JSON type does
 // not fit `type` (strings for numbers, fractions or out-of-range numbers for
@@ -54,6 +54,6 @@ void UnwrapSingleElementLists(google::protobuf::Value& value,
 std::string WriteOrderedJson(const google::protobuf::Value& value,
                              const google::protobuf::Descriptor& type);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_JSON_SHAPE_H_
+#endif  // SEEDANCE_UPSTREAM_API_JSON_SHAPE_H_

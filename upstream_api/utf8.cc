@@ -1,8 +1,8 @@
-#include "api/utf8.h"
+#include "upstream_api/utf8.h"
 
 #include <cstddef>
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
@@ -59,4 +59,4 @@ std::string ToValidUtf8(absl::string_view text) {
   return out;
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

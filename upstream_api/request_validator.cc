@@ -1,4 +1,4 @@
-#include "api/request_validator.h"
+#include "upstream_api/request_validator.h"
 
 #include <cmath>
 #include <optional>
@@ -7,11 +7,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/known_models.h"
-#include "api/url_check.h"
-#include "api/wire_values.h"
+#include "upstream_api/known_models.h"
+#include "upstream_api/url_check.h"
+#include "upstream_api/wire_values.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using upstream::v1::ContentItem;
@@ -301,4 +301,4 @@ ValidationResult ValidateVideosRequest(const VideosRequest& request) {
   return result;
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

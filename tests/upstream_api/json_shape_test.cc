@@ -1,4 +1,4 @@
-#include "api/json_shape.h"
+#include "upstream_api/json_shape.h"
 
 #include <string>
 #include <vector>
@@ -9,7 +9,7 @@
 #include "seedance/upstream/v1/tasks.pb.h"
 #include "seedance/upstream/v1/videos.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::testing::ElementsAre;
@@ -142,4 +142,4 @@ TEST(JsonShapeTest, WritesNumbersExactlyAndStringsEscaped) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

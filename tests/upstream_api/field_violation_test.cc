@@ -1,10 +1,10 @@
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::seedance::testing::StatusIs;
@@ -48,4 +48,4 @@ TEST(FieldViolationTest, PathsJoinNamesAndIndexes) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -1,9 +1,9 @@
-#include "api/known_models.h"
+#include "upstream_api/known_models.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::testing::HasSubstr;
@@ -56,4 +56,4 @@ TEST(KnownModelsTest, OnlyOnePointFiveProHasAudio) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -14,8 +14,8 @@
 //
 // Unknown keys are ignored both ways, as the upstream does. All functions are
 // thread-safe.
-#ifndef SEEDANCE_API_UPSTREAM_JSON_H_
-#define SEEDANCE_API_UPSTREAM_JSON_H_
+#ifndef SEEDANCE_UPSTREAM_API_UPSTREAM_JSON_H_
+#define SEEDANCE_UPSTREAM_API_UPSTREAM_JSON_H_
 
 #include <string>
 #include "absl/strings/string_view.h"
@@ -26,7 +26,7 @@
 #include "seedance/upstream/v1/tasks.pb.h"
 #include "seedance/upstream/v1/videos.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 enum class JsonStrictness {
   // For bodies from clients (the mock, the gateway's own checks): every
@@ -90,6 +90,6 @@ inline absl::StatusOr<upstream::v1::TasksBatchResponse> ParseTasksBatchResponse(
                                                          JsonStrictness::kLenient);
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_UPSTREAM_JSON_H_
+#endif  // SEEDANCE_UPSTREAM_API_UPSTREAM_JSON_H_

@@ -15,8 +15,8 @@
 //
 // Both functions are pure and thread-safe, never throw, and accept any byte
 // string (invalid UTF-8 included).
-#ifndef SEEDANCE_API_INLINE_PARAMS_H_
-#define SEEDANCE_API_INLINE_PARAMS_H_
+#ifndef SEEDANCE_UPSTREAM_API_INLINE_PARAMS_H_
+#define SEEDANCE_UPSTREAM_API_INLINE_PARAMS_H_
 
 #include <cstdint>
 #include <optional>
@@ -24,7 +24,7 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 // The settings inline parameters can carry; unset means "provider default".
 struct InlineParams {
@@ -60,6 +60,6 @@ ParsedPrompt ParseInlineParams(absl::string_view prompt);
 // p for any valid p and any t that holds no parameter of its own.
 std::string RenderInlineParams(absl::string_view text, const InlineParams& params);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_INLINE_PARAMS_H_
+#endif  // SEEDANCE_UPSTREAM_API_INLINE_PARAMS_H_

@@ -1,12 +1,12 @@
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/utf8.h"
+#include "upstream_api/utf8.h"
 #include "google/rpc/error_details.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 std::string ToString(const FieldViolation& violation) {
   if (violation.field.empty()) return violation.description;
@@ -63,4 +63,4 @@ std::string IndexPath(absl::string_view path, int index) {
   return absl::StrCat(path, "[", index, "]");
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

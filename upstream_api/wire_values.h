@@ -1,15 +1,15 @@
 // The closed sets and ranges of the upstream REST API, as the provider's guide
 // states them (shared/upstream-api/). One place, so that the validator, the
 // inline parameter parser, the mock and the gateway's enum mapping agree.
-#ifndef SEEDANCE_API_WIRE_VALUES_H_
-#define SEEDANCE_API_WIRE_VALUES_H_
+#ifndef SEEDANCE_UPSTREAM_API_WIRE_VALUES_H_
+#define SEEDANCE_UPSTREAM_API_WIRE_VALUES_H_
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include "absl/strings/string_view.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 inline constexpr std::array<absl::string_view, 3> kResolutions = {
     "480p", "720p", "1080p"};
@@ -72,6 +72,6 @@ constexpr bool IsValidFrameCount(int64_t frames) {
          (frames - kFramesBase) % kFramesStep == 0;
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_WIRE_VALUES_H_
+#endif  // SEEDANCE_UPSTREAM_API_WIRE_VALUES_H_

@@ -4,15 +4,15 @@
 //
 //   const ModelInfo* m = FindModel("doubao-seedance-1-0-lite-t2v-250428");
 //   if (m != nullptr && !m->image_to_video) { /* reject images */ }
-#ifndef SEEDANCE_API_KNOWN_MODELS_H_
-#define SEEDANCE_API_KNOWN_MODELS_H_
+#ifndef SEEDANCE_UPSTREAM_API_KNOWN_MODELS_H_
+#define SEEDANCE_UPSTREAM_API_KNOWN_MODELS_H_
 
 #include <string>
 #include "absl/strings/string_view.h"
 
 #include "absl/types/span.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 struct ModelInfo {
   absl::string_view id;
@@ -37,6 +37,6 @@ const ModelInfo* FindModel(absl::string_view id);
 // "a, b, c": the known ids, for error messages.
 std::string KnownModelList();
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_KNOWN_MODELS_H_
+#endif  // SEEDANCE_UPSTREAM_API_KNOWN_MODELS_H_

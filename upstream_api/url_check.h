@@ -4,13 +4,13 @@
 //
 //   std::string why = CheckImageUrl("data:image/png;base64,iVBORw0K...");
 //   if (!why.empty()) { /* report `why` for the field */ }
-#ifndef SEEDANCE_API_URL_CHECK_H_
-#define SEEDANCE_API_URL_CHECK_H_
+#ifndef SEEDANCE_UPSTREAM_API_URL_CHECK_H_
+#define SEEDANCE_UPSTREAM_API_URL_CHECK_H_
 
 #include <string>
 #include "absl/strings/string_view.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 // The longest http(s) URL accepted anywhere (a common server limit).
 inline constexpr size_t kMaxHttpUrlLength = 2048;
@@ -25,6 +25,6 @@ std::string CheckHttpUrl(absl::string_view url);
 // otherwise why not. Thread-safe.
 std::string CheckImageUrl(absl::string_view url);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_URL_CHECK_H_
+#endif  // SEEDANCE_UPSTREAM_API_URL_CHECK_H_

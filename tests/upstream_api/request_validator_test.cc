@@ -1,15 +1,15 @@
-#include "api/request_validator.h"
+#include "upstream_api/request_validator.h"
 
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "api/field_violation.h"
+#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::seedance::testing::IsOk;
@@ -317,4 +317,4 @@ TEST(RequestValidatorTest, EveryViolationIsReportedAtOnce) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

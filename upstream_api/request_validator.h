@@ -9,18 +9,18 @@
 //
 // The gateway runs this before anything goes upstream; the mock runs it to
 // answer 400 the way the provider does. Pure and thread-safe.
-#ifndef SEEDANCE_API_REQUEST_VALIDATOR_H_
-#define SEEDANCE_API_REQUEST_VALIDATOR_H_
+#ifndef SEEDANCE_UPSTREAM_API_REQUEST_VALIDATOR_H_
+#define SEEDANCE_UPSTREAM_API_REQUEST_VALIDATOR_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "api/field_violation.h"
-#include "api/inline_params.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/inline_params.h"
 #include "seedance/upstream/v1/videos.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 struct ValidationResult {
   // Every rule broken, in field order. Empty means valid.
@@ -38,6 +38,6 @@ struct ValidationResult {
 
 ValidationResult ValidateVideosRequest(const upstream::v1::VideosRequest& request);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_REQUEST_VALIDATOR_H_
+#endif  // SEEDANCE_UPSTREAM_API_REQUEST_VALIDATOR_H_

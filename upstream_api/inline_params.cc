@@ -1,4 +1,4 @@
-#include "api/inline_params.h"
+#include "upstream_api/inline_params.h"
 
 #include <utility>
 
@@ -7,9 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 enum class Param {
@@ -231,4 +231,4 @@ std::string RenderInlineParams(absl::string_view text, const InlineParams& p) {
   return out;
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -1,10 +1,10 @@
-#include "api/known_models.h"
+#include "upstream_api/known_models.h"
 
 #include <array>
 
 #include "absl/strings/str_join.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 // Capabilities per the guide and the provider behind it: lite-t2v is
@@ -35,4 +35,4 @@ std::string KnownModelList() {
   });
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -1,11 +1,11 @@
-#include "api/status_details.h"
+#include "upstream_api/status_details.h"
 
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/proto_time.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 constexpr absl::string_view kGoogleRpcPrefix = "type.googleapis.com/google.rpc.";
@@ -72,4 +72,4 @@ absl::Status FromRpcStatus(const google::rpc::Status& rpc) {
   return status;
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

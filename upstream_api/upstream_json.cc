@@ -1,14 +1,14 @@
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "api/field_violation.h"
-#include "api/json_shape.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/json_shape.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 namespace pb = google::protobuf;
@@ -72,4 +72,4 @@ std::string ToWireJson(const pb::Message& message) {
   return WriteOrderedJson(tree, *message.GetDescriptor());
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -1,11 +1,11 @@
-#include "api/url_check.h"
+#include "upstream_api/url_check.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::testing::HasSubstr;
@@ -60,4 +60,4 @@ TEST(UrlCheckTest, RejectsBrokenDataUrls) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

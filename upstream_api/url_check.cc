@@ -1,12 +1,12 @@
-#include "api/url_check.h"
+#include "upstream_api/url_check.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/wire_values.h"
+#include "upstream_api/wire_values.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 bool IsBase64Char(char c) {
@@ -74,4 +74,4 @@ std::string CheckImageUrl(absl::string_view url) {
   return CheckHttpUrl(url);
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

@@ -8,8 +8,8 @@
 //                     {{"trace_id", trace}});
 //   s = WithRetryDelay(std::move(s), absl::Seconds(3));
 //   google::rpc::Status rpc = ToRpcStatus(s);  // code 8, two details
-#ifndef SEEDANCE_API_STATUS_DETAILS_H_
-#define SEEDANCE_API_STATUS_DETAILS_H_
+#ifndef SEEDANCE_UPSTREAM_API_STATUS_DETAILS_H_
+#define SEEDANCE_UPSTREAM_API_STATUS_DETAILS_H_
 
 #include <map>
 #include <optional>
@@ -23,7 +23,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 // "type.googleapis.com/<full message name>".
 std::string TypeUrlOf(const google::protobuf::Descriptor& type);
@@ -64,6 +64,6 @@ google::rpc::Status ToRpcStatus(const absl::Status& status);
 // The inverse of ToRpcStatus: details become payloads again.
 absl::Status FromRpcStatus(const google::rpc::Status& rpc);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_STATUS_DETAILS_H_
+#endif  // SEEDANCE_UPSTREAM_API_STATUS_DETAILS_H_

@@ -1,4 +1,4 @@
-#include "api/inline_params.h"
+#include "upstream_api/inline_params.h"
 
 #include <random>
 #include <string>
@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using ::testing::ElementsAre;
@@ -212,4 +212,4 @@ TEST(InlineParamsTest, ParseOfRenderIsIdentityOnRandomInput) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

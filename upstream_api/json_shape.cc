@@ -1,4 +1,4 @@
-#include "api/json_shape.h"
+#include "upstream_api/json_shape.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -331,4 +331,4 @@ void UnwrapSingleElementLists(Value& value, const Descriptor& type,
   }
 }
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api

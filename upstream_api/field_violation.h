@@ -9,8 +9,8 @@
 //   absl::Status s = InvalidArgumentWithViolations(v);
 //   // s.message(): "invalid request: duration: must be 2-12, got 99"
 //   std::vector<FieldViolation> back = ViolationsFromStatus(s);  // == v
-#ifndef SEEDANCE_API_FIELD_VIOLATION_H_
-#define SEEDANCE_API_FIELD_VIOLATION_H_
+#ifndef SEEDANCE_UPSTREAM_API_FIELD_VIOLATION_H_
+#define SEEDANCE_UPSTREAM_API_FIELD_VIOLATION_H_
 
 #include <ostream>
 #include <string>
@@ -19,7 +19,7 @@
 
 #include "absl/status/status.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 
 // Machine-readable reasons (google.rpc.BadRequest.FieldViolation.reason).
 inline constexpr absl::string_view kReasonRequired = "REQUIRED";
@@ -67,6 +67,6 @@ std::string JoinPath(absl::string_view path, absl::string_view name);
 // Returns `path` + "[index]".
 std::string IndexPath(absl::string_view path, int index);
 
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
 
-#endif  // SEEDANCE_API_FIELD_VIOLATION_H_
+#endif  // SEEDANCE_UPSTREAM_API_FIELD_VIOLATION_H_

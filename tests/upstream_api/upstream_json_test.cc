@@ -1,10 +1,10 @@
-#include "api/upstream_json.h"
+#include "upstream_api/upstream_json.h"
 
 #include <memory>
 #include <string>
 
-#include "api/field_violation.h"
-#include "api/request_validator.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/request_validator.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -13,7 +13,7 @@
 #include "tests/testing/fixtures.h"
 #include "tests/testing/status_matchers.h"
 
-namespace seedance::api {
+namespace seedance::upstream_api {
 namespace {
 
 namespace pb = google::protobuf;
@@ -272,4 +272,4 @@ TEST(UpstreamJsonTest, MirrorFieldsUseWireNamesAndJsonNumbers) {
 }
 
 }  // namespace
-}  // namespace seedance::api
+}  // namespace seedance::upstream_api
