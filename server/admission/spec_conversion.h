@@ -1,7 +1,6 @@
-// The public API's VideoSpec and the upstream's VideosRequest, both ways of
-// the mapping the gateway needs: enums to wire strings, prompt and images to
-// content[], and violations found on the upstream form renamed to the
-// fields the gRPC caller actually sent ("duration" -> "spec.duration_seconds",
+// CheckSpec: a VideoSpec checked with the upstream's rules on the body it
+// becomes (model/upstream_body.h), violations found on the upstream form
+// renamed to the fields the gRPC caller actually sent ("duration" -> "spec.duration_seconds",
 // "content[1].image_url.url" -> "spec.images[0].url").
 //
 //   absl::StatusOr<CheckedSpec> checked = CheckSpec(request.spec());
@@ -36,20 +35,10 @@ struct CheckedSpec {
 absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec,
                                       absl::string_view prefix = "spec");
 
-// The upstream body for `spec`, without validation. Unknown enum values are
-// left out. Pure and thread-safe.
-seedance::upstream::v1::VideosRequest ToUpstreamRequest(const v1::VideoSpec& spec);
-
 // The path in `spec` (prefixed) of the upstream field at `upstream_path`,
-// for a request built by ToUpstreamRequest(spec).
+// for a request built by model::ToUpstreamRequest(spec).
 std::string SpecPathOf(absl::string_view upstream_path, const v1::VideoSpec& spec,
                        absl::string_view prefix = "spec");
-
-// Wire strings of the enums ("" for UNSPECIFIED or unknown values).
-std::string ResolutionToWire(v1::Resolution value);
-std::string AspectRatioToWire(v1::AspectRatio value);
-std::string ServiceTierToWire(v1::ServiceTier value);
-std::string FrameRoleToWire(v1::FrameRole value);
 
 }  // namespace seedance::server::admission
 

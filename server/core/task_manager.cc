@@ -7,33 +7,18 @@
 #include "upstream_api/field_violation.h"
 #include "upstream_api/status_details.h"
 #include "base/log.h"
-#include "base/proto_time.h"
-#include "base/random_id.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/admission/spec_conversion.h"
+#include "server/core/new_task.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
 
 namespace seedance::server::core {
 namespace {
 
-using gateway::v1::DELIVERY_MODE_CALLBACK;
 
 constexpr size_t kMaxRequestIdBytes = 128;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
-
-// Deterministic bytes of a spec (map order fixed), for fingerprints.
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 absl::Status NotFound(const std::string& task_id) {
   return upstream_api::WithErrorInfo(absl::NotFoundError(absl::StrCat("no task ", task_id)),
@@ -88,47 +73,69 @@ void TaskManager::StopAccepting() { accepting_ = false; }
 
 void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
                          Done<v1::VideoTask> done) {
-  // Validation needs no shared state: done on the caller's thread.
+  // Validation and the new record need no shared state: done on the
+  // caller's thread, so the loop only decides and commits.
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return done(s);
   absl::StatusOr<admission::CheckedSpec> checked = admission::CheckSpec(request.spec());
   if (!checked.ok()) return done(checked.status());
-  std::vector<admission::UntrustedUrl> urls = CallersUrls(request.spec());
-  if (options_.url_guard == nullptr || urls.empty()) {
-    return CreateChecked(caller, request, *std::move(checked), std::move(done));
+  if (request.validate_only()) {
+    v1::VideoTask preview;
+    preview.set_request_id(request.request_id());
+    *preview.mutable_spec() = request.spec();
+    for (const std::string& note : checked->notes) preview.add_notes(note);
+    return CheckUrls(caller.owner, CallersUrls(request.spec()),
+                     [preview = std::move(preview), done = std::move(done)](absl::Status allowed) {
+                       if (!allowed.ok()) return done(std::move(allowed));
+                       done(preview);
+                     });
   }
-  // Host names are resolved (blocking getaddrinfo) on the resolver's own
-  // threads, never on this gRPC thread or the loop: the guard calls back.
-  struct Held {
-    callers::Caller caller;
-    v1::CreateVideoTaskRequest request;
-    admission::CheckedSpec checked;
-    Done<v1::VideoTask> done;
+  absl::StatusOr<StoredTask> record =
+      BuildNewTask(caller, request, std::move(checked->notes),
+                   {.mode = options_.mode,
+                    .default_expires_after = options_.default_expires_after,
+                    .seal_credentials = options_.seal_credentials},
+                   clock_.Now(), keyring_);
+  if (!record.ok()) return done(record.status());
+  // Held by the URL guard's callback and the loop's closures: the record
+  // (and its spec, the one copy of the request) is never copied again.
+  auto create = std::make_shared<NewTask>(NewTask{caller, *std::move(record), std::move(done)});
+  auto check_urls = [this, create]() {
+    CheckUrls(create->caller.owner, CallersUrls(create->record.task().spec()),
+              [this, create](absl::Status allowed) {
+                if (!allowed.ok()) return create->done(std::move(allowed));
+                loop_.Post([this, create] { CreateOnLoop(std::move(*create)); });
+              });
   };
-  auto held = std::make_shared<Held>(Held{caller, request, *std::move(checked), std::move(done)});
-  auto check_urls = [this, held, urls = std::move(urls)]() mutable {
-    if (!BeginUrlCheck(held->caller.owner)) {
-      absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
-          "this caller already has ", options_.max_url_checks_per_caller,
-          " creates waiting for their URLs' host names to resolve; retry when they are "
-          "answered"));
-      busy = upstream_api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
-                                model::kGatewayErrorDomain);
-      return held->done(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
-    }
-    options_.url_guard->Check(std::move(urls), [this, held](absl::Status allowed) {
-      EndUrlCheck(held->caller.owner);
-      if (!allowed.ok()) return held->done(std::move(allowed));
-      CreateChecked(held->caller, held->request, std::move(held->checked), std::move(held->done));
-    });
-  };
-  if (request.request_id().empty() || request.validate_only()) return check_urls();
+  if (request.request_id().empty()) return check_urls();
   // A create sent again with its request_id gets the task it made (or
   // ALREADY_EXISTS), whatever DNS says now: only the loop knows the ids.
-  loop_.Post([this, held, check_urls = std::move(check_urls)]() mutable {
-    if (!IsKnownRequest(held->caller.owner, held->request.request_id())) return check_urls();
-    CreateOnLoop(held->caller, held->request, std::move(held->checked.notes),
-                 std::move(held->checked.upstream_request), std::move(held->done));
+  loop_.Post([this, create, check_urls = std::move(check_urls)] {
+    if (!IsKnownRequest(create->caller.owner, create->record.task().request_id())) {
+      return check_urls();
+    }
+    CreateOnLoop(std::move(*create));
   });
+}
+
+void TaskManager::CheckUrls(const std::string& owner, std::vector<admission::UntrustedUrl> urls,
+                            std::function<void(absl::Status)> done) {
+  if (options_.url_guard == nullptr || urls.empty()) return done(absl::OkStatus());
+  // Host names are resolved (blocking getaddrinfo) on the resolver's own
+  // threads, never on a gRPC thread or the loop: the guard calls back.
+  if (!BeginUrlCheck(owner)) {
+    absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
+        "this caller already has ", options_.max_url_checks_per_caller,
+        " creates waiting for their URLs' host names to resolve; retry when they are "
+        "answered"));
+    busy = upstream_api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
+                                       model::kGatewayErrorDomain);
+    return done(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
+  }
+  options_.url_guard->Check(std::move(urls),
+                            [this, owner, done = std::move(done)](absl::Status allowed) {
+                              EndUrlCheck(owner);
+                              done(std::move(allowed));
+                            });
 }
 
 bool TaskManager::IsKnownRequest(const std::string& owner, const std::string& request_id) {
@@ -152,34 +159,16 @@ void TaskManager::EndUrlCheck(const std::string& owner) {
   if (it != url_checks_.end() && --it->second <= 0) url_checks_.erase(it);
 }
 
-void TaskManager::CreateChecked(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
-                                admission::CheckedSpec checked, Done<v1::VideoTask> done) {
-  if (request.validate_only()) {
-    v1::VideoTask preview;
-    preview.set_request_id(request.request_id());
-    *preview.mutable_spec() = request.spec();
-    for (const std::string& note : checked.notes) preview.add_notes(note);
-    return done(preview);
-  }
-  loop_.Post([this, caller, request, notes = std::move(checked.notes),
-              upstream = std::move(checked.upstream_request),
-              done = std::move(done)]() mutable {
-    CreateOnLoop(caller, request, std::move(notes), std::move(upstream), std::move(done));
-  });
-}
-
-void TaskManager::CreateOnLoop(const callers::Caller& caller,
-                               const v1::CreateVideoTaskRequest& request,
-                               std::vector<std::string> notes,
-                               seedance::upstream::v1::VideosRequest upstream,
-                               Done<v1::VideoTask> done) {
+void TaskManager::CreateOnLoop(NewTask create) {
+  const callers::Caller& caller = create.caller;
+  Done<v1::VideoTask>& done = create.done;
   if (!accepting_) {
     return done(upstream_api::WithErrorInfo(
         absl::UnavailableError("the gateway is shutting down; retry on another instance"),
         "SHUTTING_DOWN", model::kGatewayErrorDomain));
   }
-  std::string fingerprint = callers::Sha256Hex(DeterministicBytes(request.spec()));
-  const std::string& request_id = request.request_id();
+  const std::string& fingerprint = create.record.request_fingerprint();
+  const std::string request_id = create.record.task().request_id();
   std::string pending_key = absl::StrCat(caller.owner, "\n", request_id);
   if (!request_id.empty()) {
     // The same request_id again: the same task, or a clear refusal.
@@ -228,44 +217,13 @@ void TaskManager::CreateOnLoop(const callers::Caller& caller,
     return done(limited);
   }
 
-  absl::Time now = clock_.Now();
-  StoredTask record;
-  v1::VideoTask& task = *record.mutable_task();
-  task.set_task_id(NewUuid());
-  task.set_request_id(request_id);
-  *task.mutable_spec() = request.spec();
-  task.set_state(v1::TASK_STATE_PENDING);
-  task.set_sequence(1);
-  SetProtoTime(now, task.mutable_create_time());
-  SetProtoTime(now, task.mutable_update_time());
-  absl::Duration expires_after =
-      request.spec().has_execution_expires_after_seconds()
-          ? absl::Seconds(request.spec().execution_expires_after_seconds())
-          : options_.default_expires_after;
-  SetProtoTime(now + expires_after, task.mutable_expire_time());
-  for (std::string& note : notes) task.add_notes(std::move(note));
-  record.set_owner(caller.owner);
-  record.set_request_fingerprint(fingerprint);
-  *record.mutable_upstream_request() = std::move(upstream);
-  record.set_mode(options_.mode);
-  // Sent as soon as this record is durable: a crash after that may leave a
-  // task the upstream accepted, which must never be resubmitted blindly.
-  record.set_submitted(true);
-  if (options_.mode == DELIVERY_MODE_CALLBACK) record.set_callback_secret(NewSecret(24));
-  if (options_.seal_credentials) {
-    absl::StatusOr<std::string> sealed = keyring_.Seal(caller.upstream_token);
-    if (!sealed.ok()) return done(sealed.status());
-    record.set_sealed_credential(*std::move(sealed));
-  }
-  record.set_revision(1);
-
-  std::string id = task.task_id();
+  std::string id = create.record.task().task_id();
   if (!request_id.empty()) pending_requests_[pending_key] = id;
   Log(LogLevel::kInfo, "task_created",
       {{"task_id", id},
-       {"model", request.spec().model()},
+       {"model", create.record.task().spec().model()},
        {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
-  registry_.Create(std::move(record), caller.upstream_token,
+  registry_.Create(std::move(create.record), caller.upstream_token,
                    [this, id, pending_key, done = std::move(done)](absl::Status s) {
                      pending_requests_.erase(pending_key);
                      if (!s.ok()) {

@@ -121,13 +121,19 @@ class TaskManager {
   void StopAccepting();
 
  private:
-  // Past every check that needs no task state (validation, URLs): answers
-  // validate_only, or posts the creation to the loop.
-  void CreateChecked(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
-                     admission::CheckedSpec checked, Done<v1::VideoTask> done);
-  void CreateOnLoop(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
-                    std::vector<std::string> notes, seedance::upstream::v1::VideosRequest upstream,
-                    Done<v1::VideoTask> done);
+  // A create past validation, with its record built (new_task.h).
+  struct NewTask {
+    callers::Caller caller;
+    StoredTask record;
+    Done<v1::VideoTask> done;
+  };
+  // The checks that need task state (idempotency, capacity, the caller's
+  // create rate), then the creation. Loop thread.
+  void CreateOnLoop(NewTask create);
+  // Runs the URL guard over `urls` (at most max_url_checks_per_caller at
+  // once per owner); `done` gets OK at once without a guard or URLs.
+  void CheckUrls(const std::string& owner, std::vector<admission::UntrustedUrl> urls,
+                 std::function<void(absl::Status)> done);
   // Whether `owner` already made a task with `request_id`. Loop thread.
   bool IsKnownRequest(const std::string& owner, const std::string& request_id);
   // Counts a create of `owner` entering the URL guard; false (and nothing

@@ -11,6 +11,7 @@
 #include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
+#include "server/model/upstream_body.h"
 #include "server/upstream/upstream_errors.h"
 #include "server/upstream/upstream_report.h"
 
@@ -52,7 +53,11 @@ Scheduler::TimerId UpstreamDriver::After(const std::string& task_id, absl::Durat
 }
 
 seedance::upstream::v1::VideosRequest UpstreamDriver::BodyFor(const tasks::LiveTask& task) const {
-  seedance::upstream::v1::VideosRequest body = task.record.upstream_request();
+  // The body comes from the spec, the record's one copy of the request;
+  // records stored before that kept the body itself.
+  seedance::upstream::v1::VideosRequest body = task.record.has_upstream_request()
+                                                   ? task.record.upstream_request()
+                                                   : model::ToUpstreamRequest(task.record.task().spec());
   switch (task.record.mode()) {
     case DELIVERY_MODE_CALLBACK:
       body.set_callback_url(absl::StrCat(options_.callback_url_prefix, "/",

@@ -10,6 +10,8 @@
 #include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/model/upstream_body.h"
+#include "server/store/in_memory_task_store.h"
 #include "tests/server/core/core_harness.h"
 #include "tests/testing/status_matchers.h"
 
@@ -336,6 +338,36 @@ TEST(UpstreamDriverTest, RecoveryResubmitsTasksNeverSent) {
   ASSERT_THAT(after.submits, SizeIs(1));
   EXPECT_EQ(after.submits[0].token, kAlice.upstream_token);
   EXPECT_TRUE(after.store().Get(id)->submitted());
+}
+
+// The body sent is derived from the stored spec; a record of an earlier
+// version that kept the body itself is sent with that body.
+TEST(UpstreamDriverTest, SendsTheBodyOfTheSpecOrTheOneAnOldRecordKept) {
+  store::InMemoryTaskStore store;
+  std::string id;
+  {
+    CoreHarness before(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(),
+                       &store);
+    id = before.Create(kAlice, Request())->task_id();
+    ASSERT_THAT(before.submits, SizeIs(1));
+    EXPECT_FALSE(before.store().Get(id)->has_upstream_request());
+    EXPECT_EQ(before.submits[0].request.SerializeAsString(),
+              model::ToUpstreamRequest(before.store().Get(id)->task().spec()).SerializeAsString());
+    before.submits[0].done(UpstreamError(429, "too_many_requests", "60"));
+    before.Run();
+  }
+  // As an earlier version stored it: the body beside the spec.
+  StoredTask old = *store.Get(id);
+  seedance::upstream::v1::VideosRequest kept = model::ToUpstreamRequest(old.task().spec());
+  kept.set_seed(7);
+  *old.mutable_upstream_request() = kept;
+  uint64_t revision = old.revision();
+  old.set_revision(revision + 1);
+  ASSERT_THAT(store.Commit({{old, revision, std::nullopt}}), IsOk());
+  CoreHarness after(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+  ASSERT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(1));
+  ASSERT_THAT(after.submits, SizeIs(1));
+  EXPECT_EQ(after.submits[0].request.seed(), 7);
 }
 
 }  // namespace
