@@ -1,6 +1,9 @@
-// Scheduler: runs functions at a given time. Retries, poll backoff, task
-// expiry and watch-stream heartbeats all wait through it, so that tests can
-// drive time with a fake (tests/testing/fake_scheduler.h) instead of sleeping.
+// Scheduler: runs functions at a given time. The gateway's retries, poll
+// backoff, task expiry and watch-stream heartbeats, and the mock's task
+// timers and callbacks, all wait through it, so that tests can drive time
+// with a fake (tests/testing/fake_scheduler.h) instead of sleeping. Made by
+// mechanism: ThreadScheduler (a thread of its own), the mock's AsioScheduler
+// (timers of its HTTP server's io_context).
 //
 //   Scheduler::TimerId id = scheduler.RunAt(clock.Now() + absl::Seconds(5),
 //                                           [] { PollAgain(); });
@@ -28,6 +31,10 @@ class Scheduler {
   // Drops the timer if it has not started running. Thread-safe; unknown
   // ids are ignored.
   virtual void Cancel(TimerId id) = 0;
+
+  // Drops every timer that has not started running (the mock's reset).
+  // Thread-safe.
+  virtual void CancelAll() = 0;
 };
 
 }  // namespace seedance

@@ -31,6 +31,16 @@ void ThreadScheduler::Cancel(TimerId id) {
   when_.erase(it);
 }
 
+void ThreadScheduler::CancelAll() {
+  std::map<std::pair<absl::Time, TimerId>, std::function<void()>> dropped;
+  {
+    absl::MutexLock lock(&mu_);
+    dropped.swap(timers_);
+    when_.clear();
+  }
+  // The dropped functions (and what they hold) go outside the lock.
+}
+
 void ThreadScheduler::Loop() {
   pthread_setname_np(pthread_self(), "scheduler");
   absl::MutexLock lock(&mu_);

@@ -29,6 +29,7 @@ class ThreadScheduler : public Scheduler {
   // Scheduler:
   TimerId RunAt(absl::Time when, std::function<void()> fn) override;
   void Cancel(TimerId id) override;
+  void CancelAll() override;
 
  private:
   void Loop();

@@ -136,6 +136,7 @@ class IdleScheduler : public Scheduler {
  public:
   TimerId RunAt(absl::Time, std::function<void()>) override { return ++next_; }
   void Cancel(TimerId) override {}
+  void CancelAll() override {}
 
  private:
   std::atomic<TimerId> next_{0};

@@ -44,8 +44,10 @@
 #include "http/http_client.h"
 #include "mock_upstream/mock_options.h"
 #include "mock_upstream/mock_service.h"
-#include "mock_upstream/scheduler.h"
+#include "base/scheduler.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_exchange.h"
+#include "tests/testing/fake_scheduler.h"
 
 namespace seedance::mock_upstream {
 namespace {
@@ -55,69 +57,14 @@ namespace bhttp = boost::beast::http;
 // Bounds the timer loop; far more than any input reaches.
 constexpr int kMaxTimerSteps = 100000;
 
-// Runs work when the fuzzer moves time.
-class ManualScheduler : public Scheduler {
- public:
-  void RunAt(absl::Time when, std::function<void()> work) override {
-    pending_.push_back({when, next_++, std::move(work)});
-  }
-  void CancelAll() override { pending_.clear(); }
-
-  std::optional<absl::Time> NextTime() const {
-    if (pending_.empty()) return std::nullopt;
-    return std::min_element(pending_.begin(), pending_.end(), Earlier)->when;
-  }
-  // Runs one piece of work due at `now`; false if none is.
-  bool RunOneDue(absl::Time now) {
-    auto due = std::min_element(pending_.begin(), pending_.end(), Earlier);
-    if (due == pending_.end() || due->when > now) return false;
-    std::function<void()> work = std::move(due->work);
-    pending_.erase(due);
-    work();
-    return true;
-  }
-
- private:
-  struct Item {
-    absl::Time when;
-    uint64_t order;
-    std::function<void()> work;
-  };
-  static bool Earlier(const Item& a, const Item& b) {
-    return std::tie(a.when, a.order) < std::tie(b.when, b.order);
-  }
-  std::vector<Item> pending_;
-  uint64_t next_ = 0;
-};
-
 // What happened to one request.
 struct RequestOutcome {
   std::string method;
   std::string target;
-  int terminals = 0;
-  std::optional<http::Response> response;
-  std::function<void()> gone;
+  // What the mock did with its exchange.
+  std::shared_ptr<seedance::testing::ExchangeRecord> exchange =
+      std::make_shared<seedance::testing::ExchangeRecord>();
   bool client_left = false;
-};
-
-class RecordingExchange : public http::Exchange {
- public:
-  explicit RecordingExchange(std::shared_ptr<RequestOutcome> outcome)
-      : outcome_(std::move(outcome)) {}
-  void Respond(http::Response response) override {
-    ++outcome_->terminals;
-    outcome_->response = std::move(response);
-  }
-  void ResetConnection() override { ++outcome_->terminals; }
-  void CloseWithoutResponse() override { ++outcome_->terminals; }
-  void WriteRawAndClose(std::string) override { ++outcome_->terminals; }
-  void Drip(std::string, size_t, absl::Duration) override { ++outcome_->terminals; }
-  void OnClientGone(std::function<void()> callback) override {
-    outcome_->gone = std::move(callback);
-  }
-
- private:
-  std::shared_ptr<RequestOutcome> outcome_;
 };
 
 // The requests a client sending `bytes` on one connection gets handled, in
@@ -155,12 +102,13 @@ bool IsJson(absl::string_view body) {
 }
 
 void CheckOutcome(const RequestOutcome& o) {
-  FUZZ_CHECK(o.terminals <= 1, o.method << " " << o.target << " answered "
-                                        << o.terminals << " times");
-  FUZZ_CHECK(o.terminals == 1 || o.client_left,
+  const size_t terminals = o.exchange->terminals();
+  FUZZ_CHECK(terminals <= 1, o.method << " " << o.target << " answered " << terminals
+                                      << " times");
+  FUZZ_CHECK(terminals == 1 || o.client_left,
              o.method << " " << o.target << " never answered");
-  if (!o.response.has_value()) return;
-  const http::Response& r = *o.response;
+  if (o.exchange->responses.empty()) return;
+  const http::Response& r = o.exchange->responses.back();
   FUZZ_CHECK(r.status >= 100 && r.status <= 599, o.method << " " << o.target << ": "
                                                           << r.status);
   const std::string* type = r.FindHeader("Content-Type");
@@ -196,8 +144,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   seedance::testing::FakeClock clock;
   boost::asio::io_context io;  // never run: callbacks go nowhere
   http::HttpClient client(io);
-  ManualScheduler tasks;
-  ManualScheduler admin;
+  seedance::testing::FakeScheduler tasks{clock};
+  seedance::testing::FakeScheduler admin{clock};
   std::vector<std::shared_ptr<RequestOutcome>> outcomes;
   {
     MockService service(options, clock, tasks, admin, client);
@@ -208,13 +156,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       outcome->target = request.target;
       bool leaves = request.FindHeader("X-Fuzz-Client-Gone") != nullptr;
       outcomes.push_back(outcome);
-      service.Handle(std::move(request), std::make_shared<RecordingExchange>(outcome));
-      if (leaves && outcome->terminals == 0 && outcome->gone) {
+      service.Handle(std::move(request),
+                     std::make_shared<seedance::testing::FakeExchange>(outcome->exchange));
+      if (leaves && outcome->exchange->terminals() == 0 && outcome->exchange->gone) {
         outcome->client_left = true;
-        std::function<void()> gone = std::move(outcome->gone);
+        std::function<void()> gone = std::move(outcome->exchange->gone);
         gone();
       }
-      while (tasks.RunOneDue(clock.Now()) || admin.RunOneDue(clock.Now())) {
+      while (tasks.RunOneDue() || admin.RunOneDue()) {
       }
     }
     // Let time run to the end of every task, retry and journal wait.
@@ -224,7 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!a && !b) break;
       absl::Time next = !a ? *b : !b ? *a : std::min(*a, *b);
       if (next > clock.Now()) clock.Set(next);
-      if (!tasks.RunOneDue(clock.Now())) admin.RunOneDue(clock.Now());
+      if (!tasks.RunOneDue()) admin.RunOneDue();
     }
     FUZZ_CHECK(!tasks.NextTime() && !admin.NextTime(), "timers never end");
     for (const auto& outcome : outcomes) CheckOutcome(*outcome);

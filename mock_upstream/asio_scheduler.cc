@@ -14,11 +14,11 @@ AsioScheduler::~AsioScheduler() {
   *alive_ = false;
 }
 
-void AsioScheduler::RunAt(absl::Time when, std::function<void()> work) {
+Scheduler::TimerId AsioScheduler::RunAt(absl::Time when, std::function<void()> work) {
   absl::Duration delay = std::max(when - clock_.Now(), absl::ZeroDuration());
   auto timer = std::make_shared<boost::asio::steady_timer>(io_);
   timer->expires_after(absl::ToChronoNanoseconds(delay));
-  uint64_t id;
+  TimerId id;
   {
     absl::MutexLock lock(&mu_);
     id = next_id_++;
@@ -29,9 +29,23 @@ void AsioScheduler::RunAt(absl::Time when, std::function<void()> work) {
       Fire(id);
     });
   }
+  return id;
 }
 
-void AsioScheduler::Fire(uint64_t id) {
+void AsioScheduler::Cancel(TimerId id) {
+  Pending dropped;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    it->second.timer->cancel();
+    dropped = std::move(it->second);
+    pending_.erase(it);
+  }
+  // `dropped` (and the work it holds) is destroyed outside the lock.
+}
+
+void AsioScheduler::Fire(TimerId id) {
   std::function<void()> work;
   {
     absl::MutexLock lock(&mu_);
@@ -45,7 +59,7 @@ void AsioScheduler::Fire(uint64_t id) {
 }
 
 void AsioScheduler::CancelAll() {
-  absl::flat_hash_map<uint64_t, Pending> dropped;
+  absl::flat_hash_map<TimerId, Pending> dropped;
   {
     absl::MutexLock lock(&mu_);
     dropped.swap(pending_);

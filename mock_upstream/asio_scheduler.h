@@ -20,7 +20,7 @@
 #include "base/clock.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/steady_timer.hpp"
-#include "mock_upstream/scheduler.h"
+#include "base/scheduler.h"
 
 namespace seedance::mock_upstream {
 
@@ -29,21 +29,23 @@ class AsioScheduler : public Scheduler {
   AsioScheduler(boost::asio::io_context& io, const Clock& clock);
   ~AsioScheduler() override;
 
-  void RunAt(absl::Time when, std::function<void()> work) override;
+  // Scheduler:
+  TimerId RunAt(absl::Time when, std::function<void()> work) override;
+  void Cancel(TimerId id) override;
   void CancelAll() override;
 
  private:
-  void Fire(uint64_t id);
+  void Fire(TimerId id);
 
   boost::asio::io_context& io_;
   const Clock& clock_;
   absl::Mutex mu_;
-  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  TimerId next_id_ ABSL_GUARDED_BY(mu_) = 1;
   struct Pending {
     std::shared_ptr<boost::asio::steady_timer> timer;
     std::function<void()> work;
   };
-  absl::flat_hash_map<uint64_t, Pending> pending_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<TimerId, Pending> pending_ ABSL_GUARDED_BY(mu_);
   // Shared with the timer handlers so that they can tell it is gone.
   std::shared_ptr<std::atomic<bool>> alive_;
 };

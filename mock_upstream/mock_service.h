@@ -30,7 +30,7 @@
 #include "mock_upstream/media_endpoint.h"
 #include "mock_upstream/mock_options.h"
 #include "mock_upstream/mock_state.h"
-#include "mock_upstream/scheduler.h"
+#include "base/scheduler.h"
 #include "mock_upstream/task_runner.h"
 #include "mock_upstream/tasks_endpoint.h"
 #include "mock_upstream/videos_endpoint.h"

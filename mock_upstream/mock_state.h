@@ -38,7 +38,7 @@
 #include "mock_upstream/mock_options.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/scenario.h"
-#include "mock_upstream/scheduler.h"
+#include "base/scheduler.h"
 #include "mock_upstream/task.h"
 #include "mock_upstream/task_store.h"
 #include "mock_upstream/token_rules.h"

@@ -76,7 +76,7 @@ TEST_F(AdminEndpointTest, ResetAnswersHeldCallsAndCancelsTimers) {
   mock_.tasks.RunAt(mock_.clock.Now() + absl::Seconds(5), [] {});
   mock_.state.journal().Append("task", {{"task_id", "task-1"}});
   EXPECT_EQ(Body(*Call("POST", "/__mock/reset")), R"({"ok":true})");
-  EXPECT_EQ(mock_.tasks.size(), 0u);
+  EXPECT_EQ(mock_.tasks.pending(), 0u);
   ASSERT_EQ(held->responses.size(), 1u);
   EXPECT_EQ(held->responses[0].status, 500);
   EXPECT_THAT(held->responses[0].body, HasSubstr("the mock was reset"));

@@ -30,75 +30,17 @@
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/mock_options.h"
 #include "mock_upstream/mock_state.h"
-#include "mock_upstream/scheduler.h"
+#include "base/scheduler.h"
 #include "mock_upstream/task_runner.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_exchange.h"
+#include "tests/testing/fake_scheduler.h"
 
 namespace seedance::mock_upstream::fakes {
 
-// Runs work when told that its time has come, in time order (ties in the
-// order added). Not thread-safe: tests drive it from one thread.
-class ManualScheduler : public Scheduler {
- public:
-  // Scheduler:
-  void RunAt(absl::Time when, std::function<void()> work) override {
-    pending_.push_back({when, next_++, std::move(work)});
-  }
-  void CancelAll() override { pending_.clear(); }
-
-  // Runs everything due at `now`, including work that running work adds.
-  void RunDue(absl::Time now) {
-    while (true) {
-      auto due = std::min_element(pending_.begin(), pending_.end(),
-                                  [](const Item& a, const Item& b) {
-                                    return std::tie(a.when, a.order) <
-                                           std::tie(b.when, b.order);
-                                  });
-      if (due == pending_.end() || due->when > now) return;
-      std::function<void()> work = std::move(due->work);
-      pending_.erase(due);
-      work();
-    }
-  }
-  size_t size() const { return pending_.size(); }
-
- private:
-  struct Item {
-    absl::Time when;
-    uint64_t order;
-    std::function<void()> work;
-  };
-  std::vector<Item> pending_;
-  uint64_t next_ = 0;
-};
-
-// What happened to one exchange.
-struct ExchangeRecord {
-  std::vector<http::Response> responses;
-  std::vector<std::string> faults;  // "reset", "close", "raw", "drip"
-  std::function<void()> gone;       // what OnClientGone registered
-};
-
-class FakeExchange : public http::Exchange {
- public:
-  explicit FakeExchange(std::shared_ptr<ExchangeRecord> outcome)
-      : outcome_(std::move(outcome)) {}
-
-  // http::Exchange:
-  void Respond(http::Response r) override { outcome_->responses.push_back(std::move(r)); }
-  void ResetConnection() override { outcome_->faults.push_back("reset"); }
-  void CloseWithoutResponse() override { outcome_->faults.push_back("close"); }
-  void WriteRawAndClose(std::string) override { outcome_->faults.push_back("raw"); }
-  void Drip(std::string, size_t, absl::Duration) override {
-    outcome_->faults.push_back("drip");
-  }
-  void OnClientGone(std::function<void()> callback) override {
-    outcome_->gone = std::move(callback);
-  }
-
- private:
-  std::shared_ptr<ExchangeRecord> outcome_;
-};
+// The recording exchange every handler test uses (tests/testing).
+using ::seedance::testing::ExchangeRecord;
+using ::seedance::testing::FakeExchange;
 
 // A valid blocking videos request; the inline --dur 99 is out of range and
 // ignored, --rs 720p applies.
@@ -159,13 +101,13 @@ struct MockHarness {
   // Moves the clock and runs the timers that fell due.
   void Advance(absl::Duration d) {
     clock.Advance(d);
-    tasks.RunDue(clock.Now());
-    admin.RunDue(clock.Now());
+    tasks.RunDue();
+    admin.RunDue();
   }
 
   ::seedance::testing::FakeClock clock;
-  ManualScheduler tasks;
-  ManualScheduler admin;
+  ::seedance::testing::FakeScheduler tasks{clock};
+  ::seedance::testing::FakeScheduler admin{clock};
   boost::asio::io_context io;  // never run: no callback leaves the test
   http::HttpClient client;
   MockState state;

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/mock_upstream/mock_harness.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_scheduler.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
 
@@ -27,7 +28,7 @@ using ::seedance::mock_upstream::fakes::ExchangeRecord;
 using ::seedance::mock_upstream::fakes::FakeExchange;
 using ::seedance::mock_upstream::fakes::kAsyncBody;
 using ::seedance::mock_upstream::fakes::kBlockingBody;
-using ::seedance::mock_upstream::fakes::ManualScheduler;
+using ::seedance::testing::FakeScheduler;
 using ::seedance::mock_upstream::fakes::MockHarness;
 using ::seedance::mock_upstream::fakes::TestOptions;
 using ::seedance::testing::IsOk;
@@ -64,15 +65,15 @@ class MockServiceTest : public ::testing::Test {
 
   void Advance(absl::Duration d) {
     clock_.Advance(d);
-    tasks_.RunDue(clock_.Now());
-    admin_.RunDue(clock_.Now());
+    tasks_.RunDue();
+    admin_.RunDue();
   }
 
   double LastSeq() { return JsonNumber(Json(*Call("GET", "/__mock/health")), "last_seq"); }
 
   ::seedance::testing::FakeClock clock_;
-  ManualScheduler tasks_;
-  ManualScheduler admin_;
+  FakeScheduler tasks_{clock_};
+  FakeScheduler admin_{clock_};
   boost::asio::io_context io_;  // never run: no callback leaves the test
   http::HttpClient client_;
   MockService service_;
@@ -135,9 +136,9 @@ TEST_F(MockServiceTest, MediaNeedsNoToken) {
 
 TEST_F(MockServiceTest, ResetAnswersHeldCallsAndCancelsTimers) {
   auto call = Call("POST", kVideosPath, kBlockingBody);
-  EXPECT_GT(tasks_.size(), 0u);
+  EXPECT_GT(tasks_.pending(), 0u);
   service_.Reset();
-  EXPECT_EQ(tasks_.size(), 0u);
+  EXPECT_EQ(tasks_.pending(), 0u);
   ASSERT_EQ(call->responses.size(), 1u);
   EXPECT_EQ(call->responses[0].status, 500);
   EXPECT_THAT(call->responses[0].body, HasSubstr("the mock was reset"));

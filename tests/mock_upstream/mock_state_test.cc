@@ -117,7 +117,7 @@ TEST(MockStateTest, ResetForgetsEverythingAndStartsANewEpoch) {
   EXPECT_THAT(outcome->responses[0].body, HasSubstr("the mock was reset"));
   EXPECT_FALSE(mock.state.ReleaseCall("t").has_value());
   EXPECT_EQ(mock.state.tasks().size(), 0u);
-  EXPECT_EQ(mock.tasks.size(), 0u);
+  EXPECT_EQ(mock.tasks.pending(), 0u);
   EXPECT_TRUE(mock.state.rules().List().empty());
   EXPECT_EQ(mock.state.config().generation_time, absl::Seconds(10));  // the start-up value
   std::vector<JournalEntry> journal = mock.state.journal().Query({}, 0);

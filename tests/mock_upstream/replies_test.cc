@@ -1,11 +1,13 @@
 #include "mock_upstream/replies.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fake_exchange.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
@@ -75,20 +77,21 @@ TEST(RepliesTest, RetryAfterIsWholeSecondsRoundedUp) {
 }
 
 // Records which terminal call a fault made.
-class RecordingExchange : public http::Exchange {
- public:
-  void Respond(http::Response r) override { calls.push_back("respond " + std::to_string(r.status) + " " + r.body); }
-  void ResetConnection() override { calls.push_back("reset"); }
-  void CloseWithoutResponse() override { calls.push_back("close"); }
-  void WriteRawAndClose(std::string bytes) override { calls.push_back("raw " + bytes); }
-  void Drip(std::string bytes, size_t chunk, absl::Duration interval) override {
-    calls.push_back("drip " + std::to_string(chunk) + " " +
-                    std::to_string(absl::ToInt64Milliseconds(interval)) + " " +
-                    std::to_string(bytes.size()));
+// The one action an exchange was ended with, in words.
+std::string Describe(const ::seedance::testing::ExchangeRecord& r) {
+  if (!r.responses.empty()) {
+    return "respond " + std::to_string(r.responses[0].status) + " " + r.responses[0].body;
   }
-  void OnClientGone(std::function<void()>) override {}
-  std::vector<std::string> calls;
-};
+  if (r.faults.empty()) return "";
+  const std::string& fault = r.faults[0];
+  if (fault == "raw") return "raw " + r.raw_bytes;
+  if (fault == "drip") {
+    return "drip " + std::to_string(r.drip_chunk_bytes) + " " +
+           std::to_string(absl::ToInt64Milliseconds(r.drip_interval)) + " " +
+           std::to_string(r.raw_bytes.size());
+  }
+  return fault;
+}
 
 TEST(RepliesTest, FaultsReplaceTheAnswer) {
   http::Response intended = RawJsonReply(200, R"({"task_id":"0123456789"})");
@@ -107,14 +110,16 @@ TEST(RepliesTest, FaultsReplaceTheAnswer) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(FaultName(c.fault));
-    RecordingExchange exchange;
+    auto record = std::make_shared<::seedance::testing::ExchangeRecord>();
+    ::seedance::testing::FakeExchange exchange(record);
     DeliverFault(c.fault, intended, {4, absl::Milliseconds(7)}, exchange);
-    ASSERT_EQ(exchange.calls.size(), 1u);
-    EXPECT_EQ(exchange.calls[0], c.expect);
+    ASSERT_EQ(record->terminals(), 1u);
+    EXPECT_EQ(Describe(*record), c.expect);
   }
-  RecordingExchange html;
-  DeliverFault(Fault::kHtml502, intended, {}, html);
-  EXPECT_THAT(html.calls.at(0), MatchesRegex("respond 502 <html>(.|\r|\n)*nginx(.|\r|\n)*"));
+  auto html = std::make_shared<::seedance::testing::ExchangeRecord>();
+  ::seedance::testing::FakeExchange html_exchange(html);
+  DeliverFault(Fault::kHtml502, intended, {}, html_exchange);
+  EXPECT_THAT(Describe(*html), MatchesRegex("respond 502 <html>(.|\r|\n)*nginx(.|\r|\n)*"));
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ TEST_F(TaskRunnerTest, JournalsRunningThenTheFinalStatusOnTheTimers) {
   EXPECT_THAT(Statuses(*task), ElementsAre("running"));
   mock_.Advance(absl::Seconds(10));
   EXPECT_THAT(Statuses(*task), ElementsAre("running", "failed"));
-  EXPECT_EQ(mock_.tasks.size(), 0u);
+  EXPECT_EQ(mock_.tasks.pending(), 0u);
 }
 
 TEST_F(TaskRunnerTest, TheHeldCallIsAnsweredWhenTheTaskEnds) {
@@ -115,7 +115,7 @@ TEST_F(TaskRunnerTest, ATaskWithoutGenerationTimeEndsInsideRun) {
   mock_.runner.Run(task);
   EXPECT_EQ(call->responses.size(), 1u);
   EXPECT_THAT(Statuses(*task), ElementsAre("succeeded"));
-  EXPECT_EQ(mock_.tasks.size(), 0u);
+  EXPECT_EQ(mock_.tasks.pending(), 0u);
 }
 
 TEST_F(TaskRunnerTest, ClientGoneDropsTheHeldCall) {

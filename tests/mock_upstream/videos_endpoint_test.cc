@@ -186,7 +186,7 @@ TEST_F(VideosEndpointTest, AnInvalidRequestCreatesNoTask) {
   EXPECT_EQ(call->responses[0].status, 400);
   EXPECT_EQ(ErrorCode(call->responses[0]), upstream_api::kErrorApiNotImplemented);
   EXPECT_EQ(mock_.state.tasks().size(), 0u);
-  EXPECT_EQ(mock_.tasks.size(), 0u);
+  EXPECT_EQ(mock_.tasks.pending(), 0u);
 }
 
 }  // namespace

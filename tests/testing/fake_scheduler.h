@@ -39,22 +39,30 @@ class FakeScheduler : public Scheduler {
       }
     }
   }
+  void CancelAll() override {
+    absl::MutexLock lock(&mu_);
+    timers_.clear();
+  }
+
+  // Runs the earliest timer if it is due at the clock's current time;
+  // false if none is.
+  bool RunOneDue() {
+    std::function<void()> fn;
+    {
+      absl::MutexLock lock(&mu_);
+      if (timers_.empty() || timers_.begin()->first.first > clock_.Now()) return false;
+      fn = std::move(timers_.begin()->second);
+      timers_.erase(timers_.begin());
+    }
+    fn();
+    return true;
+  }
 
   // Runs, in time order, every timer due at the clock's current time
   // (including ones that running timers add). Returns how many ran.
   int RunDue() {
     int ran = 0;
-    while (true) {
-      std::function<void()> fn;
-      {
-        absl::MutexLock lock(&mu_);
-        if (timers_.empty() || timers_.begin()->first.first > clock_.Now()) break;
-        fn = std::move(timers_.begin()->second);
-        timers_.erase(timers_.begin());
-      }
-      fn();
-      ++ran;
-    }
+    while (RunOneDue()) ++ran;
     return ran;
   }
 
