@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -63,40 +64,35 @@ void RaiseFileLimit() {
   }
 }
 
-void JsonObject::Key(absl::string_view key) {
-  if (!body_.empty()) body_ += ",";
-  absl::StrAppend(&body_, "\"", key, "\":");
-}
-
 JsonObject& JsonObject::Add(absl::string_view key, double value) {
-  Key(key);
-  absl::StrAppend(&body_, absl::StrFormat("%.4g", value));
+  json_.Key(key).Double(std::strtod(absl::StrFormat("%.4g", value).c_str(), nullptr));
   return *this;
 }
 
 JsonObject& JsonObject::Add(absl::string_view key, long value) {
-  Key(key);
-  absl::StrAppend(&body_, value);
+  json_.Key(key).Int(value);
   return *this;
 }
 
 JsonObject& JsonObject::Add(absl::string_view key, bool value) {
-  Key(key);
-  absl::StrAppend(&body_, value ? "true" : "false");
+  json_.Key(key).Bool(value);
   return *this;
 }
 
 JsonObject& JsonObject::Add(absl::string_view key, absl::string_view value) {
-  Key(key);
-  // Keys and values here are our own identifiers: no escaping needed.
-  absl::StrAppend(&body_, "\"", value, "\"");
+  json_.Key(key).String(value);
   return *this;
 }
 
 JsonObject& JsonObject::Add(absl::string_view key, const JsonObject& value) {
-  Key(key);
-  absl::StrAppend(&body_, value.ToString());
+  json_.Key(key).Raw(value.ToString());
   return *this;
+}
+
+std::string JsonObject::ToString() const {
+  JsonWriter closed = json_;
+  closed.End();
+  return closed.Take();
 }
 
 }  // namespace seedance::bench

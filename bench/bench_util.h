@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "base/json_writer.h"
 
 namespace seedance::bench {
 
@@ -34,9 +35,12 @@ double Percentile(std::vector<double> values, double p);
 // Raises the soft RLIMIT_NOFILE to the hard limit (children inherit it).
 void RaiseFileLimit();
 
-// Builds a flat-or-nested JSON object by appending fields in order.
+// Builds a flat-or-nested JSON object by appending fields in order, on the
+// tree's one JSON writer (base/json_writer.h: strings escaped). Figures keep
+// 4 significant digits, what the reports show.
 class JsonObject {
  public:
+  JsonObject() { json_.Object(); }
   JsonObject& Add(absl::string_view key, double value);
   JsonObject& Add(absl::string_view key, long value);
   JsonObject& Add(absl::string_view key, int value) { return Add(key, static_cast<long>(value)); }
@@ -46,11 +50,10 @@ class JsonObject {
     return Add(key, absl::string_view(value));
   }
   JsonObject& Add(absl::string_view key, const JsonObject& value);
-  std::string ToString() const { return "{" + body_ + "}"; }
+  std::string ToString() const;
 
  private:
-  void Key(absl::string_view key);
-  std::string body_;
+  JsonWriter json_;  // the open object
 };
 
 }  // namespace seedance::bench

@@ -11,7 +11,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "http/http_url.h"
-#include "mock_upstream/json_writer.h"
+#include "base/json_writer.h"
 #include "mock_upstream/scenario.h"
 #include "mock_upstream/task.h"
 

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "mock_upstream/json_writer.h"
+#include "base/json_writer.h"
 
 namespace seedance::mock_upstream {
 namespace {

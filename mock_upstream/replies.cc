@@ -4,11 +4,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/upstream_json.h"
-#include "upstream_api/utf8.h"
-#include "upstream_api/wire_values.h"
 #include "base/random_id.h"
+#include "base/utf8.h"
 #include "seedance/upstream/v1/videos.pb.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 namespace {
@@ -35,7 +35,7 @@ http::Response ErrorReply(absl::string_view code, absl::string_view message,
   // Messages may quote the client's bytes (a path, a value); a proto3
   // string must be UTF-8 or the JSON written from it is not JSON (found by
   // fuzz/mock_http_fuzzer).
-  error.mutable_error()->set_message(upstream_api::ToValidUtf8(message));
+  error.mutable_error()->set_message(ToValidUtf8(message));
   error.set_trace_id(NewUuid());
   http::Response response = JsonReply(HttpStatusOfError(code), error);
   if (code == upstream_api::kErrorTooManyRequests) {

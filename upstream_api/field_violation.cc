@@ -3,7 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "upstream_api/utf8.h"
+#include "base/utf8.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace seedance::upstream_api {

@@ -1,14 +1,15 @@
-// JsonWriter: builds the admin API's JSON (journal entries, config, rules),
-// whose shapes are the mock's own rather than the upstream's protos (those
-// go through upstream_api::ToWireJson). Keys come out in the order they are added.
+// JsonWriter: builds JSON whose shape is the program's own rather than a
+// proto's (those go through upstream_api::ToWireJson): the mock's admin API
+// (journal, config, rules), the benchmarks' reports. Strings are escaped;
+// keys come out in the order they are added.
 //
 //   JsonWriter json;
 //   json.Object().Key("found").Bool(true).Key("count").Int(2).End();
 //   std::string text = json.Take();  // {"found":true,"count":2}
 //
 // Not thread-safe; one writer per document.
-#ifndef SEEDANCE_MOCK_UPSTREAM_JSON_WRITER_H_
-#define SEEDANCE_MOCK_UPSTREAM_JSON_WRITER_H_
+#ifndef SEEDANCE_BASE_JSON_WRITER_H_
+#define SEEDANCE_BASE_JSON_WRITER_H_
 
 #include <cstdint>
 #include <string>
@@ -16,7 +17,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace seedance::mock_upstream {
+namespace seedance {
 
 class JsonWriter {
  public:
@@ -47,6 +48,6 @@ class JsonWriter {
 // `text` as a quoted JSON string.
 std::string JsonQuote(absl::string_view text);
 
-}  // namespace seedance::mock_upstream
+}  // namespace seedance
 
-#endif  // SEEDANCE_MOCK_UPSTREAM_JSON_WRITER_H_
+#endif  // SEEDANCE_BASE_JSON_WRITER_H_

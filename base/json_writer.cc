@@ -1,4 +1,4 @@
-#include "mock_upstream/json_writer.h"
+#include "base/json_writer.h"
 
 #include <charconv>
 #include <cmath>
@@ -6,15 +6,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "upstream_api/utf8.h"
+#include "base/utf8.h"
 
-namespace seedance::mock_upstream {
+namespace seedance {
 
 std::string JsonQuote(absl::string_view raw) {
   // JSON text is UTF-8; the admin API quotes raw client bytes (journaled
   // bodies and paths, parse errors), so invalid bytes become U+FFFD (found
   // by fuzz/mock_http_fuzzer: answers that were not JSON).
-  std::string text = upstream_api::ToValidUtf8(raw);
+  std::string text = ToValidUtf8(raw);
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
@@ -110,4 +110,4 @@ JsonWriter& JsonWriter::Raw(absl::string_view json) {
   return *this;
 }
 
-}  // namespace seedance::mock_upstream
+}  // namespace seedance

@@ -1,8 +1,8 @@
-#include "upstream_api/utf8.h"
+#include "base/utf8.h"
 
 #include <cstddef>
 
-namespace seedance::upstream_api {
+namespace seedance {
 namespace {
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
@@ -59,4 +59,4 @@ std::string ToValidUtf8(absl::string_view text) {
   return out;
 }
 
-}  // namespace seedance::upstream_api
+}  // namespace seedance

@@ -1,8 +1,8 @@
-#include "mock_upstream/json_writer.h"
+#include "base/json_writer.h"
 
 #include "gtest/gtest.h"
 
-namespace seedance::mock_upstream {
+namespace seedance {
 namespace {
 
 TEST(JsonWriterTest, WritesNestedContainersInOrder) {
@@ -21,4 +21,4 @@ TEST(JsonWriterTest, QuotesControlCharactersAndQuotes) {
 }
 
 }  // namespace
-}  // namespace seedance::mock_upstream
+}  // namespace seedance

@@ -8,14 +8,14 @@
 //
 // Pure and thread-safe. (Added with the fuzz targets, which found raw input
 // bytes in BadRequest descriptions and in the mock's admin answers.)
-#ifndef SEEDANCE_UPSTREAM_API_UTF8_H_
-#define SEEDANCE_UPSTREAM_API_UTF8_H_
+#ifndef SEEDANCE_BASE_UTF8_H_
+#define SEEDANCE_BASE_UTF8_H_
 
 #include <string>
 
 #include "absl/strings/string_view.h"
 
-namespace seedance::upstream_api {
+namespace seedance {
 
 // True if `text` is well-formed UTF-8 (no overlong forms, no surrogates,
 // nothing above U+10FFFF).
@@ -25,6 +25,6 @@ bool IsValidUtf8(absl::string_view text);
 // sequence replaced by U+FFFD; valid text comes back unchanged.
 std::string ToValidUtf8(absl::string_view text);
 
-}  // namespace seedance::upstream_api
+}  // namespace seedance
 
-#endif  // SEEDANCE_UPSTREAM_API_UTF8_H_
+#endif  // SEEDANCE_BASE_UTF8_H_
