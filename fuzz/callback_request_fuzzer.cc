@@ -17,12 +17,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "upstream_api/upstream_json.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "http/http_message.h"
 #include "server/upstream/callback_receiver.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::server {
 namespace {

@@ -16,9 +16,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "fuzz/fuzz_check.h"
 #include "upstream_api/inline_params.h"
 #include "upstream_api/wire_values.h"
-#include "fuzz/fuzz_check.h"
 
 namespace seedance::upstream_api {
 namespace {

@@ -19,13 +19,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "fuzz/fuzz_check.h"
+#include "google/protobuf/stubs/logging.h"
 #include "upstream_api/field_violation.h"
 #include "upstream_api/inline_params.h"
 #include "upstream_api/request_validator.h"
 #include "upstream_api/upstream_json.h"
 #include "upstream_api/wire_values.h"
-#include "fuzz/fuzz_check.h"
-#include "google/protobuf/stubs/logging.h"
 
 namespace seedance::upstream_api {
 namespace {

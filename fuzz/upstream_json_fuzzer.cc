@@ -17,12 +17,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/upstream_json.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::upstream_api {
 namespace {

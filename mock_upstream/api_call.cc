@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "upstream_api/wire_values.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "upstream_api/wire_values.h"
 #include "mock_upstream/scenario.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 

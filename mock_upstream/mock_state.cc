@@ -3,8 +3,8 @@
 #include <utility>
 #include <vector>
 
-#include "upstream_api/wire_values.h"
 #include "base/log.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/upstream_json.h"
-#include "upstream_api/wire_values.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/replies.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 

@@ -5,11 +5,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/upstream_json.h"
-#include "upstream_api/wire_values.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 

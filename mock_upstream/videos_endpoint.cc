@@ -7,13 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "mock_upstream/api_call.h"
+#include "mock_upstream/replies.h"
+#include "mock_upstream/task.h"
 #include "upstream_api/inline_params.h"
 #include "upstream_api/request_validator.h"
 #include "upstream_api/upstream_json.h"
 #include "upstream_api/wire_values.h"
-#include "mock_upstream/api_call.h"
-#include "mock_upstream/replies.h"
-#include "mock_upstream/task.h"
 
 namespace seedance::mock_upstream {
 

@@ -19,9 +19,9 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
-#include "upstream_api/field_violation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
+#include "upstream_api/field_violation.h"
 
 namespace seedance::upstream_api {
 

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "seedance/upstream/v1/videos.pb.h"
 #include "upstream_api/field_violation.h"
 #include "upstream_api/inline_params.h"
-#include "seedance/upstream/v1/videos.pb.h"
 
 namespace seedance::upstream_api {
 

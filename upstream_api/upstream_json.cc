@@ -3,10 +3,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/json_shape.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/json_shape.h"
 
 namespace seedance::upstream_api {
 namespace {

@@ -5,9 +5,9 @@
 #include <thread>
 #include <utility>
 
-#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "google/rpc/status.pb.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::client {
 namespace {

@@ -14,13 +14,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "base/random_id.h"
 #include "clients/cpp/cli_args.h"
 #include "clients/cpp/gateway_client.h"
 #include "clients/cpp/media_files.h"
 #include "google/protobuf/util/json_util.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::client {
 namespace {

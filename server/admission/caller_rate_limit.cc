@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
 
 namespace seedance::server::admission {
@@ -29,15 +28,13 @@ absl::Status CallerRateLimit::Admit(absl::string_view owner) {
   // Whole milliseconds, rounded up: retrying after the delay always succeeds
   // (unless the caller spent the token elsewhere meanwhile).
   wait = absl::Milliseconds(std::ceil(absl::ToDoubleMilliseconds(wait)));
-  absl::Status limited = absl::ResourceExhaustedError(absl::StrCat(
-      "too many ", options_.what, " from this caller: the gateway allows ",
-      Number(options_.per_second), " per second (bursts of ", Number(burst),
-      ") per caller; retry after ", absl::FormatDuration(wait),
-      " (RetryInfo), and spread calls out"));
-  limited = upstream_api::WithErrorInfo(std::move(limited), options_.reason, model::kGatewayErrorDomain,
-                               {{"per_second", Number(options_.per_second)},
-                                {"burst", Number(burst)}});
-  return upstream_api::WithRetryDelay(std::move(limited), wait);
+  return model::LimitRefusal(
+      absl::StrCat("too many ", options_.what, " from this caller: the gateway allows ",
+                   Number(options_.per_second), " per second (bursts of ", Number(burst),
+                   ") per caller; retry after ", absl::FormatDuration(wait),
+                   " (RetryInfo), and spread calls out"),
+      options_.reason, wait,
+      {{"per_second", Number(options_.per_second)}, {"burst", Number(burst)}});
 }
 
 }  // namespace seedance::server::admission

@@ -38,9 +38,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "upstream_api/field_violation.h"
 #include "server/admission/address_class.h"
 #include "server/admission/host_resolver.h"
+#include "upstream_api/field_violation.h"
 
 namespace seedance::server::admission {
 

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::callers {
 namespace {

@@ -1,7 +1,7 @@
 #include "server/callers/gateway_key_authenticator.h"
 
-#include "upstream_api/status_details.h"
 #include "server/model/gateway_errors.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::callers {
 

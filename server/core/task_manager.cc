@@ -4,13 +4,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "server/admission/spec_conversion.h"
 #include "server/core/new_task.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::core {
 namespace {
@@ -123,13 +123,11 @@ void TaskManager::CheckUrls(const std::string& owner, std::vector<admission::Unt
   // Host names are resolved (blocking getaddrinfo) on the resolver's own
   // threads, never on a gRPC thread or the loop: the guard calls back.
   if (!BeginUrlCheck(owner)) {
-    absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
-        "this caller already has ", options_.max_url_checks_per_caller,
-        " creates waiting for their URLs' host names to resolve; retry when they are "
-        "answered"));
-    busy = upstream_api::WithErrorInfo(std::move(busy), "CALLER_URL_CHECKS_PENDING",
-                                       model::kGatewayErrorDomain);
-    return done(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(1)));
+    return done(model::LimitRefusal(
+        absl::StrCat("this caller already has ", options_.max_url_checks_per_caller,
+                     " creates waiting for their URLs' host names to resolve; retry when "
+                     "they are answered"),
+        "CALLER_URL_CHECKS_PENDING", absl::Seconds(1)));
   }
   options_.url_guard->Check(std::move(urls),
                             [this, owner, done = std::move(done)](absl::Status allowed) {
@@ -205,12 +203,10 @@ void TaskManager::CreateOnLoop(NewTask create) {
     }
   }
   if (registry_.in_flight() >= static_cast<size_t>(options_.max_tasks_in_flight)) {
-    absl::Status busy = absl::ResourceExhaustedError(absl::StrCat(
-        "the gateway has ", options_.max_tasks_in_flight,
-        " tasks in progress, its limit; retry later"));
-    busy = upstream_api::WithErrorInfo(std::move(busy), "TOO_MANY_TASKS_IN_FLIGHT",
-                              model::kGatewayErrorDomain);
-    return done(upstream_api::WithRetryDelay(std::move(busy), options_.busy_retry_delay));
+    return done(model::LimitRefusal(
+        absl::StrCat("the gateway has ", options_.max_tasks_in_flight,
+                     " tasks in progress, its limit; retry later"),
+        "TOO_MANY_TASKS_IN_FLIGHT", options_.busy_retry_delay));
   }
   // Last of the refusals, so that only a create that goes ahead takes a token.
   if (absl::Status limited = create_rate_.Admit(caller.owner); !limited.ok()) {

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "upstream_api/status_details.h"
 #include "google/rpc/status.pb.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::service {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
-#include "upstream_api/known_models.h"
 #include "server/service/grpc_status.h"
+#include "upstream_api/known_models.h"
 
 namespace seedance::server::service {
 namespace {
@@ -33,6 +33,21 @@ VideoGatewayService::VideoGatewayService(core::TaskManager& manager,
                         .reason = "CALLER_RPC_RATE_LIMITED",
                         .what = "calls"}) {}
 
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* VideoGatewayService::Unary(grpc::CallbackServerContext* context,
+                                                     Response* response, Call call) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  call(*caller, [reactor, response](absl::StatusOr<Response> result) {
+    Reply(reactor, response, std::move(result));
+  });
+  return reactor;
+}
+
 absl::StatusOr<callers::Caller> VideoGatewayService::Authenticate(
     const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
@@ -46,66 +61,31 @@ absl::StatusOr<callers::Caller> VideoGatewayService::Authenticate(
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::CreateVideoTask(
-    grpc::CallbackServerContext* context, const v1::CreateVideoTaskRequest* request,
-    v1::VideoTask* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  manager_.Create(*caller, *request, [reactor, response](absl::StatusOr<v1::VideoTask> t) {
-    Reply(reactor, response, std::move(t));
+    grpc::CallbackServerContext* context, const v1::CreateVideoTaskRequest* request, v1::VideoTask* response) {
+  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+    manager_.Create(caller, *request, std::move(done));
   });
-  return reactor;
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::GetVideoTask(
-    grpc::CallbackServerContext* context, const v1::GetVideoTaskRequest* request,
-    v1::VideoTask* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  manager_.Get(*caller, request->task_id(),
-               [reactor, response](absl::StatusOr<v1::VideoTask> t) {
-                 Reply(reactor, response, std::move(t));
-               });
-  return reactor;
+    grpc::CallbackServerContext* context, const v1::GetVideoTaskRequest* request, v1::VideoTask* response) {
+  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+    manager_.Get(caller, request->task_id(), std::move(done));
+  });
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::ListVideoTasks(
-    grpc::CallbackServerContext* context, const v1::ListVideoTasksRequest* request,
-    v1::ListVideoTasksResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  manager_.List(*caller, *request,
-                [reactor, response](absl::StatusOr<v1::ListVideoTasksResponse> page) {
-                  Reply(reactor, response, std::move(page));
-                });
-  return reactor;
+    grpc::CallbackServerContext* context, const v1::ListVideoTasksRequest* request, v1::ListVideoTasksResponse* response) {
+  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+    manager_.List(caller, *request, std::move(done));
+  });
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::CancelVideoTask(
-    grpc::CallbackServerContext* context, const v1::CancelVideoTaskRequest* request,
-    v1::VideoTask* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  manager_.Cancel(*caller, request->task_id(),
-                  [reactor, response](absl::StatusOr<v1::VideoTask> t) {
-                    Reply(reactor, response, std::move(t));
-                  });
-  return reactor;
+    grpc::CallbackServerContext* context, const v1::CancelVideoTaskRequest* request, v1::VideoTask* response) {
+  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+    manager_.Cancel(caller, request->task_id(), std::move(done));
+  });
 }
 
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::WatchVideoTask(

@@ -73,6 +73,11 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
  private:
   // The caller, UNAUTHENTICATED, or RESOURCE_EXHAUSTED past its RPC rate.
   absl::StatusOr<callers::Caller> Authenticate(const grpc::CallbackServerContext& context);
+  // One unary RPC: authenticates the caller, then runs `call(caller, done)`,
+  // whose `done(StatusOr<Response>)` answers it.
+  template <typename Response, typename Call>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, Response* response,
+                                  Call call);
 
   core::TaskManager& manager_;
   const callers::Authenticator& authenticator_;

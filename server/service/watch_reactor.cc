@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/status_details.h"
 #include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
 #include "server/service/grpc_status.h"
 #include "server/tasks/task_registry.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::service {
 
@@ -98,12 +98,10 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> lo
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     if (!registered_) {
-      absl::Status busy = upstream_api::WithErrorInfo(
-          absl::ResourceExhaustedError(absl::StrCat(
-              "too many open watch streams: the gateway serves at most ",
-              options_.max_streams, " at once; retry later (RetryInfo)")),
-          "TOO_MANY_STREAMS", model::kGatewayErrorDomain);
-      FinishLocked(ToGrpcStatus(upstream_api::WithRetryDelay(std::move(busy), absl::Seconds(5))));
+      FinishLocked(ToGrpcStatus(model::LimitRefusal(
+          absl::StrCat("too many open watch streams: the gateway serves at most ",
+                       options_.max_streams, " at once; retry later (RetryInfo)"),
+          "TOO_MANY_STREAMS", absl::Seconds(5))));
       return;
     }
     if (!log.ok()) {

@@ -4,8 +4,8 @@
 
 #include <utility>
 
-#include "upstream_api/status_details.h"
 #include "base/log.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::tasks {
 

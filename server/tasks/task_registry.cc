@@ -2,10 +2,10 @@
 
 #include <utility>
 
-#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "server/model/task_state.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::tasks {
 

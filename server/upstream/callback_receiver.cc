@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "upstream_api/upstream_json.h"
 #include "base/log.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::server::upstream {
 namespace {

@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/upstream/upstream_errors.h"
 #include "upstream_api/status_details.h"
 #include "upstream_api/upstream_json.h"
-#include "server/upstream/upstream_errors.h"
 
 namespace seedance::server::upstream {
 namespace {

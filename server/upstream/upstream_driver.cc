@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "base/log.h"
 #include "base/proto_time.h"
@@ -14,6 +13,7 @@
 #include "server/model/upstream_body.h"
 #include "server/upstream/upstream_errors.h"
 #include "server/upstream/upstream_report.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::upstream {
 namespace {

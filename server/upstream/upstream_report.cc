@@ -6,9 +6,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/upstream/upstream_errors.h"
 #include "upstream_api/status_details.h"
 #include "upstream_api/wire_values.h"
-#include "server/upstream/upstream_errors.h"
 
 namespace seedance::server::upstream {
 namespace {

@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/status_details.h"
 #include "base/log.h"
 #include "google/protobuf/util/json_util.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::webhooks {
 

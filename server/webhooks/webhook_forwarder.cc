@@ -8,11 +8,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "upstream_api/status_details.h"
 #include "base/backoff.h"
 #include "base/log.h"
 #include "base/random_id.h"
 #include "server/callers/keyring.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::webhooks {
 namespace {

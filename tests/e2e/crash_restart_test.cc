@@ -51,7 +51,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
@@ -60,6 +59,7 @@
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance {
 namespace {

@@ -11,8 +11,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -23,6 +21,8 @@
 #include "tests/testing/scripted_http_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance {
 namespace {

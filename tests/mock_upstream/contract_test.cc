@@ -17,7 +17,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http/http_server.h"
@@ -27,6 +26,7 @@
 #include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance {
 namespace {

@@ -11,7 +11,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "upstream_api/wire_values.h"
 #include "boost/asio/io_context.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +19,7 @@
 #include "tests/testing/fake_scheduler.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 namespace {

@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fake_exchange.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::mock_upstream {
 namespace {

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/scenario.h"
@@ -17,6 +16,7 @@
 #include "tests/mock_upstream/mock_harness.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::mock_upstream {
 namespace {

@@ -3,13 +3,13 @@
 #include <set>
 #include <string>
 
-#include "upstream_api/upstream_json.h"
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "google/protobuf/struct.pb.h"
+#include "gtest/gtest.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/upstream_json.h"
 
 namespace seedance::mock_upstream {
 namespace {

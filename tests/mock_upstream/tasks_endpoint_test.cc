@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "upstream_api/upstream_json.h"
-#include "upstream_api/wire_values.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/task.h"
 #include "tests/mock_upstream/mock_harness.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/upstream_json.h"
+#include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
 namespace {

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
 
 namespace seedance::upstream_api {
 namespace {

@@ -3,8 +3,6 @@
 #include <memory>
 #include <string>
 
-#include "upstream_api/field_violation.h"
-#include "upstream_api/request_validator.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -12,6 +10,8 @@
 #include "gtest/gtest.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/request_validator.h"
 
 namespace seedance::upstream_api {
 namespace {

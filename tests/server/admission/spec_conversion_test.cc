@@ -1,10 +1,10 @@
 #include "server/admission/spec_conversion.h"
 
-#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/model/full_spec.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
 
 namespace seedance::server::admission {
 namespace {

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "upstream_api/field_violation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/admission/fake_host_resolver.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
 
 namespace seedance::server::admission {
 namespace {

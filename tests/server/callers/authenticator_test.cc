@@ -1,11 +1,11 @@
 #include "server/callers/authenticator.h"
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
 #include "server/callers/gateway_key_authenticator.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::callers {
 namespace {

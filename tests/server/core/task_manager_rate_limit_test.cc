@@ -3,12 +3,12 @@
 // harness's fake clock.
 #include <string>
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/task_manager.h"
 #include "tests/server/core/core_harness.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::core {
 namespace {

@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "base/random_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,6 +14,8 @@
 #include "tests/server/core/core_harness.h"
 #include "tests/server/store/mock_task_store.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::core {
 namespace {

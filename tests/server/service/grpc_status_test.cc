@@ -1,10 +1,10 @@
 #include "server/service/grpc_status.h"
 
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::service {
 namespace {

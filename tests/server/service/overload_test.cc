@@ -18,7 +18,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
@@ -34,6 +33,7 @@
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::service {
 namespace {

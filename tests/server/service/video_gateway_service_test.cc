@@ -9,8 +9,6 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "upstream_api/field_violation.h"
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/callers/forwarding_authenticator.h"
@@ -25,6 +23,8 @@
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/field_violation.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::service {
 namespace {

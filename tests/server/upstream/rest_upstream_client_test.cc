@@ -2,13 +2,13 @@
 
 #include <optional>
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/http/curl/fake_http_transport.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::upstream {
 namespace {

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/model/upstream_body.h"
 #include "server/store/in_memory_task_store.h"
 #include "tests/server/core/core_harness.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::upstream {
 namespace {

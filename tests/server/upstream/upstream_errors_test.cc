@@ -1,9 +1,9 @@
 #include "server/upstream/upstream_errors.h"
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::upstream {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "upstream_api/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/upstream/upstream_errors.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server::upstream {
 namespace {
