@@ -7,6 +7,8 @@
 #include "base/log.h"
 #include "server/admission/spec_conversion.h"
 #include "server/core/new_task.h"
+#include "server/core/recovery.h"
+#include "server/core/request_ids.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
 #include "upstream_api/field_violation.h"
@@ -35,6 +37,10 @@ absl::Status CheckRequestId(const std::string& request_id) {
   return upstream_api::InvalidArgumentWithViolations(
       {{"request_id", "must be at most 128 printable ASCII characters (a UUID is best)",
         std::string(upstream_api::kReasonMalformed)}});
+}
+
+bool HasCallersUrls(const v1::VideoSpec& spec) {
+  return spec.images_size() > 0 || !spec.callback_url().empty();
 }
 
 // The URLs in `spec` that the caller chose, named as the caller sent them.
@@ -67,7 +73,8 @@ TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, stor
       create_rate_(clock, {.per_second = options_.caller_create_rate,
                            .burst = options_.caller_create_burst,
                            .reason = "CALLER_CREATE_RATE_LIMITED",
-                           .what = "task creations"}) {}
+                           .what = "task creations"}),
+      request_ids_(registry, store) {}
 
 void TaskManager::StopAccepting() { accepting_ = false; }
 
@@ -106,11 +113,14 @@ void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTas
                 loop_.Post([this, create] { CreateOnLoop(std::move(*create)); });
               });
   };
+  if (options_.url_guard == nullptr || !HasCallersUrls(request.spec())) {
+    return loop_.Post([this, create] { CreateOnLoop(std::move(*create)); });
+  }
   if (request.request_id().empty()) return check_urls();
   // A create sent again with its request_id gets the task it made (or
   // ALREADY_EXISTS), whatever DNS says now: only the loop knows the ids.
   loop_.Post([this, create, check_urls = std::move(check_urls)] {
-    if (!IsKnownRequest(create->caller.owner, create->record.task().request_id())) {
+    if (!request_ids_.IsKnown(create->caller.owner, create->record.task().request_id())) {
       return check_urls();
     }
     CreateOnLoop(std::move(*create));
@@ -134,11 +144,6 @@ void TaskManager::CheckUrls(const std::string& owner, std::vector<admission::Unt
                               EndUrlCheck(owner);
                               done(std::move(allowed));
                             });
-}
-
-bool TaskManager::IsKnownRequest(const std::string& owner, const std::string& request_id) {
-  if (pending_requests_.contains(absl::StrCat(owner, "\n", request_id))) return true;
-  return store_.FindByRequestId(owner, request_id).ok();
 }
 
 bool TaskManager::BeginUrlCheck(const std::string& owner) {
@@ -165,42 +170,11 @@ void TaskManager::CreateOnLoop(NewTask create) {
         absl::UnavailableError("the gateway is shutting down; retry on another instance"),
         "SHUTTING_DOWN", model::kGatewayErrorDomain));
   }
-  const std::string& fingerprint = create.record.request_fingerprint();
   const std::string request_id = create.record.task().request_id();
-  std::string pending_key = absl::StrCat(caller.owner, "\n", request_id);
-  if (!request_id.empty()) {
-    // The same request_id again: the same task, or a clear refusal.
-    absl::StatusOr<StoredTask> existing = absl::NotFoundError("");
-    if (auto it = pending_requests_.find(pending_key); it != pending_requests_.end()) {
-      if (tasks::LiveTask* live = registry_.Find(it->second)) existing = live->record;
-    } else {
-      existing = store_.FindByRequestId(caller.owner, request_id);
-    }
-    if (existing.ok()) {
-      if (existing->request_fingerprint() != fingerprint) {
-        return done(upstream_api::WithErrorInfo(
-            absl::AlreadyExistsError(absl::StrCat(
-                "request_id ", request_id,
-                " was already used for a different request; use a new request_id")),
-            "REQUEST_ID_REUSED", model::kGatewayErrorDomain,
-            {{"task_id", existing->task().task_id()}}));
-      }
-      std::string id = existing->task().task_id();
-      tasks::LiveTask* live = registry_.Find(id);
-      if (live != nullptr && !live->created) {
-        live->on_created.push_back([this, id, done](absl::Status s) {
-          if (!s.ok()) return done(s);
-          tasks::LiveTask* t = registry_.Find(id);
-          done(t != nullptr ? t->record.task() : store_.Get(id)->task());
-        });
-        return;
-      }
-      return done(live != nullptr ? live->record.task() : existing->task());
-    }
-    if (existing.status().code() != absl::StatusCode::kNotFound) {
-      return done(absl::UnavailableError(
-          absl::StrCat("the task store failed: ", existing.status().message())));
-    }
+  if (!request_id.empty() &&
+      request_ids_.AnswerRepeat(caller.owner, request_id, create.record.request_fingerprint(),
+                                done)) {
+    return;
   }
   if (registry_.in_flight() >= static_cast<size_t>(options_.max_tasks_in_flight)) {
     return done(model::LimitRefusal(
@@ -214,14 +188,15 @@ void TaskManager::CreateOnLoop(NewTask create) {
   }
 
   std::string id = create.record.task().task_id();
-  if (!request_id.empty()) pending_requests_[pending_key] = id;
+  if (!request_id.empty()) request_ids_.Reserve(caller.owner, request_id, id);
   Log(LogLevel::kInfo, "task_created",
       {{"task_id", id},
        {"model", create.record.task().spec().model()},
        {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
   registry_.Create(std::move(create.record), caller.upstream_token,
-                   [this, id, pending_key, done = std::move(done)](absl::Status s) {
-                     pending_requests_.erase(pending_key);
+                   [this, id, owner = caller.owner, request_id,
+                    done = std::move(done)](absl::Status s) {
+                     request_ids_.Release(owner, request_id);
                      if (!s.ok()) {
                        return done(absl::UnavailableError(absl::StrCat(
                            "the task could not be stored: ", s.message())));
@@ -370,33 +345,12 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
 
 void TaskManager::Recover(Done<int> done) {
   loop_.Post([this, done = std::move(done)] {
-    absl::StatusOr<std::vector<StoredTask>> unfinished = store_.ListUnfinished();
-    if (!unfinished.ok()) return done(unfinished.status());
-    int count = 0;
-    for (StoredTask& record : *unfinished) {
-      std::string id = record.task().task_id();
-      if (model::IsTerminal(record.task().state())) {
-        webhooks_.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
-        continue;
-      }
-      absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(id, 0);
-      if (!events.ok()) return done(events.status());
-      std::string token = options_.recovery_token;
-      if (!record.sealed_credential().empty()) {
-        absl::StatusOr<std::string> opened = keyring_.Open(record.sealed_credential());
-        if (opened.ok()) {
-          token = *std::move(opened);
-        } else {
-          Log(LogLevel::kError, "credential_unsealable",
-              {{"task_id", id}, {"error", upstream_api::StatusSummary(opened.status())}});
-        }
-      }
-      registry_.Adopt(std::move(record), *std::move(events), std::move(token));
-      driver_.Resume(id);
-      ++count;
-    }
-    Log(LogLevel::kInfo, "tasks_recovered", {{"count", absl::StrCat(count)}});
-    done(count);
+    done(RecoverTasks({.store = store_,
+                       .registry = registry_,
+                       .driver = driver_,
+                       .webhooks = webhooks_,
+                       .keyring = keyring_},
+                      options_.recovery_token));
   });
 }
 

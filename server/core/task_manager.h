@@ -29,6 +29,7 @@
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/core/request_ids.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
@@ -134,8 +135,6 @@ class TaskManager {
   // once per owner); `done` gets OK at once without a guard or URLs.
   void CheckUrls(const std::string& owner, std::vector<admission::UntrustedUrl> urls,
                  std::function<void(absl::Status)> done);
-  // Whether `owner` already made a task with `request_id`. Loop thread.
-  bool IsKnownRequest(const std::string& owner, const std::string& request_id);
   // Counts a create of `owner` entering the URL guard; false (and nothing
   // counted) when the caller already has max_url_checks_per_caller there.
   bool BeginUrlCheck(const std::string& owner);
@@ -154,9 +153,8 @@ class TaskManager {
   std::atomic<bool> accepting_{true};
   // The per-caller create rate (options_.caller_create_rate).
   admission::CallerRateLimit create_rate_;
-  // Creates with a request_id not yet committed: "<owner>\n<request_id>" ->
-  // task id. Loop thread only.
-  absl::flat_hash_map<std::string, std::string> pending_requests_;
+  // Idempotency by request_id. Loop thread only.
+  RequestIds request_ids_;
   // Creates in the URL guard per caller (owner); entries at 0 are erased.
   absl::Mutex url_checks_mu_;
   absl::flat_hash_map<std::string, int> url_checks_ ABSL_GUARDED_BY(url_checks_mu_);

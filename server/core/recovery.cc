@@ -1,0 +1,45 @@
+#include "server/core/recovery.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/log.h"
+#include "server/model/task_state.h"
+#include "upstream_api/status_details.h"
+
+namespace seedance::server::core {
+
+std::string UpstreamTokenOf(const StoredTask& record, const callers::Keyring& keyring,
+                            const std::string& recovery_token) {
+  if (record.sealed_credential().empty()) return recovery_token;
+  absl::StatusOr<std::string> opened = keyring.Open(record.sealed_credential());
+  if (opened.ok()) return *std::move(opened);
+  Log(LogLevel::kError, "credential_unsealable",
+      {{"task_id", record.task().task_id()},
+       {"error", upstream_api::StatusSummary(opened.status())}});
+  return recovery_token;
+}
+
+absl::StatusOr<int> RecoverTasks(const RecoveryParts& parts, const std::string& recovery_token) {
+  absl::StatusOr<std::vector<StoredTask>> unfinished = parts.store.ListUnfinished();
+  if (!unfinished.ok()) return unfinished.status();
+  int count = 0;
+  for (StoredTask& record : *unfinished) {
+    std::string id = record.task().task_id();
+    if (model::IsTerminal(record.task().state())) {
+      parts.webhooks.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
+      continue;
+    }
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = parts.store.Events(id, 0);
+    if (!events.ok()) return events.status();
+    std::string token = UpstreamTokenOf(record, parts.keyring, recovery_token);
+    parts.registry.Adopt(std::move(record), *std::move(events), std::move(token));
+    parts.driver.Resume(id);
+    ++count;
+  }
+  Log(LogLevel::kInfo, "tasks_recovered", {{"count", absl::StrCat(count)}});
+  return count;
+}
+
+}  // namespace seedance::server::core
