@@ -28,6 +28,7 @@
 #include "server/callers/keyring.h"
 #include "server/core/task_core.h"
 #include "server/core/task_manager.h"
+#include "server/service/grpc_status.h"
 #include "server/service/video_gateway_service.h"
 #include "server/store/in_memory_task_store.h"
 #include "server/upstream/upstream_driver.h"
@@ -134,6 +135,65 @@ class ServiceFixture : public ::testing::Test {
   std::unique_ptr<VideoGatewayService> service_;
   // Set by the test when it serves service_.
   std::unique_ptr<grpc::Server> server_;
+};
+
+// ServiceFixture served over an in-process channel, with a client stub and
+// the helpers every service test uses.
+class InProcessServiceTest : public ServiceFixture {
+ protected:
+  void Start(gateway::v1::DeliveryMode mode, size_t max_streams = 1000) {
+    ServiceFixtureOptions options;
+    options.manager.mode = mode;
+    options.service.watch.heartbeat_interval = absl::Seconds(10);
+    options.service.watch.max_streams = max_streams;
+    StartService(options);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    stub_ = v1::VideoGateway::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+
+  static void Authorize(grpc::ClientContext& context, const std::string& token = "alice") {
+    context.AddMetadata("authorization", "Bearer " + token);
+  }
+
+  v1::CreateVideoTaskRequest Request() {
+    v1::CreateVideoTaskRequest r;
+    r.mutable_spec()->set_model("doubao-seedance-1-0-pro-250528");
+    r.mutable_spec()->set_prompt("a kitten yawning");
+    return r;
+  }
+
+  std::string CreateTask(const std::string& token = "alice") {
+    grpc::ClientContext context;
+    Authorize(context, token);
+    v1::VideoTask task;
+    grpc::Status status = stub_->CreateVideoTask(&context, Request(), &task);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return task.task_id();
+  }
+
+  // Reads a whole stream: its messages and its final status.
+  struct StreamResult {
+    std::vector<v1::WatchVideoTaskResponse> messages;
+    absl::Status status;
+    std::vector<uint64_t> Sequences() const {
+      std::vector<uint64_t> out;
+      for (const auto& m : messages) {
+        if (m.has_status()) out.push_back(m.status().sequence());
+      }
+      return out;
+    }
+  };
+  static StreamResult ReadAll(grpc::ClientReader<v1::WatchVideoTaskResponse>& reader) {
+    StreamResult result;
+    v1::WatchVideoTaskResponse message;
+    while (reader.Read(&message)) result.messages.push_back(message);
+    result.status = FromGrpcStatus(reader.Finish());
+    return result;
+  }
+
+  std::unique_ptr<v1::VideoGateway::Stub> stub_;
 };
 
 }  // namespace seedance::server::service
