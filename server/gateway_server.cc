@@ -164,9 +164,9 @@ absl::Status GatewayServer::Start() {
   // Task logic.
   core::TaskManagerOptions manager_options;
   manager_options.mode = mode_;
-  manager_options.max_tasks_in_flight = o.max_tasks_in_flight;
-  manager_options.caller_create_rate = o.caller_create_rate;
-  manager_options.caller_create_burst = o.caller_create_burst;
+  manager_options.limits.max_tasks_in_flight = o.max_tasks_in_flight;
+  manager_options.limits.caller_create_rate = o.caller_create_rate;
+  manager_options.limits.caller_create_burst = o.caller_create_burst;
   bool forward = o.auth_mode == GatewayOptions::AuthMode::kForward;
   manager_options.seal_credentials = forward;
   manager_options.recovery_token = forward ? "" : o.upstream_token;

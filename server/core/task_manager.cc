@@ -70,10 +70,7 @@ TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, stor
       webhooks_(webhooks),
       clock_(clock),
       keyring_(keyring),
-      create_rate_(clock, {.per_second = options_.caller_create_rate,
-                           .burst = options_.caller_create_burst,
-                           .reason = "CALLER_CREATE_RATE_LIMITED",
-                           .what = "task creations"}),
+      limits_(clock, options_.limits),
       request_ids_(registry, store) {}
 
 void TaskManager::StopAccepting() { accepting_ = false; }
@@ -132,34 +129,12 @@ void TaskManager::CheckUrls(const std::string& owner, std::vector<admission::Unt
   if (options_.url_guard == nullptr || urls.empty()) return done(absl::OkStatus());
   // Host names are resolved (blocking getaddrinfo) on the resolver's own
   // threads, never on a gRPC thread or the loop: the guard calls back.
-  if (!BeginUrlCheck(owner)) {
-    return done(model::LimitRefusal(
-        absl::StrCat("this caller already has ", options_.max_url_checks_per_caller,
-                     " creates waiting for their URLs' host names to resolve; retry when "
-                     "they are answered"),
-        "CALLER_URL_CHECKS_PENDING", absl::Seconds(1)));
-  }
+  if (absl::Status counted = limits_.BeginUrlCheck(owner); !counted.ok()) return done(counted);
   options_.url_guard->Check(std::move(urls),
                             [this, owner, done = std::move(done)](absl::Status allowed) {
-                              EndUrlCheck(owner);
+                              limits_.EndUrlCheck(owner);
                               done(std::move(allowed));
                             });
-}
-
-bool TaskManager::BeginUrlCheck(const std::string& owner) {
-  if (options_.max_url_checks_per_caller <= 0) return true;
-  absl::MutexLock lock(&url_checks_mu_);
-  int& pending = url_checks_[owner];
-  if (pending >= options_.max_url_checks_per_caller) return false;
-  ++pending;
-  return true;
-}
-
-void TaskManager::EndUrlCheck(const std::string& owner) {
-  if (options_.max_url_checks_per_caller <= 0) return;
-  absl::MutexLock lock(&url_checks_mu_);
-  auto it = url_checks_.find(owner);
-  if (it != url_checks_.end() && --it->second <= 0) url_checks_.erase(it);
 }
 
 void TaskManager::CreateOnLoop(NewTask create) {
@@ -176,15 +151,9 @@ void TaskManager::CreateOnLoop(NewTask create) {
                                 done)) {
     return;
   }
-  if (registry_.in_flight() >= static_cast<size_t>(options_.max_tasks_in_flight)) {
-    return done(model::LimitRefusal(
-        absl::StrCat("the gateway has ", options_.max_tasks_in_flight,
-                     " tasks in progress, its limit; retry later"),
-        "TOO_MANY_TASKS_IN_FLIGHT", options_.busy_retry_delay));
-  }
-  // Last of the refusals, so that only a create that goes ahead takes a token.
-  if (absl::Status limited = create_rate_.Admit(caller.owner); !limited.ok()) {
-    return done(limited);
+  if (absl::Status admitted = limits_.AdmitCreate(caller.owner, registry_.in_flight());
+      !admitted.ok()) {
+    return done(admitted);
   }
 
   std::string id = create.record.task().task_id();

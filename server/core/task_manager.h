@@ -24,7 +24,7 @@
 #include "base/clock.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
-#include "server/admission/caller_rate_limit.h"
+#include "server/admission/create_limits.h"
 #include "server/admission/spec_conversion.h"
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
@@ -42,17 +42,10 @@ namespace seedance::server::core {
 struct TaskManagerOptions {
   // How new tasks learn their fate.
   gateway::v1::DeliveryMode mode = gateway::v1::DELIVERY_MODE_HOLD;
-  // Tasks in progress at once; more are refused with RESOURCE_EXHAUSTED.
-  int max_tasks_in_flight = 10000;
-  // Suggested retry delay when refusing for capacity.
-  absl::Duration busy_retry_delay = absl::Seconds(5);
-  // Creates per second per caller (a token bucket keyed by Caller::owner);
-  // more get RESOURCE_EXHAUSTED (CALLER_CREATE_RATE_LIMITED) with RetryInfo.
-  // 0: no limit. Refused, invalid and idempotently repeated creates take no
-  // token.
-  double caller_create_rate = 0;
-  // Creates a caller may make at once after being idle.
-  double caller_create_burst = 1;
+  // Tasks in flight, the callers' create rates (a token bucket keyed by
+  // Caller::owner; refused, invalid and idempotently repeated creates take
+  // no token) and their creates waiting for DNS.
+  admission::CreateLimitsOptions limits;
   // The upstream's default execution_expires_after (48 h).
   absl::Duration default_expires_after = absl::Seconds(172800);
   // Keep each task's upstream token, sealed, so that a restarted gateway can
@@ -65,10 +58,6 @@ struct TaskManagerOptions {
   // size, no private hosts) before a task is created; null: syntax checks
   // only (tests of other things). Must outlive the manager.
   const admission::UrlGuard* url_guard = nullptr;
-  // Creates of one caller waiting for the URL guard (DNS) at once; more are
-  // refused with RESOURCE_EXHAUSTED, so that one caller's unresolvable names
-  // cannot fill the resolver's shared queue. 0: no cap.
-  int max_url_checks_per_caller = 8;
 };
 
 class TaskManager {
@@ -135,10 +124,6 @@ class TaskManager {
   // once per owner); `done` gets OK at once without a guard or URLs.
   void CheckUrls(const std::string& owner, std::vector<admission::UntrustedUrl> urls,
                  std::function<void(absl::Status)> done);
-  // Counts a create of `owner` entering the URL guard; false (and nothing
-  // counted) when the caller already has max_url_checks_per_caller there.
-  bool BeginUrlCheck(const std::string& owner);
-  void EndUrlCheck(const std::string& owner);
   // The caller's task as stored or live; NOT_FOUND when absent or not theirs.
   absl::StatusOr<StoredTask> FindOwned(const callers::Caller& caller, const std::string& task_id);
 
@@ -151,13 +136,10 @@ class TaskManager {
   const Clock& clock_;
   const callers::Keyring& keyring_;
   std::atomic<bool> accepting_{true};
-  // The per-caller create rate (options_.caller_create_rate).
-  admission::CallerRateLimit create_rate_;
+  // Tasks in flight, the callers' create rates and URL checks.
+  admission::CreateLimits limits_;
   // Idempotency by request_id. Loop thread only.
   RequestIds request_ids_;
-  // Creates in the URL guard per caller (owner); entries at 0 are erased.
-  absl::Mutex url_checks_mu_;
-  absl::flat_hash_map<std::string, int> url_checks_ ABSL_GUARDED_BY(url_checks_mu_);
 };
 
 }  // namespace seedance::server::core

@@ -21,8 +21,8 @@ using ::testing::SizeIs;
 TaskManagerOptions Limited(double per_second, double burst) {
   TaskManagerOptions o;
   o.mode = gateway::v1::DELIVERY_MODE_CALLBACK;
-  o.caller_create_rate = per_second;
-  o.caller_create_burst = burst;
+  o.limits.caller_create_rate = per_second;
+  o.limits.caller_create_burst = burst;
   return o;
 }
 
@@ -77,7 +77,7 @@ TEST(TaskManagerCreateRateTest, RepeatingARequestIdTakesNoToken) {
 
 TEST(TaskManagerCreateRateTest, CreatesRefusedForCapacityTakeNoToken) {
   TaskManagerOptions o = Limited(1, 1);
-  o.max_tasks_in_flight = 1;
+  o.limits.max_tasks_in_flight = 1;
   CoreHarness h(o);
   ASSERT_THAT(h.Create(kBob, Request()), IsOk());  // fills the gateway
   absl::StatusOr<v1::VideoTask> busy = h.Create(kAlice, Request());

@@ -151,7 +151,7 @@ TEST(TaskManagerTest, MalformedRequestIdIsInvalid) {
 
 TEST(TaskManagerTest, CapacityLimitRefusesWithRetryInfo) {
   TaskManagerOptions o;
-  o.max_tasks_in_flight = 1;
+  o.limits.max_tasks_in_flight = 1;
   CoreHarness h(o);
   std::string id = h.Create(kAlice, Request())->task_id();
   absl::StatusOr<v1::VideoTask> refused = h.Create(kAlice, Request());
@@ -350,7 +350,7 @@ struct GuardedHarness {
   static TaskManagerOptions Options(const admission::UrlGuard& guard, int max_checks_per_caller) {
     TaskManagerOptions o = Mode(DELIVERY_MODE_HOLD);
     o.url_guard = &guard;
-    o.max_url_checks_per_caller = max_checks_per_caller;
+    o.limits.max_url_checks_per_caller = max_checks_per_caller;
     return o;
   }
 

@@ -87,8 +87,8 @@ class OverloadTest : public ServiceFixture {
   void Start(Limits limits) {
     ServiceFixtureOptions options;
     options.manager.mode = gateway::v1::DELIVERY_MODE_CALLBACK;
-    options.manager.caller_create_rate = limits.caller_create_rate;
-    options.manager.caller_create_burst = limits.caller_create_burst;
+    options.manager.limits.caller_create_rate = limits.caller_create_rate;
+    options.manager.limits.caller_create_burst = limits.caller_create_burst;
     options.service.watch.heartbeat_interval = kHeartbeat;
     options.service.watch.stall_timeout = limits.stall_timeout;
     options.service.caller_rpc_rate = limits.caller_rpc_rate;
