@@ -83,7 +83,10 @@ class GatewayServer {
   std::unique_ptr<http::curl::HttpTransport> transport_;
   std::unique_ptr<upstream::UpstreamClient> upstream_;
   std::unique_ptr<webhooks::WebhookForwarder> webhooks_;
-  // The task engine: loop, registry, driver, manager (task_core.h).
+  // The task engine: loop, registry, driver, webhooks, manager
+  // (task_core.h). Declared after what it uses, so destroyed before them;
+  // Shutdown (the destructor runs it) has stopped the transport, the
+  // scheduler and the loop by then.
   std::unique_ptr<core::TaskCore> core_;
   std::unique_ptr<callers::Authenticator> authenticator_;
   std::unique_ptr<upstream::CallbackReceiver> receiver_;

@@ -94,8 +94,10 @@ absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec, absl::string_vi
     }
   }
   CheckedSpec checked;
-  checked.upstream_request = model::ToUpstreamRequest(spec);
-  upstream_api::ValidationResult result = upstream_api::ValidateVideosRequest(checked.upstream_request);
+  // Validated on the body it becomes; the body is derived again when sent
+  // (the record keeps the spec only).
+  upstream_api::ValidationResult result =
+      upstream_api::ValidateVideosRequest(model::ToUpstreamRequest(spec));
   for (FieldViolation& v : result.violations) {
     v.field = SpecPathOf(v.field, spec, prefix);
     violations.push_back(std::move(v));

@@ -5,7 +5,7 @@
 //
 //   absl::StatusOr<CheckedSpec> checked = CheckSpec(request.spec());
 //   if (!checked.ok()) return checked.status();  // INVALID_ARGUMENT + BadRequest
-//   Send(checked->upstream_request);
+//   task.notes = checked->notes;  // the body itself is derived when sent
 #ifndef SEEDANCE_SERVER_ADMISSION_SPEC_CONVERSION_H_
 #define SEEDANCE_SERVER_ADMISSION_SPEC_CONVERSION_H_
 
@@ -20,9 +20,6 @@
 namespace seedance::server::admission {
 
 struct CheckedSpec {
-  // The body to send upstream (without callback_url/async, which depend on
-  // the delivery mode).
-  seedance::upstream::v1::VideosRequest upstream_request;
   // Accepted but ignored things (ignored inline parameters, generate_audio
   // on a model without audio), in plain English.
   std::vector<std::string> notes;

@@ -37,7 +37,8 @@ struct NewTaskSettings {
 };
 
 // The record of a new task (state PENDING, sequence 1, revision 1, marked
-// submitted: it is sent as soon as it is durable), created at `now`, with
+// submitted: it is sent as soon as it is durable), created at `now` (the
+// manager passes the time the create arrived, before any DNS wait), with
 // `notes` about accepted-but-ignored inputs. Fails only if sealing fails.
 absl::StatusOr<StoredTask> BuildNewTask(const callers::Caller& caller,
                                         const v1::CreateVideoTaskRequest& request,

@@ -17,7 +17,6 @@
 namespace seedance::server::core {
 namespace {
 
-
 constexpr size_t kMaxRequestIdBytes = 128;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;

@@ -12,14 +12,12 @@
 #ifndef SEEDANCE_SERVER_CORE_TASK_MANAGER_H_
 #define SEEDANCE_SERVER_CORE_TASK_MANAGER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "seedance/gateway/v1/stored_task.pb.h"

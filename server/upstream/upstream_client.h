@@ -6,7 +6,7 @@
 //                 [](absl::StatusOr<SubmitResult> r) { ... });
 //
 // The implementation over HTTP is RestUpstreamClient; tests use a mock
-// (tests/server/mock_upstream_client.h).
+// (tests/server/upstream/mock_upstream_client.h).
 #ifndef SEEDANCE_SERVER_UPSTREAM_UPSTREAM_CLIENT_H_
 #define SEEDANCE_SERVER_UPSTREAM_UPSTREAM_CLIENT_H_
 

@@ -77,7 +77,7 @@ void UpstreamDriver::Start(const std::string& task_id) {
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return;
   ScheduleExpiry(*task);
-  // The task was stored with `submitted` set (task_manager.cc), so the first
+  // The task was stored with `submitted` set (core/new_task.cc), so the first
   // attempt needs no write of its own.
   Send(task_id);
 }

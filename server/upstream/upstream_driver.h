@@ -91,6 +91,10 @@ class UpstreamDriver {
   // ended). Unknown ids are ignored.
   void Stop(const std::string& task_id);
 
+  // Tasks the driver keeps per-task state for (live ones it started or
+  // resumed): what a test checks to see that ended tasks are forgotten.
+  size_t tracked_tasks() const { return calls_.size(); }
+
   // Stops all upstream work for good (shutdown): calls in flight are
   // cancelled and late callbacks ignored; tasks stay as stored, to be
   // resumed by the next process.

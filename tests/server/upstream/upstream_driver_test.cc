@@ -56,6 +56,7 @@ TEST(UpstreamDriverTest, HoldModeRunsAfterGraceAndSucceedsOnTheFinalAnswer) {
   EXPECT_THAT(h.StoredStates(id), ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_RUNNING,
                                               v1::TASK_STATE_SUCCEEDED));
   EXPECT_EQ(h.scheduler.pending(), 0u);  // expiry timer cancelled at the end
+  EXPECT_EQ(h.driver.tracked_tasks(), 0u);  // and the driver forgot the task
 }
 
 TEST(UpstreamDriverTest, SuccessWithoutVideoUrlIsAFailure) {
@@ -276,6 +277,22 @@ TEST(UpstreamDriverTest, TaskExpiresWhenTheUpstreamNeverAnswers) {
   absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
   EXPECT_EQ(task->state(), v1::TASK_STATE_EXPIRED);
   EXPECT_EQ(task->error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(h.driver.tracked_tasks(), 0u);
+}
+
+// A task in flight is tracked while it runs and forgotten at shutdown; late
+// answers to its cancelled call then change nothing.
+TEST(UpstreamDriverTest, ShutdownForgetsEveryTaskAndIgnoresLateAnswers) {
+  CoreHarness h(Mode(DELIVERY_MODE_POLL));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  EXPECT_EQ(h.driver.tracked_tasks(), 1u);
+  h.driver.Shutdown();
+  EXPECT_EQ(h.driver.tracked_tasks(), 0u);
+  EXPECT_THAT(h.cancelled_calls, SizeIs(1));
+  h.submits[0].done(Accepted("up-1"));
+  h.Run();
+  EXPECT_EQ(h.driver.tracked_tasks(), 0u);
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_PENDING);
 }
 
 // ---- restart ---------------------------------------------------------------------
