@@ -303,6 +303,35 @@ void WrapSingleObjectsInLists(Value& value, const Descriptor& type) {
   }
 }
 
+void DropUnknownKeys(Value& value, const Descriptor& type, absl::string_view path,
+                     std::vector<std::string>* dropped) {
+  if (value.kind_case() != Value::kStructValue) return;
+  auto& keys = *value.mutable_struct_value()->mutable_fields();
+  for (auto it = keys.begin(); it != keys.end();) {
+    const FieldDescriptor* field = FindField(type, it->first);
+    std::string child_path = JoinPath(path, it->first);
+    if (field == nullptr) {
+      if (dropped != nullptr) dropped->push_back(std::move(child_path));
+      it = keys.erase(it);
+      continue;
+    }
+    Value& child = it->second;
+    ++it;
+    if (field->is_map() || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
+        IsFreeFormType(*field->message_type())) {
+      continue;
+    }
+    if (child.kind_case() == Value::kListValue) {
+      auto& items = *child.mutable_list_value()->mutable_values();
+      for (int i = 0; i < items.size(); ++i) {
+        DropUnknownKeys(items[i], *field->message_type(), IndexPath(child_path, i), dropped);
+      }
+    } else {
+      DropUnknownKeys(child, *field->message_type(), child_path, dropped);
+    }
+  }
+}
+
 void UnwrapSingleElementLists(Value& value, const Descriptor& type,
                               const std::vector<absl::string_view>& fields) {
   if (value.kind_case() != Value::kStructValue) return;

@@ -46,6 +46,16 @@ void UnwrapSingleElementLists(google::protobuf::Value& value,
                               const google::protobuf::Descriptor& type,
                               const std::vector<absl::string_view>& fields);
 
+// Removes from `value`, at every depth `type` describes, the keys its
+// message does not know, and appends their paths to `dropped` when given
+// ("durtion", "content[0].colour"). protobuf's parser would ignore them
+// (ignore_unknown_fields) but for "", which it refuses with no field named;
+// the upstream ignores unknown keys, so the gateway does too, and the mock can
+// report them. Free-form values and maps are left whole. Thread-safe for
+// distinct values.
+void DropUnknownKeys(google::protobuf::Value& value, const google::protobuf::Descriptor& type,
+                     absl::string_view path, std::vector<std::string>* dropped);
+
 // Writes `value` as compact JSON with the keys of each object in the order
 // of `type`'s fields (field number order, as protobuf writes messages), keys
 // `type` does not know after them in byte order. Deterministic, unlike

@@ -48,6 +48,7 @@ absl::Status ParseWireJson(absl::string_view json, JsonStrictness strictness,
     }
     WrapSingleObjectsInLists(tree, type);
   }
+  DropUnknownKeys(tree, type, "", nullptr);
   std::string normalised;
   pb::util::Status printed = pb::util::MessageToJsonString(tree, &normalised);
   if (!printed.ok()) return absl::InternalError(printed.ToString());

@@ -87,6 +87,16 @@ TEST(JsonShapeTest, NullMeansAbsentAndUnknownKeysAreIgnored) {
               IsEmpty());
 }
 
+TEST(JsonShapeTest, UnknownKeysAreDroppedAtEveryDepthAndNamed) {
+  google::protobuf::Value tree = Tree(R"({"model": "m", "durtion": 5, "": 1,
+      "content": [{"type": "text", "text": "t", "colour": "red"}]})");
+  std::vector<std::string> dropped;
+  DropUnknownKeys(tree, *VideosRequest::descriptor(), "", &dropped);
+  EXPECT_THAT(dropped, ::testing::UnorderedElementsAre("durtion", "", "content[0].colour"));
+  EXPECT_EQ(Json(tree, *VideosRequest::descriptor()),
+            R"({"model":"m","content":[{"type":"text","text":"t"}]})");
+}
+
 TEST(JsonShapeTest, CamelCaseKeysAreUnknownAndIgnored) {
   // Every upstream field's json_name equals its proto name, so both spellings
   // are the same key; a camelCase key is unknown and ignored.

@@ -209,6 +209,18 @@ TEST(UpstreamJsonTest, UpstreamAnswersMayCarryUnknownFields) {
   EXPECT_EQ(r->data(0).status(), "running");
 }
 
+// Found by upstream_json_fuzzer: protobuf's parser refuses an empty key even
+// when told to ignore unknown ones, with an error that names no field.
+TEST(UpstreamJsonTest, AnEmptyKeyIsAnUnknownKeyLikeAnyOther) {
+  absl::StatusOr<upstream::v1::TasksRequest> request = ParseWireJson<upstream::v1::TasksRequest>(
+      R"({"action": "retrieve", "": 1.5, "id": "t"})", JsonStrictness::kStrict);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->id(), "t");
+  absl::StatusOr<VideosResponse> answer = ParseVideosResponse(R"({"": 1, "task_id": "t"})");
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->task_id(), "t");
+}
+
 TEST(UpstreamJsonTest, StrictRequestNamesEveryWrongField) {
   absl::StatusOr<VideosRequest> r = ParseVideosRequest(
       R"({"model": "doubao-seedance-1-0-pro-250528",
