@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long fuzz runs: builds the libFuzzer targets of fuzz/ with clang (ASan +
 # UBSan + libFuzzer) into build-fuzz/ (or $SEEDANCE_FUZZ_BUILD_DIR) and runs
-# each for a while, $(nproc) at a time. The short runs (3 s each) are part of
+# each for a while, $(nproc) at a time. The short runs (3,000 inputs from
+# a fixed seed each) are part of
 # scripts/test.sh; this is for finding more.
 #
 #   scripts/fuzz.sh                          # every target, 300 s each
