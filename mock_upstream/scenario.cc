@@ -37,6 +37,10 @@ constexpr ScenarioDoc kDocs[] = {
     {"html_502", "faults", "HTTP 502 with a proxy's HTML error page"},
     {"slow_drip", "faults",
      "the right answer, drip_chunk_bytes every drip_interval_ms"},
+    {"accept_envelope", "answers",
+     "the immediate answer (callback_url or async) is {\"success\": true, \"task_id\", "
+     "\"trace_id\"}, not the guide's bare {\"task_id\"} (assumed: seen from other "
+     "hosts of this API)"},
     {"callback_every_status", "callbacks",
      "POST a callback on every status change (queued, running, final), as Ark does"},
     {"callback_duplicate", "callbacks", "POST every callback twice"},
@@ -79,6 +83,7 @@ bool SetFlag(absl::string_view name, Scenario& s) {
           {"malformed_json", [](Scenario& x) { x.fault = Fault::kMalformedJson; }},
           {"html_502", [](Scenario& x) { x.fault = Fault::kHtml502; }},
           {"slow_drip", [](Scenario& x) { x.fault = Fault::kSlowDrip; }},
+          {"accept_envelope", [](Scenario& x) { x.accept_envelope = true; }},
           {"callback_every_status", [](Scenario& x) { x.callback_every_status = true; }},
           {"callback_duplicate", [](Scenario& x) { x.callback_duplicate = true; }},
           {"callback_out_of_order",

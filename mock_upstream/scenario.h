@@ -55,6 +55,9 @@ struct Scenario {
   Fault fault = Fault::kNone;
   Outcome outcome = Outcome::kSucceed;
   bool slow = false;
+  // The immediate answer is {"success": true, "task_id", "trace_id"}, not
+  // the guide's bare {"task_id"}.
+  bool accept_envelope = false;
 
   std::optional<absl::Duration> queue_time;
   std::optional<absl::Duration> generation_time;
@@ -95,7 +98,8 @@ inline constexpr absl::string_view kScenarioHeader = "X-Mock-Scenario";
 
 struct ScenarioDoc {
   absl::string_view name;   // "reset" or "generation_ms=N"
-  absl::string_view group;  // "errors", "faults", "generation", "callbacks", "parameters"
+  absl::string_view group;  // "errors", "faults", "answers", "generation", "callbacks",
+                            // "parameters"
   absl::string_view summary;
 };
 

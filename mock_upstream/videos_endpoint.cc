@@ -87,9 +87,18 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
   if (task->mode == TaskMode::kBlocking) {
     runner_.HoldCall(task->id, exchange, seq);
   } else {
-    upstream::v1::VideosAccepted accepted;
-    accepted.set_task_id(task->id);
-    http::Response response = JsonReply(200, accepted);
+    http::Response response;
+    if (scenario.accept_envelope) {
+      upstream::v1::VideosResponse envelope;
+      envelope.set_success(true);
+      envelope.set_task_id(task->id);
+      envelope.set_trace_id(task->trace_id);
+      response = JsonReply(200, envelope);
+    } else {
+      upstream::v1::VideosAccepted accepted;
+      accepted.set_task_id(task->id);
+      response = JsonReply(200, accepted);
+    }
     if (!task->effective_params.empty()) {
       response.headers.push_back({"X-Mock-Effective-Params", task->effective_params});
     }

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/task.h"
@@ -102,6 +103,25 @@ TEST_F(VideosEndpointTest, AsyncCallIsAnsweredAtOnceAndTheTaskRecorded) {
   ASSERT_EQ(created.size(), 1u);
   EXPECT_EQ(created[0].Text("status"), "queued");
   EXPECT_EQ(created[0].Text("mode"), "async");
+}
+
+TEST_F(VideosEndpointTest, AcceptEnvelopeScenarioWrapsTheImmediateAnswer) {
+  auto plain = Videos(kAsyncBody);
+  auto wrapped = Videos(kAsyncBody, {{"Authorization", "Bearer t1"},
+                                     {"X-Mock-Scenario", "accept_envelope"}});
+  ASSERT_EQ(plain->responses.size(), 1u);
+  ASSERT_EQ(wrapped->responses.size(), 1u);
+  absl::StatusOr<google::protobuf::Value> bare = ParseJsonValue(plain->responses[0].body);
+  absl::StatusOr<google::protobuf::Value> json = ParseJsonValue(wrapped->responses[0].body);
+  ASSERT_THAT(bare, IsOk());
+  ASSERT_THAT(json, IsOk());
+  EXPECT_EQ(bare->struct_value().fields().size(), 1u);  // the guide's {"task_id"}
+  std::string id = JsonString(*json, "task_id");
+  std::shared_ptr<const Task> task = mock_.state.tasks().Find(id);
+  ASSERT_NE(task, nullptr);
+  EXPECT_EQ(wrapped->responses[0].body,
+            absl::StrCat(R"({"success":true,"task_id":")", id, R"(","trace_id":")",
+                         task->trace_id, R"("})"));
 }
 
 TEST_F(VideosEndpointTest, TasksInFlightAreCappedPerToken) {
