@@ -519,7 +519,9 @@ void RunFanout(const BenchConfig& config, Report& report) {
             {.method = "POST",
              .url = callback_url,
              .headers = {"Content-Type: application/json"},
-             .body = R"({"success":true,"task_id":"bench","trace_id":"bench",)"
+             // No top-level task_id: the gateway refuses a body that names
+             // another upstream task than the one it knows.
+             .body = R"({"success":true,"trace_id":"bench",)"
                      R"("data":{"task_id":"cgt-bench","status":"succeeded",)"
                      R"("video_url":"http://127.0.0.1:1/v.mp4",)"
                      R"("model":"doubao-seedance-1-0-pro-250528"}})"});

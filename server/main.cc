@@ -68,14 +68,23 @@ ABSL_FLAG(absl::Duration, watch_stall_timeout, absl::Minutes(5),
           "last sequence");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10),
           "heartbeat on idle watch streams (0: none)");
-ABSL_FLAG(absl::Duration, hold_timeout, absl::Minutes(20),
-          "hold delivery: how long the blocking upstream call may take");
+ABSL_FLAG(absl::Duration, hold_timeout, absl::ZeroDuration(),
+          "hold delivery: a cap on how long the blocking upstream call may stay open "
+          "(0: none, the call lasts until the task's execution_expires_after, up to 72h); "
+          "a task whose call the cap cuts ends FAILED with UPSTREAM_OUTCOME_UNKNOWN, as "
+          "the upstream may still generate and bill it");
 ABSL_FLAG(absl::Duration, poll_initial, absl::Seconds(2),
           "poll delivery: first delay between task reads (doubles while nothing changes)");
 ABSL_FLAG(absl::Duration, poll_max, absl::Seconds(30), "poll delivery: longest delay");
 ABSL_FLAG(absl::Duration, callback_fallback_poll, absl::Minutes(2),
           "callback delivery: also read the task this often in case a callback is lost "
           "(0: never)");
+ABSL_FLAG(absl::Duration, outcome_unknown_callback_wait, absl::ZeroDuration(),
+          "callback delivery: how long a task whose submission got no answer (the call "
+          "was cut, or the gateway died mid-call) waits for the upstream's callback before "
+          "it ends FAILED with UPSTREAM_OUTCOME_UNKNOWN (0: until its "
+          "execution_expires_after; a callback that comes later is acknowledged and "
+          "dropped)");
 ABSL_FLAG(int, max_submit_attempts, 5,
           "submissions refused as not processed (429, 503, refused connection) are "
           "retried up to this many attempts in all");
@@ -162,10 +171,11 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   o.caller_create_burst = absl::GetFlag(FLAGS_caller_create_burst);
   o.caller_rpc_rate = absl::GetFlag(FLAGS_caller_rpc_rate);
   o.caller_rpc_burst = absl::GetFlag(FLAGS_caller_rpc_burst);
-  o.driver.hold_timeout = absl::GetFlag(FLAGS_hold_timeout);
+  o.driver.hold_timeout_cap = absl::GetFlag(FLAGS_hold_timeout);
   o.driver.poll_initial = absl::GetFlag(FLAGS_poll_initial);
   o.driver.poll_max = absl::GetFlag(FLAGS_poll_max);
   o.driver.callback_fallback_poll = absl::GetFlag(FLAGS_callback_fallback_poll);
+  o.driver.outcome_unknown_callback_wait = absl::GetFlag(FLAGS_outcome_unknown_callback_wait);
   o.driver.max_submit_attempts = absl::GetFlag(FLAGS_max_submit_attempts);
   o.verify_upstream_tls = absl::GetFlag(FLAGS_verify_upstream_tls);
   o.allow_private_url_hosts = absl::GetFlag(FLAGS_allow_private_url_hosts);

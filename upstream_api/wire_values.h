@@ -43,9 +43,13 @@ inline constexpr int kFramesBase = 25;
 inline constexpr int kFramesStep = 4;
 inline constexpr int kOnlyFramesPerSecond = 24;
 
-// Upstream task statuses. "processing" is a synonym of "running" seen in
-// some sources. cancelled, succeeded, failed and expired are terminal.
+// Upstream task statuses. The guide shows only "succeeded"; the others are
+// the provider family's (upstream-api/README.md). "processing" is a synonym
+// of "running" seen in some sources, "pending" one of "queued" (assumed:
+// accepted, not started). cancelled, succeeded, failed and expired are
+// terminal.
 inline constexpr absl::string_view kStatusQueued = "queued";
+inline constexpr absl::string_view kStatusPending = "pending";
 inline constexpr absl::string_view kStatusRunning = "running";
 inline constexpr absl::string_view kStatusProcessing = "processing";
 inline constexpr absl::string_view kStatusSucceeded = "succeeded";

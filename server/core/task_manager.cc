@@ -1,6 +1,7 @@
 #include "server/core/task_manager.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "server/core/request_ids.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
+#include "server/upstream/upstream_report.h"
 #include "upstream_api/field_violation.h"
 #include "upstream_api/status_details.h"
 
@@ -288,26 +290,38 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
                                      seedance::upstream::v1::VideosResponse answer,
                                      std::function<void(absl::Status)> done) {
   loop_.Post([this, task_id, secret, answer = std::move(answer), done = std::move(done)] {
-    std::string expected;
-    if (tasks::LiveTask* live = registry_.Find(task_id)) {
-      expected = live->record.callback_secret();
-    } else {
+    tasks::LiveTask* live = registry_.Find(task_id);
+    std::optional<StoredTask> ended;
+    if (live == nullptr) {
       absl::StatusOr<StoredTask> stored = store_.Get(task_id);
       if (!stored.ok()) {
         return done(stored.status().code() == absl::StatusCode::kNotFound
                         ? NotFound(task_id)
                         : stored.status());
       }
-      expected = stored->callback_secret();
+      ended = *std::move(stored);
     }
+    const StoredTask& record = live != nullptr ? live->record : *ended;
+    const std::string& expected = record.callback_secret();
     if (expected.empty() || !callers::ConstantTimeEquals(secret, expected)) {
       Log(LogLevel::kWarning, "upstream_callback_rejected", {{"task_id", task_id}});
       return done(absl::PermissionDeniedError("wrong callback secret"));
     }
+    if (live != nullptr) return driver_.Apply(task_id, answer, done);
+    if (!model::IsTerminal(record.task().state())) {
+      // Stored but not yet resumed (the callback beat recovery after a
+      // restart): a 503 makes the upstream send it again.
+      return done(absl::UnavailableError("the task is being resumed; try again"));
+    }
     // A late duplicate for a task that already ended is acknowledged so that
-    // the upstream stops resending it.
-    if (registry_.Find(task_id) == nullptr) return done(absl::OkStatus());
-    driver_.Apply(task_id, answer, done);
+    // the upstream stops resending it; a body about another task is not.
+    absl::Status same = upstream::CheckSameTask(record.task().upstream(),
+                                                upstream::ReadUpstreamReport(answer).ref);
+    if (!same.ok()) {
+      Log(LogLevel::kWarning, "upstream_report_names_another_task",
+          {{"task_id", task_id}, {"error", same.message()}});
+    }
+    done(same);
   });
 }
 

@@ -47,6 +47,8 @@ http::Response CallbackResponse(const absl::Status& outcome) {
       return http::Response{405, {{"Allow", "POST"}}, ""};
     case absl::StatusCode::kInvalidArgument:
       return Json(400, R"({"error":"the body is not a videos result"})");
+    case absl::StatusCode::kFailedPrecondition:
+      return Json(409, R"({"error":"the body names another task than the URL"})");
     default:
       // Not stored: ask the upstream to try again.
       return Json(503, R"({"error":"try again"})");

@@ -5,7 +5,7 @@
 //
 // The secret is per task and unguessable; a callback for an unknown task is
 // 404, with a wrong secret 403, with a body that is not the documented JSON
-// 400, and 200 only once the report is durably applied (or was a harmless
+// 400, with a body about another upstream task than the URL's 409, and 200 only once the report is durably applied (or was a harmless
 // duplicate), so an upstream that retries unacknowledged callbacks loses
 // nothing if the gateway dies mid-way. Bodies are capped, slow senders cut
 // off (the HTTP server's limits).

@@ -22,12 +22,14 @@
 
 namespace seedance::server::upstream {
 
-// The answer to a successful POST /v1/seedance/videos.
+// The answer to POST /v1/seedance/videos that says something of the task
+// (upstream_answers.h has the rule). Exactly one of the two is set.
 struct SubmitResult {
-  // The final answer, when the call was held until the video was done
-  // (no callback_url, no async), or an answer that already carries data.
+  // A task result: the held call's final answer (no callback_url, no async),
+  // or any answer, whatever its HTTP status, that carries a task status.
   std::optional<seedance::upstream::v1::VideosResponse> final_answer;
-  // The immediate {"task_id"} answer with callback_url or async.
+  // The immediate {"task_id"} answer (callback_url or async, or an upstream
+  // that answered a held call at once); the result comes later.
   std::optional<seedance::upstream::v1::VideosAccepted> accepted;
 };
 

@@ -26,6 +26,20 @@ void SetError(const absl::Status& error, StoredTask& t) {
   *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(error);
 }
 
+// Sent upstream (maybe created and billed there) with no id to follow it by.
+bool SubmittedWithoutId(const StoredTask& t) {
+  return t.submitted() && t.task().upstream().task_id().empty();
+}
+
+absl::Status OutcomeUnknown(absl::StatusCode code, absl::string_view why) {
+  return upstream_api::WithErrorInfo(
+      absl::Status(code, absl::StrCat(why,
+                                      "; the upstream may still generate (and bill) the "
+                                      "video, and the task was not resubmitted to avoid "
+                                      "double billing")),
+      "UPSTREAM_OUTCOME_UNKNOWN", model::kGatewayErrorDomain);
+}
+
 }  // namespace
 
 UpstreamDriver::UpstreamDriver(UpstreamDriverOptions options, tasks::TaskRegistry& registry,
@@ -103,11 +117,12 @@ void UpstreamDriver::Send(const std::string& task_id) {
   Calls& calls = CallsOf(task_id);
   ++calls.submit_attempts;
   bool hold = task->record.mode() == DELIVERY_MODE_HOLD;
-  absl::Duration timeout = hold ? options_.hold_timeout : options_.call_timeout;
+  absl::Duration timeout = hold ? HoldTimeout(*task) : options_.call_timeout;
   Log(LogLevel::kInfo, "upstream_submit",
       {{"task_id", task_id},
        {"attempt", absl::StrCat(calls.submit_attempts)},
-       {"mode", gateway::v1::DeliveryMode_Name(task->record.mode())}});
+       {"mode", gateway::v1::DeliveryMode_Name(task->record.mode())},
+       {"timeout", absl::FormatDuration(timeout)}});
   calls.call = client_.Submit(
       BodyFor(*task), task->upstream_token, timeout,
       [this, task_id](absl::StatusOr<SubmitResult> result) {
@@ -167,7 +182,53 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     });
     return;
   }
+  if (!UpstreamAnswered(error)) return OnOutcomeUnknown(task_id, error);
   Fail(task_id, error);
+}
+
+void UpstreamDriver::OnOutcomeUnknown(const std::string& task_id, const absl::Status& error) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr) return;
+  if (task->record.mode() == DELIVERY_MODE_CALLBACK) {
+    // The callback URL names this task (and carries its secret): if the
+    // upstream took it, its callback still arrives. Wait for it, up to the
+    // task's expiry, rather than writing off a task that may be paid for.
+    Log(LogLevel::kWarning, "upstream_outcome_unknown_awaiting_callback",
+        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
+    if (options_.outcome_unknown_callback_wait > absl::ZeroDuration()) {
+      Calls& calls = CallsOf(task_id);
+      if (calls.timer != 0) scheduler_.Cancel(calls.timer);
+      calls.timer = After(task_id, options_.outcome_unknown_callback_wait,
+                          [this](tasks::LiveTask& t, Calls& c) {
+        c.timer = 0;
+        if (!SubmittedWithoutId(t.record)) return;  // a callback told
+        Fail(t.record.task().task_id(),
+             OutcomeUnknown(absl::StatusCode::kUnavailable,
+                            absl::StrCat("no callback came within ",
+                                         absl::FormatDuration(
+                                             options_.outcome_unknown_callback_wait),
+                                         " of a submission that got no answer")));
+      });
+    }
+    return;
+  }
+  Fail(task_id, OutcomeUnknown(error.code(), absl::StrCat("the upstream call ended without an "
+                                                          "answer (",
+                                                          error.message(), ")")));
+}
+
+absl::Duration UpstreamDriver::HoldTimeout(const tasks::LiveTask& task) const {
+  absl::Duration timeout = absl::Hours(72);  // the longest execution_expires_after
+  if (task.record.task().has_expire_time()) {
+    timeout = FromProtoTime(task.record.task().expire_time()) + options_.expiry_grace -
+              clock_.Now();
+  }
+  // Past the expiry timer, so that an expiry ends the task EXPIRED first.
+  timeout = std::max(timeout, absl::ZeroDuration()) + options_.call_timeout;
+  if (options_.hold_timeout_cap > absl::ZeroDuration()) {
+    timeout = std::min(timeout, options_.hold_timeout_cap);
+  }
+  return timeout;
 }
 
 void UpstreamDriver::OnAccepted(const std::string& task_id,
@@ -272,6 +333,14 @@ void UpstreamDriver::Apply(const std::string& task_id,
   tasks::LiveTask* task = registry_.Find(task_id);
   if (task == nullptr) return finish(absl::OkStatus());
   UpstreamReport report = ReadUpstreamReport(answer);
+  if (absl::Status same = CheckSameTask(task->record.task().upstream(), report.ref);
+      !same.ok()) {
+    // A callback with one task's URL and another's body, or a provider
+    // mix-up: applying it would give this task another task's video.
+    Log(LogLevel::kWarning, "upstream_report_names_another_task",
+        {{"task_id", task_id}, {"error", same.message()}});
+    return finish(same);
+  }
   if (report.state == v1::TASK_STATE_UNSPECIFIED) {
     Log(LogLevel::kWarning, "upstream_status_unknown",
         {{"task_id", task_id},
@@ -302,8 +371,21 @@ void UpstreamDriver::Apply(const std::string& task_id,
 void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {
   Log(LogLevel::kWarning, "task_failed",
       {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
+  // The upstream's trace id, when an answer carried one, stays with the task.
+  std::string trace_id;
+  if (auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(error);
+      info.has_value() && info->domain() == kUpstreamErrorDomain) {
+    auto found = info->metadata().find("trace_id");
+    if (found != info->metadata().end()) trace_id = found->second;
+  }
   registry_.Transition(task_id, v1::TASK_STATE_FAILED,
-                       [&error](StoredTask& t) { SetError(error, t); }, nullptr);
+                       [&error, &trace_id](StoredTask& t) {
+                         SetError(error, t);
+                         if (!trace_id.empty()) {
+                           t.mutable_task()->mutable_upstream()->set_trace_id(trace_id);
+                         }
+                       },
+                       nullptr);
 }
 
 void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
@@ -317,6 +399,13 @@ void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
           tasks::LiveTask* t = registry_.Find(task_id);
           if (t == nullptr) return;
           CallsOf(task_id).expiry_timer = 0;
+          if (SubmittedWithoutId(t->record)) {
+            // Its callback never came: only now is its fate unknown.
+            Fail(task_id, OutcomeUnknown(absl::StatusCode::kUnavailable,
+                                         "the upstream never answered nor called back "
+                                         "before the task's expiry"));
+            return;
+          }
           absl::Status error = upstream_api::WithErrorInfo(
               absl::DeadlineExceededError(
                   "the task did not finish within execution_expires_after"),
@@ -339,14 +428,10 @@ void UpstreamDriver::Resume(const std::string& task_id) {
   if (r.task().upstream().task_id().empty()) {
     // Sent, but the process died before learning the upstream's id: it may
     // or may not exist (and be billed) upstream. Resubmitting could create
-    // a second one, so report the uncertainty instead.
-    Fail(task_id,
-         upstream_api::WithErrorInfo(
-             absl::UnavailableError(
-                 "the gateway restarted while the upstream call was in flight; its "
-                 "outcome is unknown and the task was not resubmitted to avoid "
-                 "double billing"),
-             "UPSTREAM_OUTCOME_UNKNOWN", model::kGatewayErrorDomain));
+    // a second one; a callback may still tell (OnOutcomeUnknown).
+    OnOutcomeUnknown(task_id, absl::UnavailableError(
+                                  "the gateway restarted while the upstream call was "
+                                  "in flight"));
     return;
   }
   // Accepted upstream: catch up at once (callbacks may have been missed

@@ -41,8 +41,17 @@ struct UpstreamDriverOptions {
   // In CALLBACK mode, also poll the tasks endpoint this often (0: never),
   // and once at restart, in case callbacks were lost.
   absl::Duration callback_fallback_poll = absl::Minutes(2);
-  // The whole blocking call in HOLD mode.
-  absl::Duration hold_timeout = absl::Minutes(20);
+  // HOLD: the blocking call lasts as long as the task may (until its
+  // expire_time, plus expiry_grace and call_timeout for the upstream to say
+  // "expired"), since a flex task or a long execution_expires_after may well
+  // generate for hours. A positive cap shortens it for operators who want
+  // one; a call cut by it ends the task UPSTREAM_OUTCOME_UNKNOWN (the
+  // upstream may still finish and bill it; its id is not known to poll).
+  absl::Duration hold_timeout_cap = absl::ZeroDuration();
+  // CALLBACK: a task whose submission got no answer (cut, or the gateway
+  // died before reading it) waits this long for the upstream's callback
+  // before it ends UPSTREAM_OUTCOME_UNKNOWN; 0: until its expiry.
+  absl::Duration outcome_unknown_callback_wait = absl::ZeroDuration();
   // HOLD: a call still open after this was accepted: the task is RUNNING.
   absl::Duration hold_accept_grace = absl::Seconds(3);
   // Submissions in CALLBACK/POLL mode and tasks-endpoint reads.
@@ -79,9 +88,14 @@ class UpstreamDriver {
 
   // Applies an upstream answer (blocking answer, callback or poll) to the
   // task. `done` runs once the resulting change is durable, or at once
-  // when there is no change (a duplicate or stale report).
+  // when there is no change (a duplicate or stale report); with
+  // FAILED_PRECONDITION, changing nothing, when the answer names another
+  // upstream task than this one's (CheckSameTask).
   void Apply(const std::string& task_id, const seedance::upstream::v1::VideosResponse& answer,
              Continuation done);
+
+  // How long the held call of `task` may stay open, from now.
+  absl::Duration HoldTimeout(const tasks::LiveTask& task) const;
 
   // Submissions whose answer has not arrived yet (held calls included): if
   // the process stopped now, their outcome would be unknown after restart.
@@ -110,6 +124,9 @@ class UpstreamDriver {
   void SchedulePoll(const std::string& task_id, absl::Duration delay);
   void ScheduleExpiry(tasks::LiveTask& task);
   void Fail(const std::string& task_id, const absl::Status& error);
+  // A submission that went out and got no answer (cut, timed out, reset):
+  // the task may exist upstream, so it is never resubmitted.
+  void OnOutcomeUnknown(const std::string& task_id, const absl::Status& error);
 
   // The driver's own state of one live task: what it has in flight and how
   // far its retries and polls have gone. The registry knows nothing of it.

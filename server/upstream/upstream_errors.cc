@@ -110,4 +110,10 @@ bool SafeToResubmit(const absl::Status& status) {
   return http::curl::RequestNeverSent(status) || status.GetPayload(kNotProcessedPayload).has_value();
 }
 
+bool UpstreamAnswered(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info =
+      upstream_api::GetDetail<google::rpc::ErrorInfo>(status);
+  return info.has_value() && info->domain() == kUpstreamErrorDomain;
+}
+
 }  // namespace seedance::server::upstream

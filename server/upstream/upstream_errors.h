@@ -58,6 +58,11 @@ std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Tim
 // request never reached it.
 bool SafeToResubmit(const absl::Status& status);
 
+// True when `status` reports an answer of the upstream (the table above, or
+// an unreadable 2xx), false for a call that got none (refused, reset, timed
+// out: the transport's Status).
+bool UpstreamAnswered(const absl::Status& status);
+
 }  // namespace seedance::server::upstream
 
 #endif  // SEEDANCE_SERVER_UPSTREAM_UPSTREAM_ERRORS_H_

@@ -50,7 +50,9 @@ absl::Status OutcomeError(v1::TaskState state,
 
 v1::TaskState StateFromUpstreamStatus(absl::string_view status) {
   std::string s = absl::AsciiStrToLower(absl::StripAsciiWhitespace(status));
-  if (s == upstream_api::kStatusQueued) return v1::TASK_STATE_QUEUED;
+  if (s == upstream_api::kStatusQueued || s == upstream_api::kStatusPending) {
+    return v1::TASK_STATE_QUEUED;
+  }
   if (s == upstream_api::kStatusRunning || s == upstream_api::kStatusProcessing) {
     return v1::TASK_STATE_RUNNING;
   }
@@ -59,6 +61,23 @@ v1::TaskState StateFromUpstreamStatus(absl::string_view status) {
   if (s == upstream_api::kStatusCancelled) return v1::TASK_STATE_CANCELLED;
   if (s == upstream_api::kStatusExpired) return v1::TASK_STATE_EXPIRED;
   return v1::TASK_STATE_UNSPECIFIED;
+}
+
+absl::Status CheckSameTask(const v1::UpstreamRef& known, const v1::UpstreamRef& reported) {
+  auto differ = [](const std::string& a, const std::string& b) {
+    return !a.empty() && !b.empty() && a != b;
+  };
+  if (differ(known.task_id(), reported.task_id())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the answer is about upstream task ", reported.task_id(),
+                     ", not this task's ", known.task_id()));
+  }
+  if (differ(known.provider_task_id(), reported.provider_task_id())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the answer is about provider task ", reported.provider_task_id(),
+                     ", not this task's ", known.provider_task_id()));
+  }
+  return absl::OkStatus();
 }
 
 UpstreamReport ReadUpstreamReport(const seedance::upstream::v1::VideosResponse& answer) {

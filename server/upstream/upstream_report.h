@@ -40,8 +40,14 @@ struct UpstreamReport {
 // FAILED too.
 UpstreamReport ReadUpstreamReport(const seedance::upstream::v1::VideosResponse& answer);
 
-// The state an upstream status word means ("queued", "running",
-// "processing", "succeeded", "failed", "cancelled", "expired"; case and
+// OK when `reported` (the ids an answer carries) can be about the task
+// whose ids so far are `known`; FAILED_PRECONDITION, naming both, when an
+// id both have differs (a callback posted with one task's URL and another
+// task's body). Ids either side lacks never conflict.
+absl::Status CheckSameTask(const v1::UpstreamRef& known, const v1::UpstreamRef& reported);
+
+// The state an upstream status word means ("queued" and "pending",
+// "running" and "processing", "succeeded", "failed", "cancelled", "expired"; case and
 // surrounding spaces ignored), or TASK_STATE_UNSPECIFIED for a word it does
 // not know.
 v1::TaskState StateFromUpstreamStatus(absl::string_view status);

@@ -19,11 +19,16 @@
 //  * the upstream got each task at most once (no double billing).
 //
 // Delivery is callback or poll, where the gateway resumes a task after a
-// restart. The one legitimate failure is a kill between sending a task
-// upstream and reading the upstream's task id: the task may or may not exist
-// upstream, so it ends FAILED with UPSTREAM_OUTCOME_UNKNOWN instead of being
-// resubmitted (README, "How a task learns its fate"). In hold mode every
-// task running at a kill would end that way, so hold is not tested here.
+// restart. A kill between sending a task upstream and reading the
+// upstream's task id leaves its outcome unknown: the task may or may not
+// exist upstream, so it is never resubmitted. In poll mode it ends FAILED
+// with UPSTREAM_OUTCOME_UNKNOWN at once; in callback mode it waits for the
+// upstream's callback (the gateway keeps its callback port across restarts,
+// as a deployment with a fixed callback URL does, and the mock re-sends
+// callbacks that fail while the gateway is down), and ends so only if the
+// upstream never got it (--outcome_unknown_callback_wait, short here; README,
+// "How a task learns its fate"). In hold mode every task running at a kill
+// would end that way, so hold is not tested here.
 //
 // The kill times come from a seeded PRNG; the seed is printed
 // (SEEDANCE_CRASH_RESTART_SEED replays the kill pattern, not the thread
@@ -353,14 +358,20 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
       {"--queue_ms=20", "--generation_ms=100", "--log_level=warning"});
   ASSERT_THAT(mock, IsOk());
   mock_ = *std::move(mock);
+  // Callbacks that reach no gateway are re-sent for about 10 s.
+  ASSERT_THAT(mock_->AddTokenRule(kToken, "callback_retry,callback_retries=100,"
+                                          "callback_retry_ms=100"),
+              IsOk());
   auto gateway = testing::GatewayProcess::Start(
       {"--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode,
        "--poll_initial=50ms", "--poll_max=200ms", "--callback_fallback_poll=300ms",
+       "--outcome_unknown_callback_wait=15s",
        // Six clients share one token at about the default create rate,
        // and the final checks re-send every create and read every task.
        "--caller_create_rate=0", "--caller_rpc_rate=0", "--log_level=error"},
       dir.path() + "/data");
   ASSERT_THAT(gateway, IsOk());
+  (*gateway)->KeepCallbackPort();
   directory_.Publish((*gateway)->address());
 
   std::vector<std::thread> clients;
@@ -439,12 +450,17 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
       ++succeeded;
     } else {
       // The only acceptable failure: killed between sending the task
-      // upstream and learning its upstream id.
+      // upstream and learning its upstream id, and in callback mode only
+      // when the upstream never got it (so no callback could come).
       auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(upstream_api::FromRpcStatus(task->error()));
       EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
       EXPECT_EQ(info.has_value() ? info->reason() : "", "UPSTREAM_OUTCOME_UNKNOWN")
           << task->error().message();
       EXPECT_EQ(task->upstream().task_id(), "");
+      if (mode == "callback") {
+        EXPECT_EQ(UpstreamSubmissions()[r.request_id], 0)
+            << "the upstream had the task, so its callback should have told";
+      }
       ++outcome_unknown;
     }
   }

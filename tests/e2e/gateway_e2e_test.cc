@@ -212,27 +212,91 @@ TEST_F(GatewayE2eTest, RateLimitLeftOverCarriesTheRetryDelay) {
 
 // ---- generation outcomes and faults --------------------------------------------------
 
-TEST_F(GatewayE2eTest, GenerationFailureIsAbortedWithTheUpstreamsReason) {
-  StartStack("callback");
+// Every delivery mode reads a failed or expired generation the same way,
+// whatever HTTP status carried it (the blocking answer's is a 500), and
+// keeps the upstream's ids.
+class OutcomeTest : public GatewayE2eTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void ExpectUpstreamRef(const v1::VideoTask& task) {
+    EXPECT_FALSE(task.upstream().task_id().empty()) << task.ShortDebugString();
+    EXPECT_FALSE(task.upstream().provider_task_id().empty()) << task.ShortDebugString();
+    EXPECT_FALSE(task.upstream().trace_id().empty()) << task.ShortDebugString();
+  }
+};
+
+TEST_P(OutcomeTest, GenerationFailureIsAbortedWithTheUpstreamsReason) {
+  StartStack(GetParam());
   TaskRun run = CreateAndWatch("token-fail", Request("A kitten [mock:fail]"));
   ASSERT_THAT(run.task, IsOk());
   EXPECT_EQ(run.task->state(), v1::TASK_STATE_FAILED);
-  EXPECT_EQ(ErrorOf(*run.task).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ErrorOf(*run.task).code(), absl::StatusCode::kAborted) << ErrorOf(*run.task);
   EXPECT_EQ(ReasonOf(ErrorOf(*run.task)), "GENERATION_FAILED");
+  ExpectUpstreamRef(*run.task);
+  EXPECT_EQ(VideosRequests(), 1);
 }
 
-TEST_F(GatewayE2eTest, UpstreamExpiryEndsTheTaskExpired) {
-  StartStack("poll");
+TEST_P(OutcomeTest, UpstreamExpiryEndsTheTaskExpired) {
+  StartStack(GetParam());
   TaskRun run = CreateAndWatch("token-expire", Request("A kitten [mock:expire]"));
   ASSERT_THAT(run.task, IsOk());
   EXPECT_EQ(run.task->state(), v1::TASK_STATE_EXPIRED);
   EXPECT_EQ(ErrorOf(*run.task).code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(ReasonOf(ErrorOf(*run.task)), "TASK_EXPIRED");
+  ExpectUpstreamRef(*run.task);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, OutcomeTest, ::testing::Values("hold", "poll", "callback"),
+                         [](const auto& info) { return info.param; });
+
+// {"success": true, "task_id"} without data is an acceptance: the task is
+// followed (polled, or called back) to its end, not left PENDING.
+class AcceptanceEnvelopeTest : public GatewayE2eTest,
+                               public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(AcceptanceEnvelopeTest, IsFollowedToTheEnd) {
+  StartStack(GetParam());
+  TaskRun run = CreateAndWatch("token-envelope", Request("A kitten [mock:accept_envelope]"));
+  ASSERT_THAT(run.task, IsOk());
+  EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_THAT(run.States(), ::testing::Contains(v1::TASK_STATE_QUEUED));
+  EXPECT_EQ(VideosRequests(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, AcceptanceEnvelopeTest, ::testing::Values("poll", "callback"),
+                         [](const auto& info) { return info.param; });
+
+// A held call may last as long as the task: a flex task that generates
+// for longer than the accept grace is not cut, and a call cut by the
+// operator's cap is reported as an unknown outcome, never resubmitted.
+TEST_F(GatewayE2eTest, HeldFlexTaskRunsToItsEndAndACapCutIsAnUnknownOutcome) {
+  // The cap is past the 3 s accept grace, after which a held call is RUNNING.
+  StartStack("hold", {}, {"--hold_timeout=4s"});
+  v1::CreateVideoTaskRequest flex = Request("A kitten [mock:generation_ms=3500]");
+  flex.mutable_spec()->set_service_tier(v1::SERVICE_TIER_FLEX);
+  flex.mutable_spec()->set_execution_expires_after_seconds(259200);
+  TaskRun done = CreateAndWatch("token-flex", flex);
+  ASSERT_THAT(done.task, IsOk());
+  EXPECT_EQ(done.task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_THAT(done.States(), ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_RUNNING,
+                                         v1::TASK_STATE_SUCCEEDED));
+
+  v1::CreateVideoTaskRequest longer = Request("A kitten [mock:generation_ms=60000]");
+  longer.mutable_spec()->set_service_tier(v1::SERVICE_TIER_FLEX);
+  TaskRun cut = CreateAndWatch("token-flex", longer);
+  ASSERT_THAT(cut.task, IsOk());
+  EXPECT_EQ(cut.task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(ErrorOf(*cut.task).code(), absl::StatusCode::kDeadlineExceeded) << ErrorOf(*cut.task);
+  EXPECT_EQ(ReasonOf(ErrorOf(*cut.task)), "UPSTREAM_OUTCOME_UNKNOWN");
+  EXPECT_THAT(cut.States(), ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_RUNNING,
+                                        v1::TASK_STATE_FAILED));
+  EXPECT_EQ(VideosRequests(), 2);
 }
 
 struct FaultCase {
   std::string scenario;
   v1::TaskState state;
   absl::StatusCode code;
+  std::string reason = "";
 };
 
 class UpstreamFaultTest : public GatewayE2eTest,
@@ -248,6 +312,9 @@ TEST_P(UpstreamFaultTest, HeldCallFaultsFailTheTaskWithoutResubmitting) {
   EXPECT_EQ(run.task->state(), c.state);
   if (c.state == v1::TASK_STATE_FAILED) {
     EXPECT_EQ(ErrorOf(*run.task).code(), c.code) << ErrorOf(*run.task);
+    // No answer at all (the transport's failure) leaves the outcome unknown;
+    // an unusable answer is the upstream's.
+    EXPECT_EQ(ReasonOf(ErrorOf(*run.task)), c.reason);
   }
   EXPECT_EQ(VideosRequests(), 1);
 }
@@ -255,11 +322,16 @@ TEST_P(UpstreamFaultTest, HeldCallFaultsFailTheTaskWithoutResubmitting) {
 INSTANTIATE_TEST_SUITE_P(
     Faults, UpstreamFaultTest,
     ::testing::Values(
-        FaultCase{"reset", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
-        FaultCase{"empty_reply", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
-        FaultCase{"truncated", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable},
-        FaultCase{"malformed_json", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal},
-        FaultCase{"html_502", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal},
+        FaultCase{"reset", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable,
+                  "UPSTREAM_OUTCOME_UNKNOWN"},
+        FaultCase{"empty_reply", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable,
+                  "UPSTREAM_OUTCOME_UNKNOWN"},
+        FaultCase{"truncated", v1::TASK_STATE_FAILED, absl::StatusCode::kUnavailable,
+                  "UPSTREAM_OUTCOME_UNKNOWN"},
+        FaultCase{"malformed_json", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal,
+                  "UPSTREAM_MALFORMED_RESPONSE"},
+        FaultCase{"html_502", v1::TASK_STATE_FAILED, absl::StatusCode::kInternal,
+                  "UPSTREAM_HTTP_502"},
         FaultCase{"slow_drip", v1::TASK_STATE_SUCCEEDED, absl::StatusCode::kOk}),
     [](const auto& info) { return info.param.scenario; });
 

@@ -38,6 +38,10 @@ absl::Status GatewayProcess::Launch() {
   std::vector<std::string> args = {"--listen=127.0.0.1:0", "--callback_listen=127.0.0.1:0",
                                    absl::StrCat("--data_dir=", data_dir_)};
   args.insert(args.end(), flags_.begin(), flags_.end());
+  // After the caller's flags: the last --callback_listen wins.
+  if (keep_callback_port_ && callback_port_ != 0) {
+    args.push_back(absl::StrCat("--callback_listen=127.0.0.1:", callback_port_));
+  }
   absl::StatusOr<std::unique_ptr<ChildProcess>> process =
       ChildProcess::Start(GatewayBinary(), args);
   if (!process.ok()) return process.status();

@@ -40,8 +40,13 @@ class GatewayProcess {
   void Kill();
   // SIGTERM; the exit code once it is gone.
   absl::StatusOr<int> Terminate(absl::Duration timeout = absl::Seconds(20));
-  // Starts again with the same flags and data directory (new ports).
+  // Starts again with the same flags and data directory (new ports, but for
+  // the callback port after KeepCallbackPort()).
   absl::Status Restart();
+  // Restarts listen for callbacks on the port of this run, as a deployment
+  // with a fixed callback URL does, so that callbacks sent to the old
+  // process reach the new one.
+  void KeepCallbackPort() { keep_callback_port_ = true; }
 
  private:
   GatewayProcess(std::vector<std::string> flags, std::string data_dir)
@@ -53,6 +58,7 @@ class GatewayProcess {
   std::unique_ptr<ChildProcess> process_;
   int grpc_port_ = 0;
   int callback_port_ = 0;
+  bool keep_callback_port_ = false;
 };
 
 }  // namespace seedance::testing

@@ -52,6 +52,7 @@ TEST(CallbackReceiverTest, OutcomesMapToHttpStatuses) {
   EXPECT_EQ(CallbackResponse(absl::PermissionDeniedError("")).status, 403);
   EXPECT_EQ(CallbackResponse(absl::InvalidArgumentError("")).status, 400);
   EXPECT_EQ(CallbackResponse(absl::UnimplementedError("")).status, 405);
+  EXPECT_EQ(CallbackResponse(absl::FailedPreconditionError("")).status, 409);
   // Not stored yet: the upstream should retry.
   EXPECT_EQ(CallbackResponse(absl::UnavailableError("")).status, 503);
   EXPECT_EQ(CallbackResponse(absl::InternalError("")).status, 503);

@@ -147,7 +147,98 @@ TEST(UpstreamDriverTest, ConnectionRefusedIsRetriedButResetIsNot) {
   h.submits[2].done(absl::UnavailableError("connection reset by peer"));
   h.Advance(absl::Minutes(5));
   EXPECT_THAT(h.submits, SizeIs(3));
-  EXPECT_EQ(h.Get(kAlice, reset)->state(), v1::TASK_STATE_FAILED);
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, reset);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
+  absl::Status error = upstream_api::FromRpcStatus(task->error());
+  EXPECT_THAT(error, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("may still generate")));
+  EXPECT_EQ(upstream_api::GetDetail<google::rpc::ErrorInfo>(error)->reason(),
+            "UPSTREAM_OUTCOME_UNKNOWN");
+}
+
+std::string ReasonOf(const v1::VideoTask& task) {
+  auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(
+      upstream_api::FromRpcStatus(task.error()));
+  return info.has_value() ? info->reason() : "";
+}
+
+// The held call stays open as long as the task may run: until its expiry,
+// plus the grace for the upstream to report it and one call timeout.
+TEST(UpstreamDriverTest, HeldCallLastsUntilTheTasksOwnExpiry) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  v1::CreateVideoTaskRequest flex = Request();
+  flex.mutable_spec()->set_service_tier(v1::SERVICE_TIER_FLEX);
+  flex.mutable_spec()->set_execution_expires_after_seconds(259200);  // 72 h, the most
+  ASSERT_THAT(h.Create(kAlice, flex), IsOk());
+  ASSERT_THAT(h.Create(kAlice, Request()), IsOk());  // the default expiry, 48 h
+  ASSERT_THAT(h.submits, SizeIs(2));
+  const UpstreamDriverOptions defaults = CoreHarness::DefaultDriverOptions();
+  EXPECT_EQ(h.submits[0].timeout,
+            absl::Hours(72) + defaults.expiry_grace + defaults.call_timeout);
+  EXPECT_EQ(h.submits[1].timeout,
+            absl::Hours(48) + defaults.expiry_grace + defaults.call_timeout);
+}
+
+TEST(UpstreamDriverTest, HeldCallTimeoutIsCappedByTheOperatorsCapAndSoReportedWhenCut) {
+  UpstreamDriverOptions o = CoreHarness::DefaultDriverOptions();
+  o.hold_timeout_cap = absl::Hours(2);
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD), o);
+  std::string id = h.Create(kAlice, Request())->task_id();
+  ASSERT_THAT(h.submits, SizeIs(1));
+  EXPECT_EQ(h.submits[0].timeout, absl::Hours(2));
+  h.Advance(absl::Hours(2));
+  // The transport's timeout: the request went out, no answer came.
+  h.submits[0].done(absl::DeadlineExceededError("POST /v1/seedance/videos timed out"));
+  h.Run();
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(task->error().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(ReasonOf(*task), "UPSTREAM_OUTCOME_UNKNOWN");
+  h.Advance(absl::Hours(1));
+  EXPECT_THAT(h.submits, SizeIs(1));  // never resubmitted
+}
+
+// An error envelope has no task result, but its trace id is still the
+// upstream's reference for the support ticket.
+TEST(UpstreamDriverTest, AFailedSubmissionKeepsTheUpstreamsTraceId) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  h.submits[0].done(UpstreamError(500, "api_error"));
+  h.Run();
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(task->upstream().trace_id(), "t-err");
+}
+
+// In callback mode the provider's callback names the task (its URL carries
+// the task's secret), so a submission cut without an answer is not written
+// off: the task waits for its callback, up to its expiry.
+TEST(UpstreamDriverTest, CallbackModeSubmissionCutWithoutAnswerWaitsForTheCallback) {
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  std::string secret = h.store().Get(id)->callback_secret();
+  h.submits[0].done(absl::DeadlineExceededError("timed out"));
+  h.Advance(absl::Minutes(10));
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_PENDING);
+  EXPECT_THAT(h.submits, SizeIs(1));
+  ASSERT_THAT(h.Callback(id, secret, Answer("succeeded", "https://cdn/v.mp4")), IsOk());
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(task->upstream().task_id(), "up-1");
+}
+
+TEST(UpstreamDriverTest, CallbackModeTaskWhoseCallbackNeverComesIsUnknownAtItsExpiry) {
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_execution_expires_after_seconds(3600);
+  std::string id = h.Create(kAlice, r)->task_id();
+  h.submits[0].done(absl::UnavailableError("connection reset by peer"));
+  h.Advance(absl::Hours(1));
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_PENDING);
+  h.Advance(absl::Minutes(5));
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(ReasonOf(*task), "UPSTREAM_OUTCOME_UNKNOWN");
+  EXPECT_EQ(h.driver.tracked_tasks(), 0u);
 }
 
 TEST(UpstreamDriverTest, RejectedTokenFailsTheTaskUnauthenticated) {
@@ -188,6 +279,28 @@ TEST(UpstreamDriverTest, CallbackModeFollowsCallbacksAndIgnoresStaleOnes) {
   EXPECT_THAT(h.StoredStates(id),
               ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_QUEUED,
                           v1::TASK_STATE_RUNNING, v1::TASK_STATE_SUCCEEDED));
+  EXPECT_EQ(h.Get(kAlice, id)->result().video_url(), "https://cdn/v.mp4");
+}
+
+// The URL's secret is right but the body is another task's: refused (409
+// at the receiver) and nothing changes, before and after the task ended.
+TEST(UpstreamDriverTest, CallbackWhoseBodyNamesAnotherTaskIsRefused) {
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  std::string secret = h.store().Get(id)->callback_secret();
+  h.submits[0].done(Accepted("up-1"));
+  h.Run();
+  seedance::upstream::v1::VideosResponse other = Answer("succeeded", "https://cdn/other.mp4");
+  other.set_task_id("up-2");
+  EXPECT_THAT(h.Callback(id, secret, other),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("up-2")));
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_QUEUED);
+  ASSERT_THAT(h.Callback(id, secret, Answer("succeeded", "https://cdn/v.mp4")), IsOk());
+  seedance::upstream::v1::VideosResponse other_provider = Answer("failed");
+  other_provider.mutable_data(0)->set_task_id("cgt-2");
+  EXPECT_THAT(h.Callback(id, secret, other_provider),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cgt-2")));
+  EXPECT_THAT(h.Callback(id, secret, other), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(h.Get(kAlice, id)->result().video_url(), "https://cdn/v.mp4");
 }
 
@@ -326,6 +439,7 @@ TEST(UpstreamDriverTest, RecoveryResumesWhatIsSafeAndReportsWhatIsUnknown) {
             "UPSTREAM_OUTCOME_UNKNOWN");
   seedance::upstream::v1::TaskRecord record;
   *record.mutable_response() = Answer("succeeded", "https://cdn/w.mp4");
+  record.mutable_response()->set_task_id("up-accepted");
   after.retrieves[0].done(record);
   after.Run();
   EXPECT_EQ(after.Get(kAlice, accepted_id)->state(), v1::TASK_STATE_SUCCEEDED);
@@ -334,6 +448,25 @@ TEST(UpstreamDriverTest, RecoveryResumesWhatIsSafeAndReportsWhatIsUnknown) {
   EXPECT_THAT(after.StoredStates(accepted_id),
               ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_QUEUED,
                           v1::TASK_STATE_SUCCEEDED));
+}
+
+// After a crash between sending and learning the upstream's id, a callback
+// mode task waits for its callback instead of failing at once.
+TEST(UpstreamDriverTest, RecoveryLetsACallbackModeTaskOfUnknownOutcomeWaitForItsCallback) {
+  store::InMemoryTaskStore store;
+  std::string id, secret;
+  {
+    CoreHarness before(Mode(DELIVERY_MODE_CALLBACK), CoreHarness::DefaultDriverOptions(),
+                       &store);
+    id = before.Create(kAlice, Request())->task_id();  // sent; no answer yet
+    secret = before.store().Get(id)->callback_secret();
+  }
+  CoreHarness after(Mode(DELIVERY_MODE_CALLBACK), CoreHarness::DefaultDriverOptions(), &store);
+  ASSERT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(1));
+  EXPECT_THAT(after.submits, IsEmpty());
+  EXPECT_EQ(after.Get(kAlice, id)->state(), v1::TASK_STATE_PENDING);
+  ASSERT_THAT(after.Callback(id, secret, Answer("succeeded", "https://cdn/v.mp4")), IsOk());
+  EXPECT_EQ(after.Get(kAlice, id)->state(), v1::TASK_STATE_SUCCEEDED);
 }
 
 TEST(UpstreamDriverTest, RecoveryResubmitsTasksNeverSent) {

@@ -113,7 +113,8 @@ TEST(UpstreamReportTest, StatusWordsMapToStates) {
     v1::TaskState state;
   };
   const Case cases[] = {
-      {"queued", v1::TASK_STATE_QUEUED},       {"running", v1::TASK_STATE_RUNNING},
+      {"queued", v1::TASK_STATE_QUEUED},       {"pending", v1::TASK_STATE_QUEUED},
+      {"running", v1::TASK_STATE_RUNNING},
       {"processing", v1::TASK_STATE_RUNNING},  {"succeeded", v1::TASK_STATE_SUCCEEDED},
       {"failed", v1::TASK_STATE_FAILED},       {"cancelled", v1::TASK_STATE_CANCELLED},
       {"expired", v1::TASK_STATE_EXPIRED},     {" Succeeded ", v1::TASK_STATE_SUCCEEDED},
@@ -122,6 +123,35 @@ TEST(UpstreamReportTest, StatusWordsMapToStates) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.word);
     EXPECT_EQ(StateFromUpstreamStatus(c.word), c.state);
+  }
+}
+
+TEST(UpstreamReportTest, OnlyIdsBothSidesHaveCanConflict) {
+  auto ref = [](const char* task_id, const char* provider_task_id) {
+    v1::UpstreamRef r;
+    r.set_task_id(task_id);
+    r.set_provider_task_id(provider_task_id);
+    return r;
+  };
+  struct Case {
+    v1::UpstreamRef known, reported;
+    bool same;
+  };
+  const Case cases[] = {
+      {ref("up-1", "cgt-1"), ref("up-1", "cgt-1"), true},
+      {ref("", ""), ref("up-1", "cgt-1"), true},   // nothing known yet
+      {ref("up-1", "cgt-1"), ref("", ""), true},   // nothing reported
+      {ref("up-1", ""), ref("up-1", "cgt-9"), true},
+      {ref("up-1", "cgt-1"), ref("up-2", "cgt-1"), false},
+      {ref("up-1", "cgt-1"), ref("up-1", "cgt-2"), false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.known.ShortDebugString() + " vs " + c.reported.ShortDebugString());
+    absl::Status s = CheckSameTask(c.known, c.reported);
+    EXPECT_EQ(s.ok(), c.same) << s;
+    if (!c.same) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+    }
   }
 }
 
