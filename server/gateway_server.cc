@@ -139,6 +139,14 @@ absl::Status GatewayServer::Start() {
                            ? absl::StrCat("http://", listen->first, ":", receiver_->port())
                            : o.callback_public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
+    if (o.callback_public_url.empty() && listen->second == 0) {
+      // The upstream keeps posting to this URL after a restart, when a port
+      // chosen anew would be someone else's or no one's.
+      Log(LogLevel::kWarning, "callback_port_not_fixed",
+          {{"port", absl::StrCat(receiver_->port())},
+           {"hint", "callbacks for tasks sent now reach no one after a restart; set "
+                    "--callback_listen=host:port (or --callback_public_url)"}});
+    }
     driver_options.callback_url_prefix = absl::StrCat(base, upstream::CallbackReceiver::kPathPrefix);
   }
 
