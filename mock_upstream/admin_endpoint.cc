@@ -85,7 +85,8 @@ std::string ConfigJson(const MockConfig& c) {
       .Key("callback_retry_ms").Int(Millis(c.callback_retry_interval))
       .Key("callback_retries").Int(c.callback_retries)
       .Key("drip_chunk_bytes").Int(static_cast<int64_t>(c.drip_chunk_bytes))
-      .Key("drip_interval_ms").Int(Millis(c.drip_interval));
+      .Key("drip_interval_ms").Int(Millis(c.drip_interval))
+      .Key("refuse_unknown_fields").Bool(c.refuse_unknown_fields);
   return json.End().Take();
 }
 
@@ -100,6 +101,13 @@ absl::Status UpdateConfig(const pb::Struct& update, MockConfig& config) {
       absl::Status valid = ApplyScenarioList(value.string_value(), check);
       if (!valid.ok()) return valid;
       config.fail_first_scenario = value.string_value();
+      continue;
+    }
+    if (key == "refuse_unknown_fields") {
+      if (value.kind_case() != pb::Value::kBoolValue) {
+        return absl::InvalidArgumentError("refuse_unknown_fields: must be true or false");
+      }
+      config.refuse_unknown_fields = value.bool_value();
       continue;
     }
     if (value.kind_case() != pb::Value::kNumberValue || value.number_value() < 0 ||

@@ -40,6 +40,11 @@ struct MockConfig {
   absl::Duration callback_timeout = absl::Seconds(5);
   absl::Duration callback_retry_interval = absl::Milliseconds(200);
   int callback_retries = 3;
+  // Body keys the API does not know (a typo such as "durtion") are reported
+  // (X-Mock-Unknown-Fields, the journal); with this they are refused with
+  // the documented 400. The guide says fields are strongly validated but not
+  // what happens to unknown ones, so the default ignores them.
+  bool refuse_unknown_fields = false;
   // slow_drip pacing.
   size_t drip_chunk_bytes = 16;
   absl::Duration drip_interval = absl::Milliseconds(50);

@@ -78,6 +78,10 @@ ABSL_FLAG(int, journal_limit, static_cast<int>(kDefaults.journal_limit),
           "Journal entries kept; the oldest are dropped beyond this.");
 ABSL_FLAG(int, max_connections, static_cast<int>(kDefaults.max_connections),
           "Open connections accepted at once.");
+ABSL_FLAG(bool, refuse_unknown_fields, kDefaults.config.refuse_unknown_fields,
+          "refuse request bodies with keys the API does not know (a typo such as "
+          "\"durtion\") with 400 api_not_implemented naming them; without it they are "
+          "ignored and reported in the X-Mock-Unknown-Fields header and the journal");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
 
 namespace {
@@ -131,6 +135,7 @@ MockOptions OptionsFromFlags() {
   c.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   c.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   c.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
+  c.refuse_unknown_fields = absl::GetFlag(FLAGS_refuse_unknown_fields);
   c.fail_first_n = absl::GetFlag(FLAGS_fail_first_n);
   c.fail_first_scenario = absl::GetFlag(FLAGS_fail_first_scenario);
   c.retry_after = absl::Seconds(absl::GetFlag(FLAGS_retry_after_s));

@@ -54,6 +54,9 @@ struct Task {
   // X-Mock-Effective-Params header: "--rs 720p --dur 5", and its notes.
   std::string effective_params;
   std::string notes;
+  // Body keys the API does not know, comma-separated ("durtion"), for the
+  // journal and the X-Mock-Unknown-Fields header.
+  std::string unknown_fields;
 };
 
 struct TaskPlanInput {

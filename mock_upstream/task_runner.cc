@@ -58,6 +58,9 @@ void TaskRunner::OnFinished(const std::shared_ptr<const Task>& task) {
   if (!task->effective_params.empty()) {
     response.headers.push_back({"X-Mock-Effective-Params", task->effective_params});
   }
+  if (!task->unknown_fields.empty()) {
+    response.headers.push_back({"X-Mock-Unknown-Fields", task->unknown_fields});
+  }
   Answer(state_, held->request_seq, *held->exchange, std::move(response), task->scenario,
          task->id);
 }

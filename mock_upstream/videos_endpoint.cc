@@ -1,5 +1,6 @@
 #include "mock_upstream/videos_endpoint.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,7 +24,9 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
   std::optional<Caller> caller =
       Admit(state_, request, Endpoint::kVideos, seq, scenario, *exchange);
   if (!caller) return;
-  absl::StatusOr<upstream::v1::VideosRequest> parsed = upstream_api::ParseVideosRequest(request.body);
+  std::vector<std::string> unknown_keys;
+  absl::StatusOr<upstream::v1::VideosRequest> parsed =
+      upstream_api::ParseVideosRequest(request.body, &unknown_keys);
   if (parsed.ok()) {
     // Directives in the prompt: for callers that can only set the body.
     for (int i = 0; i < parsed->content_size(); ++i) {
@@ -52,6 +55,15 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
     return;
   }
   MockConfig current = state_.config();
+  std::sort(unknown_keys.begin(), unknown_keys.end());  // map order is unspecified
+  std::string unknown_fields = absl::StrJoin(unknown_keys, ",");
+  if (current.refuse_unknown_fields && !unknown_keys.empty()) {
+    AnswerError(state_, seq, *exchange, upstream_api::kErrorApiNotImplemented,
+                absl::StrCat("unknown field", unknown_keys.size() > 1 ? "s" : "", ": ",
+                             absl::StrJoin(unknown_keys, ", ")),
+                scenario);
+    return;
+  }
   if (current.max_tasks_in_flight > 0 &&
       state_.tasks().InFlight(caller->token_key, state_.clock().Now()) >=
           current.max_tasks_in_flight) {
@@ -70,6 +82,7 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
                            .epoch = state_.epoch()});
   planned.effective_params = upstream_api::RenderInlineParams("", validation.effective);
   planned.notes = absl::StrJoin(validation.notes, "; ");
+  planned.unknown_fields = std::move(unknown_fields);
   auto task = std::make_shared<const Task>(std::move(planned));
   state_.tasks().Add(task);
   std::vector<JournalField> fields = {{"task_id", task->id},
@@ -82,6 +95,7 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
     fields.push_back({"effective_params", task->effective_params});
   }
   if (!task->notes.empty()) fields.push_back({"notes", task->notes});
+  if (!task->unknown_fields.empty()) fields.push_back({"unknown_fields", task->unknown_fields});
   state_.journal().Append("task", std::move(fields));
 
   if (task->mode == TaskMode::kBlocking) {
@@ -101,6 +115,9 @@ void VideosEndpoint::Handle(const http::Request& request, int64_t seq,
     }
     if (!task->effective_params.empty()) {
       response.headers.push_back({"X-Mock-Effective-Params", task->effective_params});
+    }
+    if (!task->unknown_fields.empty()) {
+      response.headers.push_back({"X-Mock-Unknown-Fields", task->unknown_fields});
     }
     Answer(state_, seq, *exchange, std::move(response), scenario, task->id);
   }

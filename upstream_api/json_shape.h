@@ -47,8 +47,8 @@ void UnwrapSingleElementLists(google::protobuf::Value& value,
                               const std::vector<absl::string_view>& fields);
 
 // Removes from `value`, at every depth `type` describes, the keys its
-// message does not know, and appends their paths to `dropped` when given
-// ("durtion", "content[0].colour"). protobuf's parser would ignore them
+// message does not know, and appends their paths to `dropped` when given, in no
+// set order ("durtion", "content[0].colour"). protobuf's parser would ignore them
 // (ignore_unknown_fields) but for "", which it refuses with no field named;
 // the upstream ignores unknown keys, so the gateway does too, and the mock can
 // report them. Free-form values and maps are left whole. Thread-safe for

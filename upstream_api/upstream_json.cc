@@ -31,7 +31,7 @@ absl::Status NotJson(absl::string_view why) {
 }  // namespace
 
 absl::Status ParseWireJson(absl::string_view json, JsonStrictness strictness,
-                           pb::Message& out) {
+                           pb::Message& out, std::vector<std::string>* unknown_keys) {
   out.Clear();
   pb::Value tree;
   pb::util::Status parsed = pb::util::JsonStringToMessage(
@@ -48,7 +48,7 @@ absl::Status ParseWireJson(absl::string_view json, JsonStrictness strictness,
     }
     WrapSingleObjectsInLists(tree, type);
   }
-  DropUnknownKeys(tree, type, "", nullptr);
+  DropUnknownKeys(tree, type, "", unknown_keys);
   std::string normalised;
   pb::util::Status printed = pb::util::MessageToJsonString(tree, &normalised);
   if (!printed.ok()) return absl::InternalError(printed.ToString());

@@ -12,12 +12,14 @@
 //   if (!req.ok()) return Http400(req.status());  // BadRequest payload inside
 //   std::string json = ToWireJson(response);
 //
-// Unknown keys are ignored both ways, as the upstream does. All functions are
+// Unknown keys are ignored both ways, as the upstream does (a reader may
+// ask which they were). All functions are
 // thread-safe.
 #ifndef SEEDANCE_UPSTREAM_API_UPSTREAM_JSON_H_
 #define SEEDANCE_UPSTREAM_API_UPSTREAM_JSON_H_
 
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -39,9 +41,12 @@ enum class JsonStrictness {
 
 // Reads `json` into `out` (cleared first). On failure returns
 // INVALID_ARGUMENT; in strict mode with a BadRequest payload naming each
-// wrong field (see field_violation.h).
+// wrong field (see field_violation.h). Keys `out`'s message does not know
+// are skipped; their paths ("durtion", "content[0].colour") are appended
+// to `unknown_keys` when given.
 absl::Status ParseWireJson(absl::string_view json, JsonStrictness strictness,
-                           google::protobuf::Message& out);
+                           google::protobuf::Message& out,
+                           std::vector<std::string>* unknown_keys = nullptr);
 
 template <typename T>
 absl::StatusOr<T> ParseWireJson(absl::string_view json, JsonStrictness strictness) {
@@ -57,8 +62,11 @@ std::string ToWireJson(const google::protobuf::Message& message);
 
 // Strict: a request body from a client.
 inline absl::StatusOr<upstream::v1::VideosRequest> ParseVideosRequest(
-    absl::string_view json) {
-  return ParseWireJson<upstream::v1::VideosRequest>(json, JsonStrictness::kStrict);
+    absl::string_view json, std::vector<std::string>* unknown_keys = nullptr) {
+  upstream::v1::VideosRequest request;
+  absl::Status status = ParseWireJson(json, JsonStrictness::kStrict, request, unknown_keys);
+  if (!status.ok()) return status;
+  return request;
 }
 inline absl::StatusOr<upstream::v1::TasksRequest> ParseTasksRequest(
     absl::string_view json) {

@@ -124,6 +124,42 @@ TEST_F(VideosEndpointTest, AcceptEnvelopeScenarioWrapsTheImmediateAnswer) {
                          task->trace_id, R"("})"));
 }
 
+constexpr char kTypoBody[] = R"({"model": "doubao-seedance-1-0-pro-250528",
+    "content": [{"type": "text", "text": "a cat", "colour": "red"}],
+    "async": true, "durtion": 5})";
+
+TEST_F(VideosEndpointTest, UnknownKeysAreReportedInTheHeaderAndTheJournal) {
+  auto outcome = Videos(kTypoBody);
+  std::string id = Accepted(*outcome);
+  ASSERT_FALSE(id.empty());
+  const std::string* header = outcome->responses[0].FindHeader("X-Mock-Unknown-Fields");
+  ASSERT_NE(header, nullptr);
+  EXPECT_EQ(*header, "content[0].colour,durtion");
+  std::vector<JournalEntry> created =
+      mock_.state.journal().Query({{"kind", "task"}, {"task_id", id}}, 0);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].Text("unknown_fields"), "content[0].colour,durtion");
+  // A body with none gets no header.
+  EXPECT_EQ(Videos(kAsyncBody)->responses[0].FindHeader("X-Mock-Unknown-Fields"), nullptr);
+}
+
+TEST_F(VideosEndpointTest, UnknownKeysAreRefusedWithTheDocumented400WhenConfigured) {
+  MockOptions options = TestOptions();
+  options.config.refuse_unknown_fields = true;
+  MockHarness mock(options);
+  VideosEndpoint videos(mock.state, mock.runner);
+  http::Request request =
+      MockHarness::Post(kVideosPath, kTypoBody, {{"Authorization", "Bearer t1"}});
+  auto outcome = mock.Send(request, [&](int64_t seq, std::shared_ptr<http::Exchange> exchange) {
+    videos.Handle(request, seq, std::move(exchange));
+  });
+  ASSERT_EQ(outcome->responses.size(), 1u);
+  EXPECT_EQ(outcome->responses[0].status, 400);
+  EXPECT_EQ(ErrorCode(outcome->responses[0]), "api_not_implemented");
+  EXPECT_THAT(outcome->responses[0].body, HasSubstr("unknown fields: content[0].colour, durtion"));
+  EXPECT_EQ(mock.state.tasks().InFlight(TokenFingerprint("t1"), mock.state.clock().Now()), 0);
+}
+
 TEST_F(VideosEndpointTest, TasksInFlightAreCappedPerToken) {
   MockOptions options = TestOptions();
   options.config.max_tasks_in_flight = 1;
