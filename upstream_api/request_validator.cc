@@ -217,6 +217,12 @@ void CheckScalars(const VideosRequest& request, Checker& check) {
                       kReasonConflict);
     }
   }
+  if (request.has_framespersecond() && request.framespersecond() != kOnlyFramesPerSecond) {
+    check.Violation("framespersecond",
+                    absl::StrCat("must be ", kOnlyFramesPerSecond, " (the only rate), got ",
+                                 request.framespersecond()),
+                    kReasonOutOfRange);
+  }
   if (request.has_seed()) {
     double seed = request.seed();
     if (!std::isfinite(seed) || std::trunc(seed) != seed) {
@@ -281,6 +287,9 @@ InlineParams EffectiveParams(const VideosRequest& request,
         "camerafixed", "--cf", check);
   Merge(effective.watermark, request.has_watermark(), request.watermark(),
         "watermark", "--wm", check);
+  Merge(effective.frames_per_second,
+        request.has_framespersecond() && request.framespersecond() == kOnlyFramesPerSecond,
+        request.framespersecond(), "framespersecond", "--fps", check);
   return effective;
 }
 

@@ -66,7 +66,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 const absl::flat_hash_set<std::string>& FlagsOf(Command command) {
   static const auto* const kCreate = new absl::flat_hash_set<std::string>{
       "--model", "--prompt", "--image", "--resolution", "--ratio", "--duration",
-      "--frames", "--seed", "--camera-fixed", "--watermark", "--audio", "--tier",
+      "--frames", "--fps", "--seed", "--camera-fixed", "--watermark", "--audio", "--tier",
       "--last-frame", "--expires-after", "--callback-url", "--request-id",
       "--validate-only", "--wait", "--output"};
   static const auto* const kWatch = new absl::flat_hash_set<std::string>{"--after", "--output"};
@@ -96,6 +96,7 @@ commands:
                                           local image as a data URL)
       --resolution 480p|720p|1080p   --ratio 16:9|4:3|1:1|3:4|9:16|21:9|adaptive
       --duration SECONDS (2-12)      --frames N (25+4n, 29-289)
+      --fps 24 (the only rate)
       --seed N (-1..4294967295)      --camera-fixed true|false
       --watermark true|false         --audio true|false
       --tier default|flex            --last-frame true|false
@@ -244,6 +245,10 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       absl::StatusOr<int> n = ParseInt<int>(flag, v);
       if (!n.ok()) return n.status();
       spec.set_frames(*n);
+    } else if (flag == "--fps") {
+      absl::StatusOr<int> n = ParseInt<int>(flag, v);
+      if (!n.ok()) return n.status();
+      spec.set_frames_per_second(*n);
     } else if (flag == "--seed") {
       absl::StatusOr<int64_t> n = ParseInt<int64_t>(flag, v);
       if (!n.ok()) return n.status();

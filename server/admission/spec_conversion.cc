@@ -27,6 +27,7 @@ constexpr FieldName kFieldNames[] = {
     {"ratio", "ratio"},
     {"duration", "duration_seconds"},
     {"frames", "frames"},
+    {"framespersecond", "frames_per_second"},
     {"seed", "seed"},
     {"camerafixed", "camera_fixed"},
     {"watermark", "watermark"},

@@ -63,6 +63,7 @@ seedance::upstream::v1::VideosRequest ToUpstreamRequest(const v1::VideoSpec& spe
   r.set_service_tier(ServiceTierToWire(spec.service_tier()));
   if (spec.has_duration_seconds()) r.set_duration(spec.duration_seconds());
   if (spec.has_frames()) r.set_frames(spec.frames());
+  if (spec.has_frames_per_second()) r.set_framespersecond(spec.frames_per_second());
   if (spec.has_seed()) r.set_seed(static_cast<double>(spec.seed()));
   if (spec.has_camera_fixed()) r.set_camerafixed(spec.camera_fixed());
   if (spec.has_watermark()) r.set_watermark(spec.watermark());

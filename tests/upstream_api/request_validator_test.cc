@@ -105,6 +105,11 @@ TEST(RequestValidatorTest, NumericRangesAtBothEdges) {
          r.set_duration(5);
        },
        "frames", "CONFLICT"},
+      {"framespersecond 24", [](auto& r) { r.set_framespersecond(24); }, "", ""},
+      {"framespersecond 30", [](auto& r) { r.set_framespersecond(30); }, "framespersecond",
+       "OUT_OF_RANGE"},
+      {"framespersecond 0", [](auto& r) { r.set_framespersecond(0); }, "framespersecond",
+       "OUT_OF_RANGE"},
   });
 }
 

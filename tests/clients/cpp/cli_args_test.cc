@@ -28,7 +28,7 @@ TEST_F(CliArgsTest, CreateTakesEveryFieldAsAFlag) {
   absl::StatusOr<CliArgs> args = ParseCliArgs(
       {"--gateway=gw:1", "--token", "t0k", "--json", "create", "--model", "m", "--prompt=p",
        "--image", "https://x/a.png,first", "--image=@b.png,last", "--resolution=720p",
-       "--ratio=16:9", "--duration=5", "--seed=4294967295", "--camera-fixed=true",
+       "--ratio=16:9", "--duration=5", "--fps=24", "--seed=4294967295", "--camera-fixed=true",
        "--watermark=false", "--audio=true", "--tier=flex", "--last-frame=true",
        "--expires-after=3600", "--callback-url=https://me/hook", "--request-id=r1",
        "--wait", "--output=cat.mp4"});
@@ -45,6 +45,7 @@ TEST_F(CliArgsTest, CreateTakesEveryFieldAsAFlag) {
   EXPECT_EQ(spec.resolution(), v1::RESOLUTION_720P);
   EXPECT_EQ(spec.ratio(), v1::ASPECT_RATIO_16_9);
   EXPECT_EQ(spec.duration_seconds(), 5);
+  EXPECT_EQ(spec.frames_per_second(), 24);
   EXPECT_EQ(spec.seed(), 4294967295);
   EXPECT_TRUE(spec.camera_fixed());
   EXPECT_FALSE(spec.watermark());

@@ -32,6 +32,7 @@ TEST(SpecConversionTest, ViolationsNameTheGrpcFields) {
   s.mutable_images(1)->set_url("ftp://x");
   s.set_callback_url("not a url");
   s.set_resolution(static_cast<v1::Resolution>(42));
+  s.set_frames_per_second(30);
   absl::StatusOr<CheckedSpec> checked = CheckSpec(s);
   EXPECT_THAT(checked, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(upstream_api::ViolationsFromStatus(checked.status()),
@@ -39,6 +40,7 @@ TEST(SpecConversionTest, ViolationsNameTheGrpcFields) {
                           Field(&upstream_api::FieldViolation::field, "spec.callback_url"),
                           Field(&upstream_api::FieldViolation::field, "spec.images[1].url"),
                           Field(&upstream_api::FieldViolation::field, "spec.duration_seconds"),
+                          Field(&upstream_api::FieldViolation::field, "spec.frames_per_second"),
                           Field(&upstream_api::FieldViolation::field,
                                 "spec.execution_expires_after_seconds")));
 }

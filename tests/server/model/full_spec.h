@@ -20,6 +20,7 @@ inline v1::VideoSpec FullSpec() {
   s.set_resolution(v1::RESOLUTION_1080P);
   s.set_ratio(v1::ASPECT_RATIO_21_9);
   s.set_duration_seconds(7);
+  s.set_frames_per_second(24);
   s.set_seed(4294967295);
   s.set_camera_fixed(true);
   s.set_watermark(false);

@@ -20,6 +20,7 @@ TEST(UpstreamBodyTest, EveryFieldMapsToItsWireForm) {
   EXPECT_EQ(r.resolution(), "1080p");
   EXPECT_EQ(r.ratio(), "21:9");
   EXPECT_EQ(r.duration(), 7);
+  EXPECT_EQ(r.framespersecond(), 24);  // the guide's field for --fps
   EXPECT_EQ(r.seed(), 4294967295.0);
   EXPECT_TRUE(r.camerafixed());
   ASSERT_TRUE(r.has_watermark());
