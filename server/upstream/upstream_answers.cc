@@ -27,11 +27,16 @@ absl::Status Unreadable(absl::string_view why, CallKind kind, int http_status) {
 
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
+// The task the answer is about is data[0] (ReadUpstreamReport reads that).
 bool CarriesTaskStatus(const wire::VideosResponse& answer) {
-  for (const wire::TaskData& data : answer.data()) {
-    if (!data.status().empty()) return true;
-  }
-  return false;
+  return !answer.data().empty() && !answer.data(0).status().empty();
+}
+
+// Statuses whose body may report the task itself: success, and the server
+// errors a failed generation comes with. 429 and 503 say "not processed"
+// and 4xx the call was refused, whatever their body adds: the table's.
+bool MayCarryTaskResult(int status) {
+  return IsSuccess(status) || status == 500 || status == 502 || status == 504;
 }
 
 }  // namespace
@@ -40,7 +45,7 @@ absl::StatusOr<SubmitResult> ReadSubmitAnswer(const http::curl::HttpReply& reply
                                               absl::Time now) {
   absl::StatusOr<wire::VideosResponse> answer = upstream_api::ParseVideosResponse(reply.body);
   SubmitResult result;
-  if (answer.ok() && CarriesTaskStatus(*answer)) {
+  if (answer.ok() && MayCarryTaskResult(reply.status) && CarriesTaskStatus(*answer)) {
     result.final_answer = *std::move(answer);
     return result;
   }

@@ -8,10 +8,12 @@
 //   // !r.ok():         no task result; the HTTP error table's Status
 //
 // The rule for POST /v1/seedance/videos, in order:
-//  1. A body with `data` carrying a `status` is a task result, whatever the
-//     HTTP status: the guide's failure is a 500 whose body may still say
-//     `"status": "failed"` (or "expired") with the task's ids, and that is a
-//     FAILED (or EXPIRED) task, not an API error.
+//  1. A body whose `data` (its first task) carries a `status` is a task
+//     result, on a 2xx or a 500/502/504: the blocking call's failure is a
+//     500 whose body says `"status": "failed"` (or "expired") with the
+//     task's ids, and that is a FAILED (or EXPIRED) task, not an API error.
+//     429, 503 and 4xx answers are the table's whatever their body adds
+//     (a "not processed" must stay retryable).
 //  2. Any other answer outside 2xx is an error envelope: the table in
 //     upstream_errors.h.
 //  3. A 2xx with `success: false` or an `error` is a task result too (a

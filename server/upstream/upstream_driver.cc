@@ -26,9 +26,12 @@ void SetError(const absl::Status& error, StoredTask& t) {
   *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(error);
 }
 
-// Sent upstream (maybe created and billed there) with no id to follow it by.
+// Sent upstream (maybe created and billed there) and nothing heard since:
+// no id to follow it by, no report that moved it on.
 bool SubmittedWithoutId(const StoredTask& t) {
-  return t.submitted() && t.task().upstream().task_id().empty();
+  return t.submitted() && t.task().upstream().task_id().empty() &&
+         t.task().upstream().provider_task_id().empty() &&
+         t.task().state() == v1::TASK_STATE_PENDING;
 }
 
 absl::Status OutcomeUnknown(absl::StatusCode code, absl::string_view why) {
@@ -158,6 +161,7 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
   if (result.ok()) {
     if (result->final_answer.has_value()) {
       Apply(task_id, *result->final_answer, nullptr);
+      Follow(task_id);  // a result that is not final yet ("queued")
     } else {
       OnAccepted(task_id, result->accepted->task_id());
     }
@@ -182,7 +186,11 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     });
     return;
   }
-  if (!UpstreamAnswered(error)) return OnOutcomeUnknown(task_id, error);
+  // No answer to a request that went out: it may exist upstream. One that
+  // never went out (refused past the last attempt) is a plain failure.
+  if (!UpstreamAnswered(error) && !http::curl::RequestNeverSent(error)) {
+    return OnOutcomeUnknown(task_id, error);
+  }
   Fail(task_id, error);
 }
 
@@ -251,6 +259,24 @@ void UpstreamDriver::OnAccepted(const std::string& task_id,
     CallsOf(task_id).poll_delay = options_.poll_initial;
     SchedulePoll(task_id, options_.poll_initial);
   }
+}
+
+void UpstreamDriver::Follow(const std::string& task_id) {
+  tasks::LiveTask* task = registry_.Find(task_id);
+  if (task == nullptr || model::IsTerminal(task->record.task().state()) ||
+      task->record.task().upstream().task_id().empty()) {
+    return;
+  }
+  Calls& calls = CallsOf(task_id);
+  if (calls.call != 0 || calls.timer != 0) return;  // already followed
+  if (task->record.mode() == DELIVERY_MODE_CALLBACK) {
+    if (options_.callback_fallback_poll > absl::ZeroDuration()) {
+      SchedulePoll(task_id, options_.callback_fallback_poll);
+    }
+    return;
+  }
+  calls.poll_delay = options_.poll_initial;
+  SchedulePoll(task_id, options_.poll_initial);
 }
 
 void UpstreamDriver::SchedulePoll(const std::string& task_id, absl::Duration delay) {
@@ -351,6 +377,9 @@ void UpstreamDriver::Apply(const std::string& task_id,
     // A duplicate or stale report: nothing to do, and nothing to fear.
     return finish(absl::OkStatus());
   }
+  // A task waiting for its callback after a submission with no answer
+  // learns its id from it: from now on the fallback poll can follow it.
+  const bool waiting = SubmittedWithoutId(task->record);
   auto mutate = [&report](StoredTask& t) {
     // Ids the answer carries are kept; ones it omits stay as they were.
     v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
@@ -366,6 +395,15 @@ void UpstreamDriver::Apply(const std::string& task_id,
     }
   };
   registry_.Transition(task_id, report.state, mutate, std::move(done));
+  tasks::LiveTask* now = registry_.Find(task_id);
+  if (waiting && now != nullptr && !model::IsTerminal(now->record.task().state())) {
+    Calls& calls = CallsOf(task_id);
+    if (calls.timer != 0) {
+      scheduler_.Cancel(calls.timer);  // the wait for a callback is over
+      calls.timer = 0;
+    }
+    Follow(task_id);
+  }
 }
 
 void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {
@@ -399,7 +437,8 @@ void UpstreamDriver::ScheduleExpiry(tasks::LiveTask& task) {
           tasks::LiveTask* t = registry_.Find(task_id);
           if (t == nullptr) return;
           CallsOf(task_id).expiry_timer = 0;
-          if (SubmittedWithoutId(t->record)) {
+          if (t->record.mode() == DELIVERY_MODE_CALLBACK && CallsOf(task_id).call == 0 &&
+              SubmittedWithoutId(t->record)) {
             // Its callback never came: only now is its fate unknown.
             Fail(task_id, OutcomeUnknown(absl::StatusCode::kUnavailable,
                                          "the upstream never answered nor called back "

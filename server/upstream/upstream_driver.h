@@ -122,6 +122,9 @@ class UpstreamDriver {
   void Poll(const std::string& task_id);
   void OnPolled(const std::string& task_id, absl::StatusOr<seedance::upstream::v1::TaskRecord> record);
   void SchedulePoll(const std::string& task_id, absl::Duration delay);
+  // Starts following a live, unfinished task whose upstream id is known and
+  // that nothing follows yet: the fallback poll (CALLBACK) or polling.
+  void Follow(const std::string& task_id);
   void ScheduleExpiry(tasks::LiveTask& task);
   void Fail(const std::string& task_id, const absl::Status& error);
   // A submission that went out and got no answer (cut, timed out, reset):

@@ -89,7 +89,8 @@ UpstreamReport ReadUpstreamReport(const seedance::upstream::v1::VideosResponse& 
   if (data != nullptr) report.ref.set_provider_task_id(data->task_id());
   report.state = data != nullptr ? StateFromUpstreamStatus(data->status())
                                  : v1::TASK_STATE_UNSPECIFIED;
-  if (report.state == v1::TASK_STATE_UNSPECIFIED && answer.has_success() && !answer.success()) {
+  if (report.state == v1::TASK_STATE_UNSPECIFIED &&
+      ((answer.has_success() && !answer.success()) || answer.has_error())) {
     report.state = v1::TASK_STATE_FAILED;
   }
   switch (report.state) {

@@ -36,8 +36,8 @@ struct UpstreamReport {
 };
 
 // The report in `answer`. A success without a video_url is a FAILED report
-// (UPSTREAM_MALFORMED_RESPONSE); `success: false` without a known status is
-// FAILED too.
+// (UPSTREAM_MALFORMED_RESPONSE); `success: false` or an `error` without a
+// known status is FAILED too.
 UpstreamReport ReadUpstreamReport(const seedance::upstream::v1::VideosResponse& answer);
 
 // OK when `reported` (the ids an answer carries) can be about the task

@@ -11,7 +11,10 @@
 //     EXPECT_EQ(r.Header("Retry-After"), "7");
 //   }  // findings_only: printed "assumption NOT HELD: ..." and counted
 //
-// Failures are intercepted on the current thread only (gtest-spi).
+// Failures are intercepted on the current thread only (gtest-spi). Put the
+// documented checks before the block: everything after it in its scope is
+// an assumption. An ASSERT_* inside ends the test there, and a GTEST_SKIP
+// inside would count as not held, so use EXPECT_* and skip outside.
 #ifndef SEEDANCE_TESTS_TESTING_ASSUMPTION_H_
 #define SEEDANCE_TESTS_TESTING_ASSUMPTION_H_
 

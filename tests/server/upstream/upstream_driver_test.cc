@@ -226,6 +226,62 @@ TEST(UpstreamDriverTest, CallbackModeSubmissionCutWithoutAnswerWaitsForTheCallba
   EXPECT_EQ(task->upstream().task_id(), "up-1");
 }
 
+// A request that never left (refused at every attempt) cannot be billed:
+// a plain failure, in callback mode too (no callback can come).
+TEST(UpstreamDriverTest, ARequestThatNeverLeftIsAPlainFailureNotAnUnknownOutcome) {
+  UpstreamDriverOptions o = CoreHarness::DefaultDriverOptions();
+  o.max_submit_attempts = 1;
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK), o);
+  std::string id = h.Create(kAlice, Request())->task_id();
+  h.submits[0].done(http::curl::MarkRequestNeverSent(absl::UnavailableError("refused")));
+  h.Run();
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
+  EXPECT_NE(ReasonOf(*task), "UPSTREAM_OUTCOME_UNKNOWN");
+}
+
+// A held call still open at the task's expiry: the task is EXPIRED, and the
+// call is dropped.
+TEST(UpstreamDriverTest, HeldCallStillOpenAtExpiryEndsTheTaskExpired) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  v1::CreateVideoTaskRequest r = Request();
+  r.mutable_spec()->set_execution_expires_after_seconds(3600);
+  std::string id = h.Create(kAlice, r)->task_id();
+  h.Advance(absl::Hours(1) + absl::Minutes(5));
+  absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
+  EXPECT_EQ(task->state(), v1::TASK_STATE_EXPIRED);
+  EXPECT_EQ(ReasonOf(*task), "TASK_EXPIRED");
+  EXPECT_THAT(h.cancelled_calls, ElementsAre(h.submits[0].id));
+}
+
+// A task waiting for its callback learns its id from it; from then on the
+// fallback poll follows it, as any accepted task.
+TEST(UpstreamDriverTest, ACallbackGivesAWaitingTaskItsIdAndTheFallbackPollFollows) {
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  std::string secret = h.store().Get(id)->callback_secret();
+  h.submits[0].done(absl::DeadlineExceededError("timed out"));
+  h.Run();
+  ASSERT_THAT(h.Callback(id, secret, Answer("running")), IsOk());
+  EXPECT_EQ(h.Get(kAlice, id)->upstream().task_id(), "up-1");
+  h.Advance(CoreHarness::DefaultDriverOptions().callback_fallback_poll);
+  ASSERT_THAT(h.retrieves, SizeIs(1));
+  EXPECT_EQ(h.retrieves[0].upstream_task_id, "up-1");
+}
+
+// A held call answered at once with a task that is not done yet is
+// followed by polls, not left waiting.
+TEST(UpstreamDriverTest, AnUnfinishedResultToTheHeldCallIsFollowedByPolls) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  h.submits[0].done(Final(Answer("queued")));
+  h.Run();
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_QUEUED);
+  h.Advance(CoreHarness::DefaultDriverOptions().poll_initial);
+  ASSERT_THAT(h.retrieves, SizeIs(1));
+  EXPECT_EQ(h.retrieves[0].upstream_task_id, "up-1");
+}
+
 TEST(UpstreamDriverTest, CallbackModeTaskWhoseCallbackNeverComesIsUnknownAtItsExpiry) {
   CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
   v1::CreateVideoTaskRequest r = Request();

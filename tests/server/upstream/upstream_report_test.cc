@@ -41,6 +41,9 @@ TEST(UpstreamReportTest, EachAnswerMapsToItsStateResultAndError) {
     absl::StatusCode error_code;
     std::string error_reason;
   };
+  VideosResponse error_no_data = AnswerWith("-");
+  error_no_data.clear_success();
+  error_no_data.mutable_error()->set_code("api_error");
   VideosResponse failed_with_code = AnswerWith("failed", "", false);
   failed_with_code.mutable_error()->set_code("content_blocked");
   failed_with_code.mutable_error()->set_message("the prompt was refused");
@@ -61,6 +64,8 @@ TEST(UpstreamReportTest, EachAnswerMapsToItsStateResultAndError) {
       {"cancelled", AnswerWith("cancelled"), v1::TASK_STATE_CANCELLED, false,
        absl::StatusCode::kCancelled, "UPSTREAM_CANCELLED"},
       {"success false, no data", AnswerWith("-", "", false), v1::TASK_STATE_FAILED, false,
+       absl::StatusCode::kAborted, "GENERATION_FAILED"},
+      {"an error, no success, no data", error_no_data, v1::TASK_STATE_FAILED, false,
        absl::StatusCode::kAborted, "GENERATION_FAILED"},
       {"unknown word", AnswerWith("done"), v1::TASK_STATE_UNSPECIFIED, false,
        absl::StatusCode::kOk, ""},
