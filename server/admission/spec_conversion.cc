@@ -87,6 +87,14 @@ absl::StatusOr<CheckedSpec> CheckSpec(const v1::VideoSpec& spec, absl::string_vi
     CheckEnum(spec.images(i).role(), v1::FrameRole_IsValid,
               absl::StrCat("images[", i, "].role"), prefix, violations);
   }
+  CheckEnum(spec.callback_format(), v1::CallbackFormat_IsValid, "callback_format", prefix,
+            violations);
+  if (spec.callback_format() != v1::CALLBACK_FORMAT_UNSPECIFIED &&
+      spec.callback_url().empty()) {
+    violations.push_back({upstream_api::JoinPath(prefix, "callback_format"),
+                          "needs a callback_url to send to",
+                          std::string(upstream_api::kReasonConflict)});
+  }
   if (!spec.callback_url().empty()) {
     std::string why = upstream_api::CheckHttpUrl(spec.callback_url());
     if (!why.empty()) {

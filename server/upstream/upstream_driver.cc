@@ -380,7 +380,10 @@ void UpstreamDriver::Apply(const std::string& task_id,
   // A task waiting for its callback after a submission with no answer
   // learns its id from it: from now on the fallback poll can follow it.
   const bool waiting = SubmittedWithoutId(task->record);
-  auto mutate = [&report](StoredTask& t) {
+  auto mutate = [&report, &answer](StoredTask& t) {
+    // The answer that ends the task is kept for callers who want it as the
+    // provider would have sent it (CALLBACK_FORMAT_UPSTREAM).
+    if (model::IsTerminal(report.state)) *t.mutable_upstream_answer() = answer;
     // Ids the answer carries are kept; ones it omits stay as they were.
     v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
     if (!report.ref.task_id().empty()) ref->set_task_id(report.ref.task_id());

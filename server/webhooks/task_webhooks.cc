@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
-#include "google/protobuf/util/json_util.h"
+#include "server/webhooks/webhook_payload.h"
 #include "upstream_api/status_details.h"
 
 namespace seedance::server::webhooks {
@@ -16,15 +16,7 @@ TaskWebhooks::TaskWebhooks(WebhookForwarder* forwarder, tasks::TaskRegistry& reg
 void TaskWebhooks::OnTaskEnded(const StoredTask& record) {
   const std::string& url = record.task().spec().callback_url();
   if (url.empty() || record.webhook().finished() || forwarder_ == nullptr) return;
-  // Standard Webhooks' recommended shape: type, timestamp, data.
-  std::string task_json;
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(record.task(), &task_json, print);
-  std::string payload = absl::StrCat(
-      R"({"type":"video_task.ended","timestamp":")",
-      absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
-      R"(","data":)", task_json, "}");
+  std::string payload = WebhookPayload(record, clock_.Now());
   std::string task_id = record.task().task_id();
   forwarder_->Deliver(url, task_id, std::move(payload), record.webhook().attempts(),
                       [this, task_id](absl::Status outcome, int attempts) {

@@ -1,7 +1,7 @@
 // TaskWebhooks: sends an ended task to the caller's own callback_url and
-// keeps the outcome. It builds the envelope Standard Webhooks recommends
-// ({"type": "video_task.ended", "timestamp", "data": <the task>}), hands it
-// to the WebhookForwarder (signing, retries) and, when the delivery is done
+// keeps the outcome. It builds the body of the task's callback_format
+// (webhook_payload.h: the gateway's video_task.ended event, or the
+// provider's own callback body), hands it to the WebhookForwarder (signing, retries) and, when the delivery is done
 // (delivered or given up), records that in the task's stored record through
 // the registry, so that a restarted gateway resumes only unfinished ones.
 //

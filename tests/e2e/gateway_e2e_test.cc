@@ -4,16 +4,22 @@
 // mock token rules or prompt directives, so tests never share state.
 #include <grpcpp/grpcpp.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <signal.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/child_process.h"
 #include "tests/testing/curl_client.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/json_value.h"
@@ -469,6 +475,78 @@ TEST_F(GatewayE2eTest, AllowedLoopbackReceiverGetsTheSignedWebhook) {
   ASSERT_FALSE(requests.empty());
   EXPECT_NE(requests[0].FindHeader("webhook-signature"), nullptr);
   EXPECT_THAT(requests[0].body, HasSubstr(run.task->task_id()));
+}
+
+// Standard Webhooks, checked independently of the gateway's signer:
+// "v1," + base64(HMAC-SHA256(base64-decoded whsec_ key, id "." timestamp "." body)).
+bool SignatureVerifies(const std::string& secret, const testing::RecordedRequest& request) {
+  const std::string* id = request.FindHeader("webhook-id");
+  const std::string* timestamp = request.FindHeader("webhook-timestamp");
+  const std::string* signature = request.FindHeader("webhook-signature");
+  absl::string_view encoded = secret;
+  std::string key;
+  if (id == nullptr || timestamp == nullptr || signature == nullptr ||
+      !absl::ConsumePrefix(&encoded, "whsec_") || !absl::Base64Unescape(encoded, &key)) {
+    return false;
+  }
+  std::string signed_content = absl::StrCat(*id, ".", *timestamp, ".", request.body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac,
+       &mac_size);
+  std::string expected = absl::StrCat(
+      "v1,", absl::Base64Escape(absl::string_view(reinterpret_cast<char*>(mac), mac_size)));
+  return *signature == expected;
+}
+
+// The caller chooses the body its callback_url gets: the gateway's task
+// event, or the provider's own callback body, byte for byte what the
+// upstream sent, so that a receiver written for the provider works
+// unchanged. Both are signed.
+TEST_F(GatewayE2eTest, TheCallersWebhookComesInTheFormatItChoseAndSigned) {
+  testing::ScriptedHttpServer receiver;
+  receiver.On("/event", testing::Script::Reply({.status = 204}));
+  receiver.On("/upstream", testing::Script::Reply({.status = 204}));
+  StartStack("callback", {}, {"--allow_private_url_hosts=127.0.0.1"});
+  auto print = testing::ChildProcess::Start(
+      testing::GatewayBinary(), {"--print_webhook_secret", "--data_dir=" + dir_.path() + "/data"});
+  ASSERT_THAT(print, IsOk());
+  absl::StatusOr<std::string> secret = (*print)->ReadLine(absl::Seconds(10));
+  ASSERT_THAT(secret, IsOk());
+
+  v1::CreateVideoTaskRequest event = Request();
+  event.mutable_spec()->set_callback_url(receiver.Url("/event"));
+  TaskRun event_run = CreateAndWatch("token-webhook", event);
+  ASSERT_THAT(event_run.task, IsOk());
+  v1::CreateVideoTaskRequest upstream = Request();
+  upstream.mutable_spec()->set_callback_url(receiver.Url("/upstream"));
+  upstream.mutable_spec()->set_callback_format(v1::CALLBACK_FORMAT_UPSTREAM);
+  TaskRun upstream_run = CreateAndWatch("token-webhook", upstream);
+  ASSERT_THAT(upstream_run.task, IsOk());
+  ASSERT_EQ(upstream_run.task->state(), v1::TASK_STATE_SUCCEEDED);
+
+  ASSERT_TRUE(receiver.WaitForRequests("/event", 1));
+  ASSERT_TRUE(receiver.WaitForRequests("/upstream", 1));
+  std::string event_body, upstream_body;
+  for (const testing::RecordedRequest& r : receiver.Requests()) {
+    EXPECT_TRUE(SignatureVerifies(*secret, r)) << r.target;
+    if (r.target == "/event") event_body = r.body;
+    if (r.target == "/upstream") upstream_body = r.body;
+  }
+  auto event_json = testing::ParseJsonValue(event_body);
+  ASSERT_THAT(event_json, IsOk());
+  EXPECT_EQ(testing::JsonString(*event_json, "type"), "video_task.ended");
+  EXPECT_EQ(testing::JsonString(*event_json, "data.task_id"), event_run.task->task_id());
+
+  // The provider's callback to the gateway, as the mock journaled it.
+  absl::StatusOr<std::string> journal = mock_->Journal(
+      {{"kind", "callback"}, {"task_id", upstream_run.task->upstream().task_id()}});
+  ASSERT_THAT(journal, IsOk());
+  auto entries = testing::ParseJsonValue(*journal);
+  ASSERT_THAT(entries, IsOk());
+  EXPECT_EQ(upstream_body, testing::JsonString(*entries, "entries.0.body"));
+  EXPECT_TRUE(absl::StrContains(upstream_body, R"("status":"succeeded")")) << upstream_body;
 }
 
 TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {

@@ -45,6 +45,19 @@ TEST(SpecConversionTest, ViolationsNameTheGrpcFields) {
                                 "spec.execution_expires_after_seconds")));
 }
 
+TEST(SpecConversionTest, ACallbackFormatNeedsACallbackUrlAndAKnownValue) {
+  v1::VideoSpec s = FullSpec();
+  s.set_callback_format(v1::CALLBACK_FORMAT_UPSTREAM);
+  EXPECT_TRUE(CheckSpec(s).ok());
+  s.clear_callback_url();
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(CheckSpec(s).status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.callback_format")));
+  s = FullSpec();
+  s.set_callback_format(static_cast<v1::CallbackFormat>(9));
+  EXPECT_THAT(upstream_api::ViolationsFromStatus(CheckSpec(s).status()),
+              ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.callback_format")));
+}
+
 TEST(SpecConversionTest, ContentLevelViolationsPointAtPromptOrImages) {
   v1::VideoSpec text_only;
   text_only.set_model("doubao-seedance-1-0-lite-i2v-250428");
