@@ -168,6 +168,12 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     return;
   }
   const absl::Status& error = result.status();
+  if (task->record.mode() == DELIVERY_MODE_CALLBACK && !SubmittedWithoutId(task->record)) {
+    // A callback came while the call was open: the upstream has the task,
+    // whatever became of the call. Neither fail nor resubmit it; follow it.
+    Follow(task_id);
+    return;
+  }
   if (SafeToResubmit(error) && calls.submit_attempts < options_.max_submit_attempts) {
     absl::Duration delay = upstream_api::RetryDelayOf(error).value_or(
         BackoffDelay(options_.retry_initial, calls.submit_attempts, options_.max_retry_delay));
@@ -209,7 +215,10 @@ void UpstreamDriver::OnOutcomeUnknown(const std::string& task_id, const absl::St
       calls.timer = After(task_id, options_.outcome_unknown_callback_wait,
                           [this](tasks::LiveTask& t, Calls& c) {
         c.timer = 0;
-        if (!SubmittedWithoutId(t.record)) return;  // a callback told
+        if (!SubmittedWithoutId(t.record)) {  // a callback told
+          Follow(t.record.task().task_id());
+          return;
+        }
         Fail(t.record.task().task_id(),
              OutcomeUnknown(absl::StatusCode::kUnavailable,
                             absl::StrCat("no callback came within ",
@@ -383,7 +392,11 @@ void UpstreamDriver::Apply(const std::string& task_id,
   auto mutate = [&report, &answer](StoredTask& t) {
     // The answer that ends the task is kept for callers who want it as the
     // provider would have sent it (CALLBACK_FORMAT_UPSTREAM).
-    if (model::IsTerminal(report.state)) *t.mutable_upstream_answer() = answer;
+    // Not when the gateway read it otherwise (a "succeeded" without a video
+    // is FAILED): the body is then built from the task.
+    bool read_as_said = answer.data().empty() ||
+                        StateFromUpstreamStatus(answer.data(0).status()) == report.state;
+    if (model::IsTerminal(report.state) && read_as_said) *t.mutable_upstream_answer() = answer;
     // Ids the answer carries are kept; ones it omits stay as they were.
     v1::UpstreamRef* ref = t.mutable_task()->mutable_upstream();
     if (!report.ref.task_id().empty()) ref->set_task_id(report.ref.task_id());

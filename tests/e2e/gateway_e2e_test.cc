@@ -519,12 +519,14 @@ TEST_F(GatewayE2eTest, TheCallersWebhookComesInTheFormatItChoseAndSigned) {
   event.mutable_spec()->set_callback_url(receiver.Url("/event"));
   TaskRun event_run = CreateAndWatch("token-webhook", event);
   ASSERT_THAT(event_run.task, IsOk());
-  v1::CreateVideoTaskRequest upstream = Request();
+  // A failure: its body (the upstream's own error message) cannot be rebuilt
+  // from the task, so only the answer the gateway kept can match.
+  v1::CreateVideoTaskRequest upstream = Request("A kitten [mock:fail]");
   upstream.mutable_spec()->set_callback_url(receiver.Url("/upstream"));
   upstream.mutable_spec()->set_callback_format(v1::CALLBACK_FORMAT_UPSTREAM);
   TaskRun upstream_run = CreateAndWatch("token-webhook", upstream);
   ASSERT_THAT(upstream_run.task, IsOk());
-  ASSERT_EQ(upstream_run.task->state(), v1::TASK_STATE_SUCCEEDED);
+  ASSERT_EQ(upstream_run.task->state(), v1::TASK_STATE_FAILED);
 
   ASSERT_TRUE(receiver.WaitForRequests("/event", 1));
   ASSERT_TRUE(receiver.WaitForRequests("/upstream", 1));
@@ -546,7 +548,7 @@ TEST_F(GatewayE2eTest, TheCallersWebhookComesInTheFormatItChoseAndSigned) {
   auto entries = testing::ParseJsonValue(*journal);
   ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(upstream_body, testing::JsonString(*entries, "entries.0.body"));
-  EXPECT_TRUE(absl::StrContains(upstream_body, R"("status":"succeeded")")) << upstream_body;
+  EXPECT_TRUE(absl::StrContains(upstream_body, R"("status":"failed")")) << upstream_body;
 }
 
 TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {

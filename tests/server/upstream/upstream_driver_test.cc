@@ -282,6 +282,61 @@ TEST(UpstreamDriverTest, AnUnfinishedResultToTheHeldCallIsFollowedByPolls) {
   EXPECT_EQ(h.retrieves[0].upstream_task_id, "up-1");
 }
 
+// The answer that ended a task is kept (for the provider-format webhook),
+// from each way in; a report that did not end it, or one read otherwise
+// than it says, is not.
+TEST(UpstreamDriverTest, TheAnswerThatEndedTheTaskIsKept) {
+  CoreHarness held(Mode(DELIVERY_MODE_HOLD));
+  std::string a = held.Create(kAlice, Request())->task_id();
+  held.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
+  std::string b = held.Create(kAlice, Request())->task_id();
+  held.submits[1].done(Final(Answer("succeeded")));  // no video: FAILED
+  held.Run();
+  EXPECT_EQ(held.store().Get(a)->upstream_answer().data(0).video_url(), "https://cdn/v.mp4");
+  EXPECT_EQ(held.Get(kAlice, b)->state(), v1::TASK_STATE_FAILED);
+  EXPECT_FALSE(held.store().Get(b)->has_upstream_answer());
+
+  CoreHarness cb(Mode(DELIVERY_MODE_CALLBACK));
+  std::string c = cb.Create(kAlice, Request())->task_id();
+  std::string secret = cb.store().Get(c)->callback_secret();
+  cb.submits[0].done(Accepted("up-1"));
+  cb.Run();
+  ASSERT_THAT(cb.Callback(c, secret, Answer("running")), IsOk());
+  EXPECT_FALSE(cb.store().Get(c)->has_upstream_answer());
+  seedance::upstream::v1::VideosResponse failed = Answer("failed");
+  failed.mutable_error()->set_message("refused");
+  ASSERT_THAT(cb.Callback(c, secret, failed), IsOk());
+  EXPECT_EQ(cb.store().Get(c)->upstream_answer().error().message(), "refused");
+
+  CoreHarness poll(Mode(DELIVERY_MODE_POLL));
+  std::string d = poll.Create(kAlice, Request())->task_id();
+  poll.submits[0].done(Accepted("up-1"));
+  poll.Run();
+  poll.Advance(CoreHarness::DefaultDriverOptions().poll_initial);
+  ASSERT_THAT(poll.retrieves, SizeIs(1));
+  seedance::upstream::v1::TaskRecord record;
+  *record.mutable_response() = Answer("expired");
+  poll.retrieves[0].done(record);
+  poll.Run();
+  EXPECT_EQ(poll.store().Get(d)->upstream_answer().data(0).status(), "expired");
+}
+
+// A callback that comes while the submission is still open, whose call then
+// ends without an answer: the task is followed, not failed or left waiting.
+TEST(UpstreamDriverTest, ACallbackDuringTheSubmissionMakesItsCutHarmless) {
+  CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
+  std::string id = h.Create(kAlice, Request())->task_id();
+  std::string secret = h.store().Get(id)->callback_secret();
+  ASSERT_THAT(h.Callback(id, secret, Answer("running")), IsOk());
+  h.submits[0].done(absl::DeadlineExceededError("timed out"));
+  h.Run();
+  EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_RUNNING);
+  h.Advance(CoreHarness::DefaultDriverOptions().callback_fallback_poll);
+  ASSERT_THAT(h.retrieves, SizeIs(1));
+  EXPECT_EQ(h.retrieves[0].upstream_task_id, "up-1");
+  EXPECT_THAT(h.submits, SizeIs(1));
+}
+
 TEST(UpstreamDriverTest, CallbackModeTaskWhoseCallbackNeverComesIsUnknownAtItsExpiry) {
   CoreHarness h(Mode(DELIVERY_MODE_CALLBACK));
   v1::CreateVideoTaskRequest r = Request();
