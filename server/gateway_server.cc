@@ -13,6 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "base/clock.h"
+#include "base/directory_lock.h"
 #include "base/log.h"
 #include "base/random_id.h"
 #include "base/thread_scheduler.h"
@@ -94,6 +95,11 @@ absl::Status GatewayServer::Start() {
     store_ = std::make_unique<store::InMemoryTaskStore>();
   } else {
     if (absl::Status s = MakeDataDir(o.data_dir); !s.ok()) return s;
+    // One gateway per data directory: a second one would share the SQLite
+    // file and the callbacks of the first one's tasks.
+    absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(o.data_dir);
+    if (!lock.ok()) return lock.status();
+    data_dir_lock_.emplace(*std::move(lock));
     absl::StatusOr<callers::Keyring> keys = callers::Keyring::LoadOrCreate(o.data_dir + "/master.key");
     if (!keys.ok()) return keys.status();
     keyring_ = *std::move(keys);
@@ -223,11 +229,15 @@ absl::Status GatewayServer::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(o.listen, *credentials, &grpc_port_);
+  // gRPC sets SO_REUSEPORT by default, which lets a second gateway share the
+  // port silently; a port in use must fail the start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(o.max_message_bytes);
   builder.RegisterService(service_.get());
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || grpc_port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot serve gRPC on ", o.listen));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve gRPC on ", o.listen, " (is the port in use?)"));
   }
   grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   Log(LogLevel::kInfo, "gateway_started",

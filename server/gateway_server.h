@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "base/directory_lock.h"
 #include "base/scheduler.h"
 #include "http/curl/http_transport.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
@@ -75,6 +76,8 @@ class GatewayServer {
   bool loop_started_ = false;
 
   std::optional<callers::Keyring> keyring_;
+  // Held while the store is open (none with the in-memory store).
+  std::optional<DirectoryLock> data_dir_lock_;
   std::unique_ptr<store::TaskStore> store_;
   // Used by the transport's calls and the manager: destroyed after them.
   std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
