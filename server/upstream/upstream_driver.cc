@@ -259,15 +259,9 @@ void UpstreamDriver::OnAccepted(const std::string& task_id,
     // A callback may already have moved it on; keep the id anyway.
     registry_.Update(task_id, set_id, nullptr);
   }
-  if (task->record.mode() == DELIVERY_MODE_CALLBACK) {
-    if (options_.callback_fallback_poll > absl::ZeroDuration()) {
-      SchedulePoll(task_id, options_.callback_fallback_poll);
-    }
-  } else {
-    // POLL mode, or a HOLD call that the upstream answered at once.
-    CallsOf(task_id).poll_delay = options_.poll_initial;
-    SchedulePoll(task_id, options_.poll_initial);
-  }
+  // The fallback poll (CALLBACK), or polls (POLL, or a HOLD call that the
+  // upstream answered at once).
+  Follow(task_id);
 }
 
 void UpstreamDriver::Follow(const std::string& task_id) {
