@@ -271,15 +271,25 @@ void GatewayServer::Shutdown() {
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   }
-  if (service_ != nullptr) service_->EndStreams();
-  if (grpc_server_ != nullptr) {
-    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
+  if (service_ != nullptr) {
+    // Watch streams end with UNAVAILABLE and a resume hint, and new ones
+    // are refused so, while gRPC still serves: once its shutdown begins, it
+    // cancels what is open and refuses new calls with CANCELLED, which
+    // clients cannot tell from their own cancellation.
+    size_t open = service_->open_streams();
+    service_->EndStreams();
+    bool all_ended = service_->AwaitStreamsEnded(deadline - absl::Now());
+    Log(all_ended ? LogLevel::kInfo : LogLevel::kWarning, "watch_streams_ended",
+        {{"streams", absl::StrCat(open)},
+         {"still_open", absl::StrCat(service_->open_streams())}});
   }
+  if (grpc_server_ != nullptr) grpc_server_->Shutdown(absl::ToChronoTime(deadline));
   // Let submissions in flight get their answer (quick, except held calls),
   // so that the next process knows whether the upstream accepted them.
   if (loop_started_) {
-    absl::Time deadline = absl::Now() + options_.shutdown_grace;
-    while (absl::Now() < deadline) {
+    absl::Time submissions_deadline = absl::Now() + options_.shutdown_grace;
+    while (absl::Now() < submissions_deadline) {
       absl::Notification counted;
       size_t in_flight = 0;
       core_->loop().Post([&] {

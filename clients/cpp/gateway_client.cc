@@ -31,7 +31,10 @@ bool IsTerminal(v1::TaskState state) {
 }  // namespace
 
 bool IsRetryableStreamError(const absl::Status& status) {
+  // CANCELLED too: this client never cancels a watch itself, so one is the
+  // server's (gRPC's shutdown cancels open calls and refuses new ones so).
   return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kCancelled ||
          status.code() == absl::StatusCode::kDeadlineExceeded ||
          status.code() == absl::StatusCode::kInternal ||
          status.code() == absl::StatusCode::kUnknown;

@@ -81,7 +81,9 @@ class GatewayClient {
   Options options_;
 };
 
-// True for codes after which a dropped watch stream is worth resuming.
+// True for codes after which a dropped watch stream is worth resuming: the
+// connection or the gateway went away (UNAVAILABLE, and CANCELLED, which a
+// stopping gRPC server sends), or the stream broke.
 bool IsRetryableStreamError(const absl::Status& status);
 
 }  // namespace seedance::client

@@ -35,8 +35,12 @@ const TERMINAL_STATES = new Set([
 
 // Codes after which a broken watch stream is worth resuming: the connection
 // or the gateway went away. A watch only reads, so repeating it is safe.
+// CANCELLED is among them: watch() cancels a call only once it stopped
+// reading it, so a CANCELLED it reads comes from the server (a stopping gRPC
+// server cancels open calls and refuses new ones with it).
 const RETRYABLE_CODES = new Set([
-  grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.INTERNAL, grpc.status.UNKNOWN,
+  grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.INTERNAL, grpc.status.UNKNOWN,
 ]);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

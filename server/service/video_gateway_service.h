@@ -40,6 +40,9 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
   // Ends every open watch stream with UNAVAILABLE and refuses new ones
   // (graceful shutdown). Thread-safe.
   void EndStreams() { watches_.ShutdownAll(); }
+  // After EndStreams: waits until every stream has ended or `timeout`
+  // passed; whether all did.
+  bool AwaitStreamsEnded(absl::Duration timeout) const { return watches_.AwaitEmpty(timeout); }
 
   // Open watch streams now. Thread-safe.
   size_t open_streams() const { return watches_.size(); }

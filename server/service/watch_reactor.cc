@@ -15,11 +15,12 @@
 
 namespace seedance::server::service {
 
-bool WatchRegistry::Add(WatchReactor* reactor, size_t max_streams) {
+WatchRegistry::Admission WatchRegistry::Add(WatchReactor* reactor, size_t max_streams) {
   absl::MutexLock lock(&mu_);
-  if (shut_down_ || reactors_.size() >= max_streams) return false;
+  if (shut_down_) return Admission::kShuttingDown;
+  if (reactors_.size() >= max_streams) return Admission::kFull;
   reactors_.insert(reactor);
-  return true;
+  return Admission::kAdded;
 }
 
 void WatchRegistry::Remove(WatchReactor* reactor) {
@@ -33,6 +34,12 @@ void WatchRegistry::ShutdownAll() {
   absl::MutexLock lock(&mu_);
   shut_down_ = true;
   for (WatchReactor* reactor : reactors_) reactor->EndForShutdown();
+}
+
+bool WatchRegistry::AwaitEmpty(absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto empty = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return reactors_.empty(); };
+  return mu_.AwaitWithTimeout(absl::Condition(&empty), timeout);
 }
 
 size_t WatchRegistry::size() const {
@@ -70,7 +77,7 @@ WatchReactor::WatchReactor(grpc::CallbackServerContext* context, WatchRegistry& 
       options_(options),
       liveness_(std::make_shared<Liveness>()) {
   liveness_->reactor = this;
-  registered_ = registry_.Add(this, options_.max_streams);
+  admission_ = registry_.Add(this, options_.max_streams);
 }
 
 std::function<void(absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>>)>
@@ -97,11 +104,15 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> lo
   {
     absl::MutexLock lock(&mu_);
     if (finished_) return;
-    if (!registered_) {
+    if (admission_ == WatchRegistry::Admission::kFull) {
       FinishLocked(ToGrpcStatus(model::LimitRefusal(
           absl::StrCat("too many open watch streams: the gateway serves at most ",
                        options_.max_streams, " at once; retry later (RetryInfo)"),
           "TOO_MANY_STREAMS", absl::Seconds(5))));
+      return;
+    }
+    if (admission_ == WatchRegistry::Admission::kShuttingDown) {
+      FinishLocked(ShutdownStatus(after_sequence));
       return;
     }
     if (!log.ok()) {
@@ -177,11 +188,18 @@ void WatchReactor::FinishLocked(const grpc::Status& status) {
   Finish(status);
 }
 
-grpc::Status WatchReactor::ShutdownStatusLocked() const {
-  return ToGrpcStatus(upstream_api::WithErrorInfo(
-      absl::UnavailableError(absl::StrCat(
-          "the gateway is shutting down; resume with after_sequence=", sent_)),
-      "SHUTTING_DOWN", model::kGatewayErrorDomain));
+grpc::Status WatchReactor::ShutdownStatusLocked() const { return ShutdownStatus(sent_); }
+
+grpc::Status WatchReactor::ShutdownStatus(std::optional<uint64_t> resume_after) {
+  std::string message =
+      resume_after.has_value()
+          ? absl::StrCat("the gateway is shutting down; resume with after_sequence=",
+                         *resume_after)
+          : "the gateway is shutting down; watch again (another replica, or this one once "
+            "it is back)";
+  return ToGrpcStatus(upstream_api::WithErrorInfo(absl::UnavailableError(message),
+                                                  "SHUTTING_DOWN",
+                                                  model::kGatewayErrorDomain));
 }
 
 void WatchReactor::EndForShutdown() {
@@ -287,7 +305,7 @@ void WatchReactor::OnDone() {
   }
   if (log != nullptr) log->Unsubscribe(this);
   if (timer != 0) scheduler_.Cancel(timer);
-  if (registered_) registry_.Remove(this);
+  if (admission_ == WatchRegistry::Admission::kAdded) registry_.Remove(this);
   delete this;
 }
 

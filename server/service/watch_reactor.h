@@ -53,11 +53,18 @@ class WatchRegistry {
     uint64_t stalled_closed = 0;
   };
 
-  // Adds `reactor` unless `max_streams` are open. False: refused.
-  bool Add(WatchReactor* reactor, size_t max_streams);
+  enum class Admission { kAdded, kFull, kShuttingDown };
+  // Adds `reactor` unless `max_streams` are open or shutdown has begun.
+  Admission Add(WatchReactor* reactor, size_t max_streams);
   void Remove(WatchReactor* reactor);
-  // Ends every open stream with UNAVAILABLE and refuses new ones.
+  // Ends every open stream with UNAVAILABLE and refuses new ones (also
+  // UNAVAILABLE: a client retries them, on another replica or once the
+  // gateway is back).
   void ShutdownAll();
+  // Waits until every stream has ended (its status handed to gRPC) or
+  // `timeout` passed; whether none is left. Shutdown waits here before
+  // gRPC's own shutdown, which would cancel them (CANCELLED) instead.
+  bool AwaitEmpty(absl::Duration timeout) const;
   size_t size() const;
   // A snapshot of the open streams. Costs a lock per stream: for tests and
   // diagnostics, not per request.
@@ -130,6 +137,9 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   grpc::Status ShutdownStatusLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // UNAVAILABLE with reason SHUTTING_DOWN, naming the sequence to resume
+  // after when there is one.
+  static grpc::Status ShutdownStatus(std::optional<uint64_t> resume_after);
   // The periodic timer: heartbeats and the stall check.
   void ScheduleTick() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnTick();
@@ -143,7 +153,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>
   const Clock& clock_;
   const Options options_;
   std::shared_ptr<Liveness> liveness_;
-  bool registered_ = false;
+  WatchRegistry::Admission admission_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<tasks::TaskEventLog> log_ ABSL_GUARDED_BY(mu_);

@@ -276,6 +276,42 @@ TEST_P(InteropTest, ResumesAWatchAfterTheConnectionDropsWithEachChangeOnce) {
   EXPECT_GT((*proxy)->connections(), connections_before_cut) << "the client never reconnected";
 }
 
+// The gateway is stopped with SIGTERM while the client creates and watches
+// a task, and started again on the same data directory. What a stopping
+// gateway sends (its own UNAVAILABLE, then gRPC's CANCELLED for calls that
+// arrive while it stops, then refused connections) must all be resumed on,
+// and each change must still arrive once.
+TEST_P(InteropTest, ResumesAWatchAcrossAGatewayStoppedWithSigtermAndStartedAgain) {
+  ASSERT_NO_FATAL_FAILURE(StartStack());
+  gateway_->KeepCallbackPort();
+  auto proxy = testing::TcpProxy::Start(gateway_->grpc_port());
+  ASSERT_THAT(proxy, IsOk());
+  std::unique_ptr<RunningClient> watcher =
+      Start({.mode = "demo", .prompt = kLongPrompt}, (*proxy)->address());
+  ASSERT_NE(watcher, nullptr);
+  ASSERT_THAT(watcher->ReadUntil([](const ClientOutput& o) {
+    return !o.events.empty() && o.events.back().state == "RUNNING";
+  }), IsOk());
+  EXPECT_THAT(gateway_->Terminate(), testing::IsOkAndHolds(0));
+  ASSERT_THAT(gateway_->Restart(), IsOk());
+  (*proxy)->Retarget(gateway_->grpc_port());
+  // A change while the watcher is away or back: it must arrive once.
+  client::GatewayClient direct(
+      grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()), token_);
+  absl::StatusOr<v1::ListVideoTasksResponse> tasks = direct.List({});
+  ASSERT_THAT(tasks, IsOk());
+  ASSERT_EQ(tasks->tasks_size(), 1);  // the token is this test's
+  ASSERT_THAT(direct.Cancel(tasks->tasks(0).task_id()), IsOk());
+
+  ClientOutput out = watcher->Finish();
+  std::cout << LanguageName(GetParam()) << " client, " << out.Dump() << "\n";
+  EXPECT_EQ(out.exit_code, 1) << out.Dump();  // 1: the task did not succeed
+  EXPECT_EQ(out.final_state, "CANCELLED") << out.Dump();
+  ASSERT_FALSE(out.events.empty());
+  EXPECT_EQ(out.events.back().state, "CANCELLED");
+  ExpectEachChangeOnceFrom(out, 1);
+}
+
 TEST_P(InteropTest, DecodesAValidationErrorWithItsFieldPath) {
   ASSERT_NO_FATAL_FAILURE(StartStack());
   ClientOutput out = Run({.mode = "create", .duration = 30});

@@ -91,7 +91,7 @@ void TcpProxy::Accept() {
   int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
   if (client < 0) return;
   int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in target = Loopback(target_port_);
+  sockaddr_in target = Loopback(target_port_.load());
   if (server < 0 || connect(server, reinterpret_cast<sockaddr*>(&target), sizeof(target)) != 0) {
     if (server >= 0) close(server);
     close(client);

@@ -46,6 +46,10 @@ class TcpProxy {
   // Connections accepted so far.
   int connections() const { return accepted_.load(); }
 
+  // Connections accepted from now on go to 127.0.0.1:`target_port` (e.g. a
+  // server restarted on a new port); open ones stay as they are.
+  void Retarget(int target_port) { target_port_.store(target_port); }
+
  private:
   struct Pair {
     int client_fd;
@@ -60,7 +64,7 @@ class TcpProxy {
 
   const int listen_fd_;
   const int port_;
-  const int target_port_;
+  std::atomic<int> target_port_;
   const int wake_read_;   // a byte here wakes the loop to stop
   const int wake_write_;
   std::atomic<int> accepted_{0};

@@ -117,10 +117,12 @@ func sequenceOf(e *pb.TaskEvent) uint64 {
 
 // IsRetryable reports whether a broken watch stream is worth resuming: the
 // connection or the gateway went away (a watch is read-only, so repeating it
-// is always safe).
+// is always safe). Canceled is among them: a stopping gRPC server cancels
+// open calls and refuses new ones with it; Watch checks its own ctx first,
+// so the caller's cancellation is never retried.
 func IsRetryable(err error) bool {
 	switch status.Code(err) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.Internal, codes.Unknown:
+	case codes.Unavailable, codes.Canceled, codes.DeadlineExceeded, codes.Internal, codes.Unknown:
 		return true
 	}
 	return false

@@ -28,9 +28,12 @@ TERMINAL_STATES = frozenset({
 
 # Codes after which a broken watch stream is worth resuming: the connection
 # or the gateway went away. A watch only reads, so repeating it is safe.
+# CANCELLED is among them: watch() never cancels a call it still reads, so a
+# CANCELLED comes from the server (a stopping gRPC server cancels open calls
+# and refuses new ones with it).
 RETRYABLE_CODES = frozenset({
-    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
-    grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN,
 })
 
 

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -187,6 +188,31 @@ TEST_F(WatchReactorTest, ShutdownEndsStreamsWithAResumeHint) {
   StreamResult rest = ReadAll(*reader);
   EXPECT_THAT(rest.status, StatusIs(absl::StatusCode::kUnavailable,
                                     HasSubstr("resume with after_sequence=1")));
+  // Shutdown waits for this before gRPC's own, which would cancel streams.
+  EXPECT_TRUE(service_->AwaitStreamsEnded(absl::Seconds(10)));
+  EXPECT_EQ(service_->open_streams(), 0u);
+
+  // A watch opened meanwhile (a client resuming at once) is told the same,
+  // UNAVAILABLE, never a capacity refusal or a CANCELLED it would not retry.
+  for (std::optional<uint64_t> after : {std::optional<uint64_t>(), std::optional<uint64_t>(1)}) {
+    SCOPED_TRACE(after.has_value() ? "after 1" : "from the current state");
+    grpc::ClientContext again_context;
+    Authorize(again_context);
+    v1::WatchVideoTaskRequest again = watch;
+    if (after.has_value()) again.set_after_sequence(*after);
+    auto again_reader = stub_->WatchVideoTask(&again_context, again);
+    StreamResult refused = ReadAll(*again_reader);
+    EXPECT_TRUE(refused.messages.empty());
+    EXPECT_THAT(refused.status, StatusIs(absl::StatusCode::kUnavailable,
+                                         HasSubstr("the gateway is shutting down")));
+    std::optional<google::rpc::ErrorInfo> info =
+        upstream_api::GetDetail<google::rpc::ErrorInfo>(refused.status);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->reason(), "SHUTTING_DOWN");
+    if (after.has_value()) {
+      EXPECT_THAT(refused.status.message(), HasSubstr("resume with after_sequence=1"));
+    }
+  }
 }
 
 }  // namespace
