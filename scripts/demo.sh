@@ -52,6 +52,8 @@ curl -fsS -X POST "http://127.0.0.1:$mock_port/__mock/rules" \
   -d '{"token": "demo-token", "scenario": "callback_every_status"}' >/dev/null
 
 log "starting the gateway (callback delivery on loopback, store in $work/data)"
+# Ports chosen by the OS: a one-shot run that never restarts, so the
+# gateway's callback_port_not_fixed warning in its log does not apply here.
 "$bin/server/seedance-gateway" --listen=127.0.0.1:0 \
   --upstream_base_url="http://127.0.0.1:$mock_port" --delivery=callback \
   --callback_listen=127.0.0.1:0 --data_dir="$work/data" --heartbeat_interval=1s \

@@ -37,6 +37,7 @@ using ::seedance::testing::IsOk;
 using ::seedance::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
@@ -591,6 +592,47 @@ TEST_F(GatewayE2eTest, ASecondGatewayOnTheSameDataDirectoryOrPortRefusesToStart)
   TaskRun run = CreateAndWatch("token-second", Request());
   ASSERT_THAT(run.task, IsOk());
   EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+}
+
+// What a gateway printed from its start up to its ports line (it is
+// serving then), after which it is stopped with SIGTERM.
+std::string StartupOutput(const std::vector<std::string>& args) {
+  std::string output;
+  auto process = testing::ChildProcess::Start(testing::GatewayBinary(), args,
+                                              {.stderr_to_stdout = true});
+  if (!process.ok()) return "cannot start: " + process.status().ToString();
+  for (;;) {
+    absl::StatusOr<std::string> line = (*process)->ReadLine(absl::Seconds(20));
+    if (!line.ok()) break;
+    absl::StrAppend(&output, *line, "\n");
+    if (absl::StartsWith(*line, "callback_port=")) break;
+  }
+  (*process)->Signal(SIGTERM);
+  (void)(*process)->Wait(absl::Seconds(20));
+  return output;
+}
+
+// Callback delivery on a port the OS chose reaches no one after a restart:
+// the gateway says so at start, and only then.
+TEST_F(GatewayE2eTest, WarnsWhenCallbacksGoToAPortChosenAtStart) {
+  StartStack("hold");
+  const std::string upstream = "--upstream_base_url=" + mock_->base_url();
+  int n = 0;
+  auto run = [&](std::vector<std::string> flags) {
+    flags.insert(flags.end(), {upstream, "--listen=127.0.0.1:0", "--callback_listen=127.0.0.1:0",
+                               absl::StrCat("--data_dir=", dir_.path(), "/startup", ++n)});
+    return StartupOutput(flags);
+  };
+  std::string chosen = run({"--delivery=callback"});
+  EXPECT_THAT(chosen, HasSubstr("callback_port_not_fixed"));
+  EXPECT_THAT(chosen, HasSubstr("set --callback_listen=host:port"));
+  std::string with_public_url =
+      run({"--delivery=callback", "--callback_public_url=https://gateway.example/cb"});
+  EXPECT_THAT(with_public_url, Not(HasSubstr("callback_port_not_fixed")));
+  EXPECT_THAT(with_public_url, HasSubstr("gateway_started"));
+  std::string polling = run({"--delivery=poll"});
+  EXPECT_THAT(polling, Not(HasSubstr("callback_port_not_fixed")));
+  EXPECT_THAT(polling, HasSubstr("gateway_started"));
 }
 
 TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {
