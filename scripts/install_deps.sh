@@ -28,13 +28,14 @@ FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 
 # The clients of clients/ and their interop test (tests/interop), plus the
 # docker-compose.yml check. All from Debian, all offline once installed:
-# Python on Debian's grpcio and protobuf (stubs from protoc and
-# grpc_python_plugin); Go in GOPATH mode on Debian's grpc-go, genproto (for
-# google.rpc) and the protoc-gen-go / protoc-gen-go-grpc plugins (APIv2
-# protobuf, hence golang/protobuf 1.5); docker-compose for `docker-compose
-# config` (no Docker engine is needed).
+# Python on Debian's grpcio and protobuf, installed as a package with pip
+# into a virtual environment (venv, pip, setuptools), tested with pytest;
+# Go in GOPATH mode on Debian's grpc-go, genproto (for google.rpc) and the
+# protoc-gen-go / protoc-gen-go-grpc plugins (APIv2 protobuf, hence
+# golang/protobuf 1.5); docker-compose for `docker-compose config` (no Docker
+# engine is needed).
 CLIENT_PACKAGES=(
-  python3-grpcio python3-protobuf
+  python3-grpcio python3-protobuf python3-venv python3-pip python3-setuptools python3-pytest
   golang-go golang-google-grpc-dev golang-google-genproto-dev
   golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev
   protoc-gen-go protoc-gen-go-grpc

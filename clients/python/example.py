@@ -26,9 +26,7 @@ import sys
 
 import grpc
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from seedance_client import (  # noqa: E402
+from seedance_client import (
     ErrorDetails, GatewayClient, GatewayError, VideoSpec, video_task_pb2)
 
 EXIT_CODES = {

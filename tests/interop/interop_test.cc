@@ -98,7 +98,8 @@ std::pair<std::string, std::vector<std::string>> CommandFor(Language language, c
   std::vector<std::string> command;
   switch (language) {
     case Language::kPython:
-      command = {"SEEDANCE_PYTHON_GEN=" SEEDANCE_PYTHON_GEN_DIR, "/usr/bin/python3", "-u",
+      // The installed package (-P: not the sources next to the example).
+      command = {SEEDANCE_PYTHON_VENV "/bin/python", "-u", "-P",
                  SEEDANCE_SOURCE_DIR "/clients/python/example.py"};
       break;
     case Language::kNode:

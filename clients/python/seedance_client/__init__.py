@@ -1,5 +1,5 @@
 """A small Python client of the seedance gateway (seedance.v1.VideoGateway),
-on Debian's python3-grpcio and the modules generate_stubs.sh makes.
+on grpcio and protobuf, with the API's generated modules inside the package.
 
     from seedance_client import GatewayClient, GatewayError, VideoSpec
 
@@ -7,18 +7,22 @@ on Debian's python3-grpcio and the modules generate_stubs.sh makes.
         task = client.create(VideoSpec(model="doubao-seedance-1-0-pro-250528",
                                        prompt="a kitten yawning"))
         done = client.wait(task.task_id, on_message=print)
-        print(done.result.video_url)
+        client.download_video(done, "kitten.mp4")
 """
 
 from ._stubs import video_gateway_pb2, video_task_pb2
 from .client import GatewayClient, is_terminal
+from .download import DownloadResult, download
 from .errors import ErrorDetails, FieldViolation, GatewayError
 
 VideoSpec = video_task_pb2.VideoSpec
 ImageInput = video_task_pb2.ImageInput
 TaskState = video_task_pb2.TaskState
 
+__version__ = "0.2.0"
+
 __all__ = [
-    "ErrorDetails", "FieldViolation", "GatewayClient", "GatewayError", "ImageInput",
-    "TaskState", "VideoSpec", "is_terminal", "video_gateway_pb2", "video_task_pb2",
+    "DownloadResult", "ErrorDetails", "FieldViolation", "GatewayClient", "GatewayError",
+    "ImageInput", "TaskState", "VideoSpec", "download", "is_terminal", "video_gateway_pb2",
+    "video_task_pb2",
 ]

@@ -19,6 +19,7 @@ import grpc
 from ._stubs import video_gateway_pb2 as gateway_pb2
 from ._stubs import video_gateway_pb2_grpc as gateway_grpc
 from ._stubs import video_task_pb2 as task_pb2
+from .download import DownloadResult, ProgressCallback, download
 from .errors import ErrorDetails, GatewayError
 
 TERMINAL_STATES = frozenset({
@@ -110,6 +111,12 @@ class GatewayClient:
               after_sequence: Optional[int] = None) -> Iterator[gateway_pb2.WatchVideoTaskResponse]:
         """Yields the task's changes and heartbeats until it ends.
 
+        Each message is a WatchVideoTaskResponse: `status` (a TaskEvent:
+        task_id, sequence numbered 1, 2, ... without gaps, state,
+        event_time, and the whole task after the change) or `heartbeat`
+        while nothing changes (task_id, state, the latest sequence, elapsed
+        since creation, time).
+
         after_sequence as in WatchVideoTaskRequest (None: start with the
         current state). A broken stream is resumed from the last sequence
         yielded, so each change comes exactly once. Stopping the iteration
@@ -164,3 +171,9 @@ class GatewayClient:
         if last is not None and is_terminal(last.state):
             return last.task
         return self.get(task_id)  # resumed after the end: the task was over
+
+    def download_video(self, task: task_pb2.VideoTask, path: str, *,
+                       on_progress: Optional[ProgressCallback] = None) -> DownloadResult:
+        """Saves a succeeded task's video to `path` (see download.download)."""
+        return download(task.result.video_url, path, on_progress=on_progress,
+                        timeout=max(self._call_timeout, 60.0))

@@ -1,0 +1,144 @@
+// Each client library as its users get it: installed the way its ecosystem
+// installs packages, into a directory outside the repository, and used by a
+// program of the user's own there (tests/packages/<language>/), which
+// creates a task, watches it to its end and downloads the video, against a
+// real seedance-gateway in front of the real mock. The video on disk must be
+// the mock's, byte for byte, with the digest the program printed.
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/child_process.h"
+#include "tests/testing/gateway_process.h"
+#include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace seedance {
+namespace {
+
+using ::seedance::testing::IsOk;
+using ::testing::HasSubstr;
+
+// Installing and building take longer than a client step.
+constexpr absl::Duration kCommandTimeout = absl::Minutes(5);
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+// What a command printed (stdout and stderr) and its exit code.
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+CommandRun RunCommand(const std::string& binary, const std::vector<std::string>& args) {
+  CommandRun run;
+  auto process = testing::ChildProcess::Start(binary, args, {.stderr_to_stdout = true});
+  if (!process.ok()) {
+    run.output = process.status().ToString();
+    return run;
+  }
+  for (;;) {
+    absl::StatusOr<std::string> line = (*process)->ReadLine(kCommandTimeout);
+    if (!line.ok()) break;
+    absl::StrAppend(&run.output, *line, "\n");
+  }
+  absl::StatusOr<int> code = (*process)->Wait(kCommandTimeout);
+  run.exit_code = code.ok() ? *code : -1;
+  return run;
+}
+
+class PackageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto mock = testing::MockUpstreamProcess::Start(
+        {"--generation_ms=300", "--queue_ms=50", "--log_level=warning"});
+    ASSERT_THAT(mock, IsOk());
+    mock_ = *std::move(mock);
+    auto gateway = testing::GatewayProcess::Start(
+        {"--upstream_base_url=" + mock_->base_url(), "--delivery=callback",
+         "--log_level=warning"},
+        dir_.path() + "/data");
+    ASSERT_THAT(gateway, IsOk());
+    gateway_ = *std::move(gateway);
+  }
+
+  // Runs one set-up step, failing the test with its output if it fails.
+  void Step(const std::string& what, const std::string& binary,
+            const std::vector<std::string>& args) {
+    CommandRun run = RunCommand(binary, args);
+    std::cout << "$ " << binary << " " << absl::StrJoin(args, " ") << "\n" << run.output;
+    ASSERT_EQ(run.exit_code, 0) << what << " failed:\n" << run.output;
+  }
+
+  // The user's program ran: checks what it printed and saved.
+  void ExpectAVideoMadeAndSaved(const CommandRun& run, const std::string& video_path) {
+    std::cout << run.output;
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_THAT(run.output, HasSubstr("state TASK_STATE_PENDING seq=1"));
+    EXPECT_THAT(run.output, HasSubstr("TASK_STATE_SUCCEEDED"));
+    std::string saved = ReadFile(video_path);
+    std::string expected = ReadFile(SEEDANCE_SOURCE_DIR "/mock_upstream/assets/sample.mp4");
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(saved.size(), expected.size());
+    EXPECT_TRUE(saved == expected) << "the saved file is not the mock's video";
+    EXPECT_THAT(run.output, HasSubstr(absl::StrCat("bytes=", expected.size(), " sha256=",
+                                                   Sha256Hex(expected))));
+    EXPECT_THAT(run.output, HasSubstr(absl::StrCat("downloaded ", expected.size(), " of ",
+                                                   expected.size(), " bytes")));
+  }
+
+  testing::TempDir dir_;  // outside the repository
+  std::unique_ptr<testing::MockUpstreamProcess> mock_;
+  std::unique_ptr<testing::GatewayProcess> gateway_;
+};
+
+// pip install into a fresh virtual environment, then `python make_video.py`.
+TEST_F(PackageTest, PythonProgramOnThePipInstalledPackage) {
+  namespace fs = std::filesystem;
+  const std::string root = dir_.path() + "/python";
+  fs::create_directories(root + "/app");
+  // pip builds in the tree it is given: a copy, as an sdist would be.
+  fs::copy(SEEDANCE_SOURCE_DIR "/clients/python", root + "/seedance-client",
+           fs::copy_options::recursive);
+  fs::copy_file(SEEDANCE_SOURCE_DIR "/tests/packages/python/make_video.py",
+                root + "/app/make_video.py");
+  // Offline: Debian's grpcio and protobuf through --system-site-packages.
+  ASSERT_NO_FATAL_FAILURE(Step("venv", "/usr/bin/python3",
+                               {"-m", "venv", "--system-site-packages", root + "/venv"}));
+  ASSERT_NO_FATAL_FAILURE(Step("pip install", root + "/venv/bin/pip",
+                               {"install", "--disable-pip-version-check", "--no-cache-dir",
+                                "--no-build-isolation", "--no-index",
+                                root + "/seedance-client"}));
+  CommandRun run = RunCommand(root + "/venv/bin/python",
+                       {root + "/app/make_video.py", "--gateway=" + gateway_->address(),
+                        "--token=package-python", "--output=" + root + "/app/kitten.mp4"});
+  ExpectAVideoMadeAndSaved(run, root + "/app/kitten.mp4");
+}
+
+}  // namespace
+}  // namespace seedance
