@@ -542,9 +542,11 @@ TEST_F(GatewayE2eTest, TheCallersWebhookComesInTheFormatItChoseAndSigned) {
   EXPECT_EQ(testing::JsonString(*event_json, "type"), "video_task.ended");
   EXPECT_EQ(testing::JsonString(*event_json, "data.task_id"), event_run.task->task_id());
 
-  // The provider's callback to the gateway, as the mock journaled it.
-  absl::StatusOr<std::string> journal = mock_->Journal(
-      {{"kind", "callback"}, {"task_id", upstream_run.task->upstream().task_id()}});
+  // The provider's callback to the gateway, as the mock journaled it (once
+  // the gateway answered it, which may come after the task's end reached us).
+  absl::StatusOr<std::string> journal = mock_->WaitForJournal(
+      {{"kind", "callback"}, {"task_id", upstream_run.task->upstream().task_id()}},
+      absl::Seconds(10));
   ASSERT_THAT(journal, IsOk());
   auto entries = testing::ParseJsonValue(*journal);
   ASSERT_THAT(entries, IsOk());
