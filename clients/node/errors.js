@@ -3,7 +3,7 @@
 // google.rpc.Status in the `grpc-status-details-bin` trailer: BadRequest
 // (every bad field), RetryInfo (when to retry) and ErrorInfo (a reason, the
 // upstream's code and trace id). A task that did not succeed carries the
-// same Status in VideoTask.error. Decoded with protobufjs from the repo's
+// same Status in VideoTask.error. Decoded with protobufjs from the package's
 // proto/google/rpc files.
 //
 //   try { await client.create(spec); } catch (err) {
@@ -11,11 +11,17 @@
 //     console.log(d.codeName, d.fieldViolations, d.retryDelayMs, d.reason);
 //   }
 
+const fs = require('fs');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protobuf = require('protobufjs');
 
-const PROTO_DIR = process.env.SEEDANCE_PROTO_DIR || path.resolve(__dirname, '..', '..', 'proto');
+// The protos travel inside the package (proto/, copied there by `npm pack`,
+// see scripts/protos.js); a checkout of the repository uses its proto/.
+const PROTO_DIR = process.env.SEEDANCE_PROTO_DIR ||
+  [path.join(__dirname, 'proto'), path.resolve(__dirname, '..', '..', 'proto')]
+    .find((dir) => fs.existsSync(path.join(dir, 'seedance', 'v1', 'video_gateway.proto')));
+if (!PROTO_DIR) throw new Error(`seedance-gateway-client: no proto/ next to ${__dirname}`);
 
 // google/protobuf/{any,duration}.proto, which these import, are bundled
 // with protobufjs.

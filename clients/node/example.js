@@ -21,7 +21,9 @@
 
 const { parseArgs } = require('util');
 const grpc = require('@grpc/grpc-js');
-const { GatewayClient, GatewayError, statusDetails } = require('./seedance');
+// The package by its name: this directory's own (package.json "exports"),
+// or the installed one when this program runs elsewhere.
+const { GatewayClient, GatewayError, statusDetails } = require('seedance-gateway-client');
 
 const EXIT_CODES = new Map([
   [grpc.status.INVALID_ARGUMENT, 2], [grpc.status.NOT_FOUND, 2], [grpc.status.ALREADY_EXISTS, 2],

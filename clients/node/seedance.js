@@ -19,6 +19,7 @@ const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { GatewayError, PROTO_DIR, codeName, errorDetails, statusDetails } = require('./errors');
+const { download } = require('./download');
 
 const packageDefinition = protoLoader.loadSync(path.join(PROTO_DIR, 'seedance/v1/video_gateway.proto'), {
   includeDirs: [PROTO_DIR],
@@ -112,8 +113,12 @@ class GatewayClient {
 
   /**
    * An async iterator of the task's changes and heartbeats until it ends.
-   * afterSequence as in WatchVideoTaskRequest (undefined: start with the
-   * current state). A broken stream is resumed from the last sequence
+   * Each message has `event`: 'status' (message.status, a TaskEvent:
+   * taskId, sequence numbered 1, 2, ... without gaps, state, eventTime, and
+   * the whole task after the change) or 'heartbeat' while nothing changes
+   * (message.heartbeat: taskId, state, the latest sequence, elapsed since
+   * creation, time). afterSequence as in WatchVideoTaskRequest (undefined:
+   * start with the current state). A broken stream is resumed from the last sequence
    * yielded, so each change comes exactly once. Leaving the loop early ends
    * the stream. Throws a GatewayError when the watch cannot go on.
    */
@@ -157,6 +162,15 @@ class GatewayClient {
     }
   }
 
+  /**
+   * Saves a succeeded task's video to `path` (see download.js); resolves to
+   * {path, size, sha256, contentType}.
+   */
+  downloadVideo(task, path, { onProgress = null } = {}) {
+    const url = task && task.result ? task.result.videoUrl : '';
+    return download(url, path, { onProgress, timeoutMs: Math.max(this.callTimeoutMs, 60000) });
+  }
+
   /** Watches a task to its end; resolves to the task in its terminal state. */
   async wait(taskId, { afterSequence, onMessage } = {}) {
     let last = null;
@@ -169,4 +183,6 @@ class GatewayClient {
   }
 }
 
-module.exports = { GatewayClient, GatewayError, codeName, errorDetails, isTerminal, statusDetails, v1 };
+module.exports = {
+  GatewayClient, GatewayError, codeName, download, errorDetails, isTerminal, statusDetails, v1,
+};

@@ -103,8 +103,8 @@ std::pair<std::string, std::vector<std::string>> CommandFor(Language language, c
                  SEEDANCE_SOURCE_DIR "/clients/python/example.py"};
       break;
     case Language::kNode:
-      command = {"NODE_PATH=" SEEDANCE_NODE_MODULES_DIR, SEEDANCE_NODE_BINARY,
-                 SEEDANCE_SOURCE_DIR "/clients/node/example.js"};
+      // The example beside the packed, installed package.
+      command = {SEEDANCE_NODE_BINARY, SEEDANCE_NODE_APP_DIR "/example.js"};
       break;
     case Language::kGo:
       return {SEEDANCE_GO_EXAMPLE_BINARY, args};

@@ -140,5 +140,30 @@ TEST_F(PackageTest, PythonProgramOnThePipInstalledPackage) {
   ExpectAVideoMadeAndSaved(run, root + "/app/kitten.mp4");
 }
 
+// npm pack + npm install into a project of the user's, a TypeScript check of
+// a program against the package's declarations, then `node make_video.js`.
+TEST_F(PackageTest, NodeProgramOnTheNpmInstalledPackage) {
+  namespace fs = std::filesystem;
+  const std::string app = dir_.path() + "/node/app";
+  fs::create_directories(app);
+  for (const char* file : {"make_video.js", "types_check.ts", "tsconfig.json"}) {
+    fs::copy_file(absl::StrCat(SEEDANCE_SOURCE_DIR "/tests/packages/node/", file),
+                  absl::StrCat(app, "/", file));
+  }
+  ASSERT_NO_FATAL_FAILURE(
+      Step("npm pack and install", SEEDANCE_SOURCE_DIR "/clients/node/scripts/install_package.sh",
+           {app}));
+  ASSERT_NO_FATAL_FAILURE(Step("typescript", "/usr/bin/env",
+                               {"npm", "--prefix", app, "install", "--no-audit", "--no-fund",
+                                "--loglevel=error", "--prefer-offline", "--save-dev",
+                                "typescript@^5.4", "@types/node@^20"}));
+  ASSERT_NO_FATAL_FAILURE(Step("tsc", app + "/node_modules/.bin/tsc",
+                               {"-p", app + "/tsconfig.json"}));
+  CommandRun run = RunCommand("/usr/bin/env",
+                              {"node", app + "/make_video.js", "--gateway=" + gateway_->address(),
+                               "--token=package-node", "--output=" + app + "/kitten.mp4"});
+  ExpectAVideoMadeAndSaved(run, app + "/kitten.mp4");
+}
+
 }  // namespace
 }  // namespace seedance

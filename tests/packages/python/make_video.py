@@ -22,7 +22,8 @@ def main() -> int:
             task = client.create(VideoSpec(model="doubao-seedance-1-0-pro-250528",
                                            prompt="a kitten yawning", duration_seconds=5))
             print(f"created {task.task_id}", flush=True)
-            done = client.wait(task.task_id, on_message=lambda m: m.HasField("status") and print(
+            # after_sequence 0: the whole history, from the state it was created in.
+            done = client.wait(task.task_id, 0, on_message=lambda m: m.HasField("status") and print(
                 f"state {TaskState.Name(m.status.state)} seq={m.status.sequence}", flush=True))
             if done.state != TaskState.Value("TASK_STATE_SUCCEEDED"):
                 print(f"ended {TaskState.Name(done.state)}: {done.error.message}")
