@@ -30,7 +30,7 @@ FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 # docker-compose.yml check. All from Debian, all offline once installed:
 # Python on Debian's grpcio and protobuf, installed as a package with pip
 # into a virtual environment (venv, pip, setuptools), tested with pytest;
-# Go in GOPATH mode on Debian's grpc-go, genproto (for google.rpc) and the
+# Go as a module, built offline through a workspace over Debian's grpc-go, genproto (for google.rpc) and the
 # protoc-gen-go / protoc-gen-go-grpc plugins (APIv2 protobuf, hence
 # golang/protobuf 1.5); docker-compose for `docker-compose config` (no Docker
 # engine is needed).

@@ -165,5 +165,30 @@ TEST_F(PackageTest, NodeProgramOnTheNpmInstalledPackage) {
   ExpectAVideoMadeAndSaved(run, app + "/kitten.mp4");
 }
 
+// A module of the user's own that requires the client module, built with
+// `go build`. Offline here, a Go workspace supplies the dependencies from
+// Debian's Go sources (clients/go/offline_workspace.sh); with network
+// access, `go build` would fetch them instead.
+TEST_F(PackageTest, GoProgramOnTheClientModule) {
+  namespace fs = std::filesystem;
+  const std::string root = dir_.path() + "/go";
+  const std::string app = root + "/make-video";
+  fs::create_directories(app);
+  fs::copy_file(SEEDANCE_SOURCE_DIR "/tests/packages/go/main.go", app + "/main.go");
+  std::ofstream(app + "/go.mod") << "module example.com/makevideo\n\ngo 1.19\n\n"
+                                    "require github.com/seedance-gateway/seedance-gateway/"
+                                    "clients/go v0.2.0\n";
+  ASSERT_NO_FATAL_FAILURE(Step("workspace", SEEDANCE_SOURCE_DIR "/clients/go/offline_workspace.sh",
+                               {root + "/workspace", app}));
+  ASSERT_NO_FATAL_FAILURE(Step("go build", "/usr/bin/env",
+                               {"-C", app, "GOWORK=" + root + "/workspace/go.work", "GOPROXY=off",
+                                "GOFLAGS=", "CGO_ENABLED=0", "GOCACHE=" SEEDANCE_GO_CACHE,
+                                "go", "build", "-o", root + "/make-video-bin", "."}));
+  CommandRun run = RunCommand(root + "/make-video-bin",
+                              {"--gateway=" + gateway_->address(), "--token=package-go",
+                               "--output=" + root + "/kitten.mp4"});
+  ExpectAVideoMadeAndSaved(run, root + "/kitten.mp4");
+}
+
 }  // namespace
 }  // namespace seedance

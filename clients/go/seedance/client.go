@@ -24,7 +24,7 @@ import (
 	"fmt"
 	"time"
 
-	pb "github.com/seedance-gateway/seedance-gateway/gen/go/seedance/v1"
+	pb "github.com/seedance-gateway/seedance-gateway/clients/go/seedancev1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"

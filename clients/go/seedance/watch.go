@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	pb "github.com/seedance-gateway/seedance-gateway/gen/go/seedance/v1"
+	pb "github.com/seedance-gateway/seedance-gateway/clients/go/seedancev1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )

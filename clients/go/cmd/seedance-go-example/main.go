@@ -28,7 +28,7 @@ import (
 	"strings"
 
 	"github.com/seedance-gateway/seedance-gateway/clients/go/seedance"
-	pb "github.com/seedance-gateway/seedance-gateway/gen/go/seedance/v1"
+	pb "github.com/seedance-gateway/seedance-gateway/clients/go/seedancev1"
 	"google.golang.org/grpc/codes"
 )
 
