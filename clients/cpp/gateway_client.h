@@ -3,13 +3,19 @@
 // themselves. WatchToEnd follows a task to its terminal state and resumes
 // the stream (from the last sequence seen) when the connection drops.
 //
-//   GatewayClient client(grpc::CreateChannel("127.0.0.1:50051", creds), token);
-//   absl::StatusOr<v1::VideoTask> task = client.Create(request);
-//   absl::StatusOr<v1::VideoTask> done = client.WatchToEnd(
-//       task->task_id(), [](const v1::WatchVideoTaskResponse& m) { Print(m); });
+//   seedance::client::GatewayClient client(
+//       grpc::CreateChannel("127.0.0.1:50051", grpc::InsecureChannelCredentials()), token);
+//   seedance::v1::CreateVideoTaskRequest request;
+//   request.mutable_spec()->set_model("doubao-seedance-1-0-pro-250528");
+//   request.mutable_spec()->set_prompt("a kitten yawning");
+//   absl::StatusOr<seedance::v1::VideoTask> task = client.Create(request);
+//   if (!task.ok()) return;  // status_text.h: DescribeStatus(task.status())
+//   absl::StatusOr<seedance::v1::VideoTask> done = client.WatchToEnd(
+//       task->task_id(), /*after_sequence=*/0,
+//       [](const seedance::v1::WatchVideoTaskResponse& m) { std::cout << m.DebugString(); });
 //
 // Errors are absl::Status with the server's details (BadRequest, ErrorInfo,
-// RetryInfo) as payloads (server/service/grpc_status.h). Thread-compatible.
+// RetryInfo) as payloads; status_text.h prints them. Thread-compatible.
 #ifndef SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
 #define SEEDANCE_CLIENTS_CPP_GATEWAY_CLIENT_H_
 

@@ -18,8 +18,9 @@
 #include "clients/cpp/cli_args.h"
 #include "clients/cpp/gateway_client.h"
 #include "clients/cpp/media_files.h"
+#include "clients/cpp/status_text.h"
+#include "clients/cpp/video_download.h"
 #include "google/protobuf/util/json_util.h"
-#include "upstream_api/field_violation.h"
 #include "upstream_api/status_details.h"
 
 namespace seedance::client {
@@ -74,18 +75,7 @@ int ReportError(const absl::Status& status, bool json) {
     std::cout << Json(upstream_api::ToRpcStatus(status)) << "\n";
     return ExitCodeFor(status);
   }
-  std::cerr << "error: " << upstream_api::StatusSummary(status) << "\n";
-  for (const upstream_api::FieldViolation& v : upstream_api::ViolationsFromStatus(status)) {
-    std::cerr << "  " << v.field << ": " << v.description << "\n";
-  }
-  if (std::optional<absl::Duration> delay = upstream_api::RetryDelayOf(status)) {
-    std::cerr << "  retry after " << absl::FormatDuration(*delay) << "\n";
-  }
-  if (auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(status)) {
-    std::cerr << "  reason: " << info->reason();
-    for (const auto& [key, value] : info->metadata()) std::cerr << " " << key << "=" << value;
-    std::cerr << "\n";
-  }
+  std::cerr << "error: " << DescribeStatus(status);
   return ExitCodeFor(status);
 }
 
@@ -154,9 +144,21 @@ int Finish(const absl::StatusOr<v1::VideoTask>& task, const CliArgs& args) {
   PrintTask(*task, args.json);
   if (task->state() != v1::TASK_STATE_SUCCEEDED) return kExitTaskFailed;
   if (!args.output.empty()) {
-    absl::StatusOr<int64_t> bytes = DownloadToFile(task->result().video_url(), args.output);
-    if (!bytes.ok()) return ReportError(bytes.status(), args.json);
-    if (!args.json) std::cout << "saved " << args.output << " (" << *bytes << " bytes)\n";
+    // A live "downloading" line on a terminal only.
+    bool live = !args.json && isatty(STDOUT_FILENO) == 1;
+    absl::StatusOr<Downloaded> saved = DownloadToFile(
+        task->result().video_url(), args.output, [live](int64_t received, int64_t total) {
+          if (!live) return;
+          std::cout << "\r  downloading " << received;
+          if (total >= 0) std::cout << " of " << total;
+          std::cout << " bytes" << std::flush;
+        });
+    if (live) std::cout << "\n";
+    if (!saved.ok()) return ReportError(saved.status(), args.json);
+    if (!args.json) {
+      std::cout << "saved " << saved->path << " (" << saved->size << " bytes, sha256 "
+                << saved->sha256 << ")\n";
+    }
   }
   return kExitOk;
 }

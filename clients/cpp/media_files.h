@@ -1,15 +1,13 @@
-// Local files in and out of the gateway: a local image becomes a data URL
-// for VideoSpec.images, and a finished video is downloaded to a file.
+// Local images into the gateway: a file becomes a data URL for
+// VideoSpec.images (video_download.h saves the result).
 //
-//   absl::StatusOr<std::string> url = ImageFileToDataUrl("cat.png");
-//   absl::Status saved = DownloadToFile(task.result().video_url(), "cat.mp4");
+//   absl::StatusOr<std::string> url = seedance::client::ImageFileToDataUrl("cat.png");
+//   if (url.ok()) spec.add_images()->set_url(*url);
 #ifndef SEEDANCE_CLIENTS_CPP_MEDIA_FILES_H_
 #define SEEDANCE_CLIENTS_CPP_MEDIA_FILES_H_
 
-#include <cstdint>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace seedance::client {
@@ -19,10 +17,6 @@ namespace seedance::client {
 // unreadable or unknown file, or one larger than `max_bytes`.
 absl::StatusOr<std::string> ImageFileToDataUrl(const std::string& path,
                                                size_t max_bytes = 10 << 20);
-
-// Downloads `url` (http or https) to `path`, via a temporary file renamed at
-// the end so that `path` is never half-written. Returns the size in bytes.
-absl::StatusOr<int64_t> DownloadToFile(const std::string& url, const std::string& path);
 
 }  // namespace seedance::client
 
