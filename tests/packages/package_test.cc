@@ -190,5 +190,35 @@ TEST_F(PackageTest, GoProgramOnTheClientModule) {
   ExpectAVideoMadeAndSaved(run, root + "/kitten.mp4");
 }
 
+// `cmake --install` of this build into a prefix, then a CMake project of the
+// user's own that finds the package (find_package(seedance_client)) and
+// links seedance::client.
+TEST_F(PackageTest, CppProgramOnTheInstalledCMakePackage) {
+  namespace fs = std::filesystem;
+  const std::string root = dir_.path() + "/cpp";
+  fs::create_directories(root + "/app");
+  for (const char* file : {"CMakeLists.txt", "make_video.cc"}) {
+    fs::copy_file(absl::StrCat(SEEDANCE_SOURCE_DIR "/tests/packages/cpp/", file),
+                  absl::StrCat(root, "/app/", file));
+  }
+  ASSERT_NO_FATAL_FAILURE(Step("cmake --install", "/usr/bin/env",
+                               {"cmake", "--install", SEEDANCE_BINARY_DIR, "--prefix",
+                                root + "/prefix"}));
+  // A sanitizer build's archives need the same runtime in the program.
+  const std::string sanitize = SEEDANCE_SANITIZE;
+  const std::string flags = sanitize.empty() ? "" : "-fsanitize=" + sanitize;
+  ASSERT_NO_FATAL_FAILURE(Step("cmake configure", "/usr/bin/env",
+                               {"cmake", "-S", root + "/app", "-B", root + "/build",
+                                "-DCMAKE_PREFIX_PATH=" + root + "/prefix",
+                                "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_CXX_FLAGS=" + flags,
+                                "-DCMAKE_EXE_LINKER_FLAGS=" + flags}));
+  ASSERT_NO_FATAL_FAILURE(
+      Step("cmake --build", "/usr/bin/env", {"cmake", "--build", root + "/build", "-j2"}));
+  CommandRun run = RunCommand(root + "/build/make_video",
+                              {"--gateway=" + gateway_->address(), "--token=package-cpp",
+                               "--output=" + root + "/kitten.mp4"});
+  ExpectAVideoMadeAndSaved(run, root + "/kitten.mp4");
+}
+
 }  // namespace
 }  // namespace seedance
