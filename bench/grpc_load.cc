@@ -43,9 +43,18 @@ void StreamCall::OnReadDone(bool ok) {
 }
 
 void StreamCall::OnDone(const grpc::Status& status) {
-  bool caller_owns = caller_owns_;  // on_done may let the owner delete this
-  if (on_done_) on_done_(status);
-  if (!caller_owns) delete this;
+  if (caller_owns_) {
+    if (on_done_) on_done_(status);  // may let the owner delete this
+    return;
+  }
+  // Deleted before on_done runs: the ClientContext holds a reference to the
+  // channel, and on_done may let the owner drop its own (ClosedLoop::Run
+  // returns, the stub goes). The last reference must not go here, on a
+  // thread of gRPC's callback CQ: ~Channel then shuts that CQ down and
+  // frees it under this very thread (a double free under ASan).
+  DoneCallback on_done = std::move(on_done_);
+  delete this;
+  if (on_done) on_done(status);
 }
 
 void ClosedLoop::Launch() {
