@@ -8,15 +8,19 @@
 #include "absl/strings/numbers.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 
 namespace seedance::client {
 namespace {
 
+// Values are matched in any case: the CLI prints states in upper case and
+// a user types them back so.
 template <typename Enum>
 absl::StatusOr<Enum> Lookup(const std::map<std::string, Enum>& names, const std::string& flag,
                             const std::string& value) {
-  auto it = names.find(value);
+  auto it = names.find(absl::AsciiStrToLower(value));
   if (it != names.end()) return it->second;
   std::string allowed;
   for (const auto& [name, unused] : names) absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", name);
@@ -85,13 +89,12 @@ const absl::flat_hash_set<std::string>& FlagsOf(Command command) {
 
 }  // namespace
 
-std::string Usage() {
-  return R"(usage: seedance [--gateway HOST:PORT] [--token TOKEN] [--json]
-                [--tls [--ca-file F] [--cert-file F --key-file F]]
-                COMMAND [ARGS]
+namespace {
 
-commands:
-  create --model M --prompt P [options]   create a video task
+// Each command's usage, in the order `seedance help` lists them.
+const std::vector<std::pair<Command, std::string>>& CommandUsages() {
+  static const auto* const kUsages = new std::vector<std::pair<Command, std::string>>{
+      {Command::kCreate, R"(  create --model M --prompt P [options]   create a video task
       --image URL|@FILE[,first|last]      input image (repeatable; @FILE sends a
                                           local image as a data URL)
       --resolution 480p|720p|1080p   --ratio 16:9|4:3|1:1|3:4|9:16|21:9|adaptive
@@ -104,25 +107,67 @@ commands:
       --request-id ID                (idempotency key; default: a new UUID)
       --validate-only                check without creating
       --wait                         stream the status until the task ends
-      --output FILE                  with --wait: save the MP4 there
-  get TASK_ID                        show a task
-  watch TASK_ID [--after N] [--output FILE]
+      --output FILE                  with --wait: save the MP4 there (checked
+                                     before the task is created)
+)"},
+      {Command::kGet, R"(  get TASK_ID                        show a task
+)"},
+      {Command::kWatch, R"(  watch TASK_ID [--after N] [--output FILE]
                                      stream a task's status until it ends
-  list [--state S]... [--page-size N] [--page-token T]
+)"},
+      {Command::kList, R"(  list [--state S]... [--page-size N] [--page-token T]
                                      list your tasks (S: pending, queued, running,
-                                     succeeded, failed, cancelled, expired)
-  cancel TASK_ID                     cancel a task
-  models                             list the models
-  health [--service NAME]            gRPC health check (grpc.health.v1.Health/Check);
+                                     succeeded, failed, cancelled, expired; any case)
+)"},
+      {Command::kCancel, R"(  cancel TASK_ID                     cancel a task
+)"},
+      {Command::kModels, R"(  models                             list the models
+)"},
+      {Command::kHealth, R"(  health [--service NAME]            gRPC health check (grpc.health.v1.Health/Check);
                                      exit 0 when SERVING, 3 otherwise (no token needed)
+)"},
+  };
+  return *kUsages;
+}
 
+const std::map<std::string, Command>& CommandNames() {
+  static const auto* const kCommands = new std::map<std::string, Command>{
+      {"create", Command::kCreate}, {"get", Command::kGet},       {"list", Command::kList},
+      {"cancel", Command::kCancel}, {"watch", Command::kWatch},   {"models", Command::kModels},
+      {"health", Command::kHealth}, {"help", Command::kHelp}};
+  return *kCommands;
+}
+
+constexpr char kGlobalUsage[] = R"(usage: seedance [--gateway HOST:PORT] [--token TOKEN] [--json]
+                [--connect-timeout DURATION (default 20s)]
+                [--tls [--ca-file F] [--cert-file F --key-file F]]
+                COMMAND [ARGS]
+)";
+
+constexpr char kFooter[] = R"(
 The token comes from --token or $SEEDANCE_TOKEN; the gateway from --gateway or
-$SEEDANCE_GATEWAY (default 127.0.0.1:50051).
+$SEEDANCE_GATEWAY (default 127.0.0.1:50051). A gateway that cannot be reached is
+reported within a second and given up after --connect-timeout (exit 3).
 
 exit status: 0 done (task succeeded); 1 the task failed, was cancelled or
-expired; 2 invalid input; 3 gateway or upstream unavailable (retry later);
-4 not authenticated or not allowed; 5 any other error.
+expired; 2 invalid input; 3 gateway or upstream unavailable (retry later; also
+a task that failed because the upstream was unreachable); 4 not authenticated
+or not allowed (also a task the upstream refused so); 5 any other error.
 )";
+
+}  // namespace
+
+std::string Usage() {
+  std::string text = absl::StrCat(kGlobalUsage, "\ncommands:\n");
+  for (const auto& [command, usage] : CommandUsages()) absl::StrAppend(&text, usage);
+  return absl::StrCat(text, kFooter);
+}
+
+std::string Usage(Command command) {
+  for (const auto& [c, usage] : CommandUsages()) {
+    if (c == command) return absl::StrCat(kGlobalUsage, "\n", usage, kFooter);
+  }
+  return Usage();
 }
 
 absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
@@ -156,6 +201,13 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     } else if (flag == "--help" || flag == "-h") {
       args.command = Command::kHelp;
       return args;
+    } else if (flag == "--connect-timeout") {
+      if (absl::Status s = value_of(flag, v); !s.ok()) return s;
+      if (!absl::ParseDuration(v, &args.connect_timeout) ||
+          args.connect_timeout <= absl::ZeroDuration()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(flag, " ", v, ": use a positive duration such as 20s or 2m"));
+      }
     } else if (flag == "--gateway" || flag == "--token" || flag == "--ca-file" ||
                flag == "--cert-file" || flag == "--key-file") {
       if (absl::Status s = value_of(flag, v); !s.ok()) return s;
@@ -171,18 +223,30 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   }
   if (i >= argv.size()) return absl::InvalidArgumentError("no command given");
   const std::string command = argv[i++];
-  static const std::map<std::string, Command> kCommands = {
-      {"create", Command::kCreate}, {"get", Command::kGet},       {"list", Command::kList},
-      {"cancel", Command::kCancel}, {"watch", Command::kWatch},   {"models", Command::kModels},
-      {"health", Command::kHealth}, {"help", Command::kHelp}};
-  auto found = kCommands.find(command);
-  if (found == kCommands.end()) {
+  auto found = CommandNames().find(command);
+  if (found == CommandNames().end()) {
     return absl::InvalidArgumentError(absl::StrCat("unknown command ", command));
   }
   args.command = found->second;
+  if (args.command == Command::kHelp) {
+    // `seedance help COMMAND`: that command's usage.
+    if (i < argv.size()) {
+      auto topic = CommandNames().find(argv[i]);
+      if (topic == CommandNames().end()) {
+        return absl::InvalidArgumentError(absl::StrCat("no help for ", argv[i]));
+      }
+      args.help_for = topic->second;
+    }
+    return args;
+  }
 
   v1::VideoSpec& spec = *args.create.mutable_spec();
   for (; i < argv.size(); ++i) {
+    if (argv[i] == "-h" || argv[i] == "--help") {
+      args.help_for = args.command;
+      args.command = Command::kHelp;
+      return args;
+    }
     if (!absl::StartsWith(argv[i], "--")) {
       if (!args.task_id.empty() || args.command == Command::kCreate ||
           args.command == Command::kList || args.command == Command::kModels ||
@@ -299,6 +363,14 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   }
   if (args.command == Command::kCreate && spec.model().empty()) {
     return absl::InvalidArgumentError("create needs --model");
+  }
+  // Nothing to save without waiting for the video: refused before a paid
+  // task is created.
+  if (args.command == Command::kCreate && !args.output.empty() &&
+      (!args.wait || args.create.validate_only())) {
+    return absl::InvalidArgumentError(
+        args.wait ? "--output with --validate-only: nothing is created to save"
+                  : "--output needs --wait (the video exists only once the task ends)");
   }
   return args;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "clients/cpp/channel_credentials.h"
 #include "seedance/v1/video_gateway.pb.h"
 
@@ -32,6 +33,10 @@ struct CliArgs {
   std::string token;
   // --json: one JSON object per line instead of text.
   bool json = false;
+  // --connect-timeout: how long to try reaching the gateway before exit 3.
+  absl::Duration connect_timeout = absl::Seconds(20);
+  // help: the command asked about (`COMMAND --help`, `help COMMAND`).
+  std::optional<Command> help_for;
   // --tls: connect with TLS; --ca-file: trusted roots for it;
   // --cert-file/--key-file: a client certificate (mutual TLS).
   ClientTls tls;
@@ -60,8 +65,9 @@ struct CliArgs {
   std::string health_service;
 };
 
-// The usage text.
+// The usage text: all of it, or one command's.
 std::string Usage();
+std::string Usage(Command command);
 
 // Parses argv (without the program name). INVALID_ARGUMENT says what is
 // wrong; values are checked as far as the command line can (numbers,

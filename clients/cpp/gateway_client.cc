@@ -5,6 +5,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/backoff.h"
 #include "google/rpc/status.pb.h"
 #include "upstream_api/status_details.h"
@@ -42,7 +43,8 @@ bool IsRetryableStreamError(const absl::Status& status) {
 
 GatewayClient::GatewayClient(std::shared_ptr<grpc::Channel> channel, std::string token,
                              Options options)
-    : stub_(v1::VideoGateway::NewStub(channel)),
+    : channel_(channel),
+      stub_(v1::VideoGateway::NewStub(channel)),
       health_(grpc::health::v1::Health::NewStub(channel)),
       token_(std::move(token)),
       options_(options) {}
@@ -102,6 +104,27 @@ absl::StatusOr<v1::ListModelsResponse> GatewayClient::ListModels() {
   grpc::Status status = stub_->ListModels(&context, {}, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+absl::Status GatewayClient::AwaitConnected(
+    absl::Duration timeout, const std::function<void(absl::Duration waited)>& still_waiting) {
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + timeout;
+  absl::Time next_report = start + absl::Seconds(1);
+  while (true) {
+    if (channel_->WaitForConnected(absl::ToChronoTime(std::min(deadline, next_report)))) {
+      return absl::OkStatus();
+    }
+    absl::Time now = absl::Now();
+    if (now >= deadline) {
+      return absl::UnavailableError(absl::StrCat("cannot reach the gateway within ",
+                                                 absl::FormatDuration(timeout)));
+    }
+    if (now >= next_report) {
+      if (still_waiting) still_waiting(now - start);
+      next_report = now + absl::Seconds(5);
+    }
+  }
 }
 
 absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
@@ -165,6 +188,10 @@ absl::StatusOr<v1::VideoTask> GatewayClient::WatchToEnd(
       failures = 1;  // progress was made: the budget restarts
       delay = options_.reconnect_delay;
     }
+    if (options_.on_retry) {
+      options_.on_retry(status, last.has_value() ? std::optional(last->sequence()) : after_sequence,
+                        delay);
+    }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
     delay = NextBackoff(delay, absl::Seconds(10));
   }
@@ -193,6 +220,7 @@ absl::StatusOr<v1::VideoTask> GatewayClient::CreateAndWatch(
         attempt >= options_.max_reconnects) {
       return status;
     }
+    if (options_.on_retry) options_.on_retry(status, std::nullopt, delay);
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
     delay = NextBackoff(delay, absl::Seconds(10));
   }

@@ -40,6 +40,12 @@ struct GatewayClientOptions {
   // delay between them (doubling, capped at 10 s).
   int max_reconnects = 20;
   absl::Duration reconnect_delay = absl::Milliseconds(200);
+  // Told each time a broken watch stream is about to be resumed: the error
+  // that broke it, the sequence it resumes after (none yet: nullopt) and
+  // the pause before it does, e.g. to tell a person what is going on.
+  std::function<void(const absl::Status& error, std::optional<uint64_t> after_sequence,
+                     absl::Duration delay)>
+      on_retry;
 };
 
 class GatewayClient {
@@ -56,6 +62,13 @@ class GatewayClient {
   absl::StatusOr<v1::ListVideoTasksResponse> List(const v1::ListVideoTasksRequest& request);
   absl::StatusOr<v1::VideoTask> Cancel(const std::string& task_id);
   absl::StatusOr<v1::ListModelsResponse> ListModels();
+
+  // Waits until the channel is connected to the gateway, for at most
+  // `timeout` (UNAVAILABLE then). `still_waiting`, if set, is told how long
+  // it has waited after 1 s and every 5 s after, so a program can say what
+  // it is doing instead of hanging silently.
+  absl::Status AwaitConnected(absl::Duration timeout,
+                              const std::function<void(absl::Duration waited)>& still_waiting = {});
 
   // grpc.health.v1.Health/Check for `service` ("": the server as a whole),
   // the standard gRPC health check, e.g. for container health checks.
@@ -81,6 +94,7 @@ class GatewayClient {
   absl::Status Drain(grpc::ClientReaderInterface<v1::WatchVideoTaskResponse>& reader,
                      const OnMessage& on_message, std::optional<v1::TaskEvent>& last);
 
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::VideoGateway::Stub> stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   std::string token_;

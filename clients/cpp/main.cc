@@ -14,8 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/proto_time.h"
 #include "base/random_id.h"
 #include "clients/cpp/cli_args.h"
+#include "clients/cpp/exit_codes.h"
 #include "clients/cpp/gateway_client.h"
 #include "clients/cpp/media_files.h"
 #include "clients/cpp/status_text.h"
@@ -25,35 +27,6 @@
 
 namespace seedance::client {
 namespace {
-
-enum ExitCode {
-  kExitOk = 0,
-  kExitTaskFailed = 1,
-  kExitInvalid = 2,
-  kExitUnavailable = 3,
-  kExitAuth = 4,
-  kExitOther = 5,
-};
-
-int ExitCodeFor(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kOk: return kExitOk;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return kExitInvalid;
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kResourceExhausted:
-      return kExitUnavailable;
-    case absl::StatusCode::kUnauthenticated:
-    case absl::StatusCode::kPermissionDenied:
-      return kExitAuth;
-    default: return kExitOther;
-  }
-}
 
 std::string StateName(v1::TaskState state) {
   std::string name = v1::TaskState_Name(state);
@@ -111,7 +84,10 @@ class ProgressPrinter {
     if (message.has_status()) {
       const v1::TaskEvent& e = message.status();
       EndLiveLine();
-      std::cout << absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()) << "  "
+      // The change's own time: a resumed stream replays old changes.
+      std::cout << absl::FormatTime("%H:%M:%S", FromProtoTime(e.event_time()),
+                                    absl::LocalTimeZone())
+                << "  "
                 << absl::StrFormat("%-9s", StateName(e.state())) << "  task " << e.task_id()
                 << "  (seq " << e.sequence() << ")" << std::endl;
       return;
@@ -138,11 +114,22 @@ class ProgressPrinter {
   bool live_ = false;
 };
 
+// --output is written only once the video exists: its place is checked
+// first, so a paid task is not made for a file that cannot be written.
+absl::Status CheckWritable(const std::string& path) {
+  std::string probe = path + ".part";
+  std::ofstream out(probe, std::ios::binary | std::ios::app);
+  if (!out) return absl::InvalidArgumentError(absl::StrCat("--output ", path, ": cannot write there"));
+  out.close();
+  std::remove(probe.c_str());
+  return absl::OkStatus();
+}
+
 // After a watch: print the outcome, download the video if asked.
 int Finish(const absl::StatusOr<v1::VideoTask>& task, const CliArgs& args) {
   if (!task.ok()) return ReportError(task.status(), args.json);
   PrintTask(*task, args.json);
-  if (task->state() != v1::TASK_STATE_SUCCEEDED) return kExitTaskFailed;
+  if (task->state() != v1::TASK_STATE_SUCCEEDED) return TaskExitCode(*task);
   if (!args.output.empty()) {
     // A live "downloading" line on a terminal only.
     bool live = !args.json && isatty(STDOUT_FILENO) == 1;
@@ -165,7 +152,7 @@ int Finish(const absl::StatusOr<v1::VideoTask>& task, const CliArgs& args) {
 
 int Run(const CliArgs& args) {
   if (args.command == Command::kHelp) {
-    std::cout << Usage();
+    std::cout << (args.help_for.has_value() ? Usage(*args.help_for) : Usage());
     return kExitOk;
   }
   // The health check is the one call that needs no token (container health
@@ -178,10 +165,34 @@ int Run(const CliArgs& args) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       MakeChannelCredentials(args.tls);
   if (!credentials.ok()) return ReportError(credentials.status(), args.json);
+  if (!args.output.empty()) {
+    if (absl::Status s = CheckWritable(args.output); !s.ok()) return ReportError(s, args.json);
+  }
   GatewayClient::Options options;
   // A health check answers at once or not at all: fail fast.
   if (args.command == Command::kHealth) options.call_timeout = absl::Seconds(5);
+  // A broken stream is resumed by itself; say so instead of going quiet.
+  options.on_retry = [](const absl::Status& error, std::optional<uint64_t> after,
+                        absl::Duration delay) {
+    std::cerr << "stream broke (" << upstream_api::StatusSummary(error) << "); resuming"
+              << (after.has_value() ? absl::StrCat(" after sequence ", *after) : std::string())
+              << " in " << absl::FormatDuration(delay) << std::endl;
+  };
   GatewayClient client(grpc::CreateChannel(args.gateway, *credentials), args.token, options);
+  if (args.command != Command::kHealth) {
+    absl::Status reached = client.AwaitConnected(args.connect_timeout, [&](absl::Duration waited) {
+      std::cerr << "connecting to " << args.gateway << " (" << absl::FormatDuration(waited)
+                << " so far; giving up after " << absl::FormatDuration(args.connect_timeout)
+                << ", --connect-timeout)" << std::endl;
+    });
+    if (!reached.ok()) {
+      return ReportError(absl::UnavailableError(absl::StrCat(
+                             "cannot reach the gateway at ", args.gateway, " within ",
+                             absl::FormatDuration(args.connect_timeout),
+                             " (is it running? is --gateway right?)")),
+                         args.json);
+    }
+  }
   ProgressPrinter printer(args.json);
   auto on_message = [&printer](const v1::WatchVideoTaskResponse& m) { printer(m); };
 
@@ -204,6 +215,12 @@ int Run(const CliArgs& args) {
       if (!args.wait || request.validate_only()) {
         absl::StatusOr<v1::VideoTask> task = client.Create(request);
         if (!task.ok()) return ReportError(task.status(), args.json);
+        if (request.validate_only() && !args.json) {
+          std::cout << "valid: the gateway accepts this " << task->spec().model()
+                    << " request; nothing was created or billed\n";
+          for (const std::string& note : task->notes()) std::cout << "  note: " << note << "\n";
+          return kExitOk;
+        }
         PrintTask(*task, args.json);
         return kExitOk;
       }
@@ -283,8 +300,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   absl::StatusOr<seedance::client::CliArgs> parsed = seedance::client::ParseCliArgs(args);
   if (!parsed.ok()) {
-    std::cerr << "seedance: " << parsed.status().message() << "\n\n"
-              << seedance::client::Usage();
+    std::cerr << "seedance: " << parsed.status().message()
+              << "\nrun 'seedance help' or 'seedance COMMAND --help' for the flags\n";
     return seedance::client::kExitInvalid;
   }
   return seedance::client::Run(*parsed);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "upstream_api/field_violation.h"
@@ -13,7 +14,10 @@ std::string DescribeStatus(const absl::Status& status) {
   if (status.ok()) return "";
   std::string text = absl::StrCat(upstream_api::StatusSummary(status), "\n");
   for (const upstream_api::FieldViolation& v : upstream_api::ViolationsFromStatus(status)) {
-    absl::StrAppend(&text, "  ", v.field, ": ", v.description, "\n");
+    std::string line = absl::StrCat(v.field, ": ", v.description);
+    // The gateway's message often names the violations already: once is enough.
+    if (absl::StrContains(status.message(), line)) continue;
+    absl::StrAppend(&text, "  ", line, "\n");
   }
   if (std::optional<absl::Duration> delay = upstream_api::RetryDelayOf(status)) {
     absl::StrAppend(&text, "  retry after ", absl::FormatDuration(*delay), "\n");

@@ -555,23 +555,8 @@ TEST_F(GatewayE2eTest, TheCallersWebhookComesInTheFormatItChoseAndSigned) {
 }
 
 // The whole of what a second gateway printed before it exited, and its code.
-struct Refusal {
-  int exit_code = -1;
-  std::string output;
-};
-Refusal RunToExit(const std::vector<std::string>& args) {
-  Refusal refusal;
-  auto process = testing::ChildProcess::Start(testing::GatewayBinary(), args,
-                                              {.stderr_to_stdout = true});
-  if (!process.ok()) return refusal;
-  for (;;) {
-    absl::StatusOr<std::string> line = (*process)->ReadLine(absl::Seconds(20));
-    if (!line.ok()) break;  // end of output (or a hang, which the code shows)
-    absl::StrAppend(&refusal.output, *line, "\n");
-  }
-  absl::StatusOr<int> code = (*process)->Wait(absl::Seconds(20));
-  refusal.exit_code = code.ok() ? *code : -1;
-  return refusal;
+testing::CommandResult RunToExit(const std::vector<std::string>& args) {
+  return testing::RunToExit(testing::GatewayBinary(), args, absl::Seconds(20));
 }
 
 // A second gateway on the first one's data directory, or on its gRPC port,
@@ -579,13 +564,13 @@ Refusal RunToExit(const std::vector<std::string>& args) {
 TEST_F(GatewayE2eTest, ASecondGatewayOnTheSameDataDirectoryOrPortRefusesToStart) {
   StartStack("hold");
   const std::string upstream = "--upstream_base_url=" + mock_->base_url();
-  Refusal same_dir = RunToExit({upstream, "--listen=127.0.0.1:0", "--callback_listen=127.0.0.1:0",
+  testing::CommandResult same_dir = RunToExit({upstream, "--listen=127.0.0.1:0", "--callback_listen=127.0.0.1:0",
                                 "--data_dir=" + dir_.path() + "/data"});
   EXPECT_EQ(same_dir.exit_code, 1) << same_dir.output;
   EXPECT_THAT(same_dir.output,
               HasSubstr(absl::StrCat("in use by another process (pid ",
                                      gateway_->process().pid(), ")")));
-  Refusal same_port = RunToExit({upstream, absl::StrCat("--listen=127.0.0.1:", gateway_->grpc_port()),
+  testing::CommandResult same_port = RunToExit({upstream, absl::StrCat("--listen=127.0.0.1:", gateway_->grpc_port()),
                                  "--callback_listen=127.0.0.1:0",
                                  "--data_dir=" + dir_.path() + "/other"});
   EXPECT_EQ(same_port.exit_code, 1) << same_port.output;

@@ -29,6 +29,7 @@ namespace seedance {
 namespace {
 
 using ::seedance::testing::IsOk;
+using ::seedance::testing::CommandResult;
 using ::testing::HasSubstr;
 
 // Installing and building take longer than a client step.
@@ -49,27 +50,8 @@ std::string Sha256Hex(const std::string& bytes) {
       absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
-// What a command printed (stdout and stderr) and its exit code.
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandRun RunCommand(const std::string& binary, const std::vector<std::string>& args) {
-  CommandRun run;
-  auto process = testing::ChildProcess::Start(binary, args, {.stderr_to_stdout = true});
-  if (!process.ok()) {
-    run.output = process.status().ToString();
-    return run;
-  }
-  for (;;) {
-    absl::StatusOr<std::string> line = (*process)->ReadLine(kCommandTimeout);
-    if (!line.ok()) break;
-    absl::StrAppend(&run.output, *line, "\n");
-  }
-  absl::StatusOr<int> code = (*process)->Wait(kCommandTimeout);
-  run.exit_code = code.ok() ? *code : -1;
-  return run;
+CommandResult RunCommand(const std::string& binary, const std::vector<std::string>& args) {
+  return testing::RunToExit(binary, args, kCommandTimeout);
 }
 
 class PackageTest : public ::testing::Test {
@@ -90,13 +72,13 @@ class PackageTest : public ::testing::Test {
   // Runs one set-up step, failing the test with its output if it fails.
   void Step(const std::string& what, const std::string& binary,
             const std::vector<std::string>& args) {
-    CommandRun run = RunCommand(binary, args);
+    CommandResult run = RunCommand(binary, args);
     std::cout << "$ " << binary << " " << absl::StrJoin(args, " ") << "\n" << run.output;
     ASSERT_EQ(run.exit_code, 0) << what << " failed:\n" << run.output;
   }
 
   // The user's program ran: checks what it printed and saved.
-  void ExpectAVideoMadeAndSaved(const CommandRun& run, const std::string& video_path) {
+  void ExpectAVideoMadeAndSaved(const CommandResult& run, const std::string& video_path) {
     std::cout << run.output;
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_THAT(run.output, HasSubstr("state TASK_STATE_PENDING seq=1"));
@@ -134,7 +116,7 @@ TEST_F(PackageTest, PythonProgramOnThePipInstalledPackage) {
                                {"install", "--disable-pip-version-check", "--no-cache-dir",
                                 "--no-build-isolation", "--no-index",
                                 root + "/seedance-client"}));
-  CommandRun run = RunCommand(root + "/venv/bin/python",
+  CommandResult run = RunCommand(root + "/venv/bin/python",
                        {root + "/app/make_video.py", "--gateway=" + gateway_->address(),
                         "--token=package-python", "--output=" + root + "/app/kitten.mp4"});
   ExpectAVideoMadeAndSaved(run, root + "/app/kitten.mp4");
@@ -159,7 +141,7 @@ TEST_F(PackageTest, NodeProgramOnTheNpmInstalledPackage) {
                                 "typescript@^5.4", "@types/node@^20"}));
   ASSERT_NO_FATAL_FAILURE(Step("tsc", app + "/node_modules/.bin/tsc",
                                {"-p", app + "/tsconfig.json"}));
-  CommandRun run = RunCommand("/usr/bin/env",
+  CommandResult run = RunCommand("/usr/bin/env",
                               {"node", app + "/make_video.js", "--gateway=" + gateway_->address(),
                                "--token=package-node", "--output=" + app + "/kitten.mp4"});
   ExpectAVideoMadeAndSaved(run, app + "/kitten.mp4");
@@ -184,7 +166,7 @@ TEST_F(PackageTest, GoProgramOnTheClientModule) {
                                {"-C", app, "GOWORK=" + root + "/workspace/go.work", "GOPROXY=off",
                                 "GOFLAGS=", "CGO_ENABLED=0", "GOCACHE=" SEEDANCE_GO_CACHE,
                                 "go", "build", "-o", root + "/make-video-bin", "."}));
-  CommandRun run = RunCommand(root + "/make-video-bin",
+  CommandResult run = RunCommand(root + "/make-video-bin",
                               {"--gateway=" + gateway_->address(), "--token=package-go",
                                "--output=" + root + "/kitten.mp4"});
   ExpectAVideoMadeAndSaved(run, root + "/kitten.mp4");
@@ -214,7 +196,7 @@ TEST_F(PackageTest, CppProgramOnTheInstalledCMakePackage) {
                                 "-DCMAKE_EXE_LINKER_FLAGS=" + flags}));
   ASSERT_NO_FATAL_FAILURE(
       Step("cmake --build", "/usr/bin/env", {"cmake", "--build", root + "/build", "-j2"}));
-  CommandRun run = RunCommand(root + "/build/make_video",
+  CommandResult run = RunCommand(root + "/build/make_video",
                               {"--gateway=" + gateway_->address(), "--token=package-cpp",
                                "--output=" + root + "/kitten.mp4"});
   ExpectAVideoMadeAndSaved(run, root + "/kitten.mp4");

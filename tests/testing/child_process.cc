@@ -120,4 +120,23 @@ absl::StatusOr<int> ChildProcess::Wait(absl::Duration timeout) {
   return *exit_code_;
 }
 
+CommandResult RunToExit(const std::string& binary, const std::vector<std::string>& args,
+                        absl::Duration timeout) {
+  CommandResult result;
+  absl::StatusOr<std::unique_ptr<ChildProcess>> process =
+      ChildProcess::Start(binary, args, {.stderr_to_stdout = true});
+  if (!process.ok()) {
+    result.output = process.status().ToString();
+    return result;
+  }
+  for (;;) {
+    absl::StatusOr<std::string> line = (*process)->ReadLine(timeout);
+    if (!line.ok()) break;  // the end of the output, or a hang (no exit code then)
+    absl::StrAppend(&result.output, *line, "\n");
+  }
+  absl::StatusOr<int> code = (*process)->Wait(timeout);
+  result.exit_code = code.ok() ? *code : -1;
+  return result;
+}
+
 }  // namespace seedance::testing

@@ -80,6 +80,19 @@ class ChildProcess {
   std::optional<int> exit_code_;
 };
 
+// What a finished command printed (stdout and stderr, in order) and its
+// exit code (-1 if it could not start or did not end within the timeout;
+// the output then says why).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `binary` with `args` to its end, for at most `timeout` per line and
+// for the exit.
+CommandResult RunToExit(const std::string& binary, const std::vector<std::string>& args,
+                        absl::Duration timeout = absl::Minutes(1));
+
 }  // namespace seedance::testing
 
 #endif  // SEEDANCE_TESTS_TESTING_CHILD_PROCESS_H_

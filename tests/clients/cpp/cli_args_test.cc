@@ -138,5 +138,54 @@ TEST_F(CliArgsTest, HelpWinsAndTheUsageNamesEveryCommand) {
   }
 }
 
+TEST_F(CliArgsTest, ACommandsHelpIsItsOwn) {
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"watch", "--help"}, std::vector<std::string>{"help", "watch"},
+        std::vector<std::string>{"watch", "-h"}}) {
+    absl::StatusOr<CliArgs> args = ParseCliArgs(argv);
+    ASSERT_THAT(args.status(), IsOk());
+    EXPECT_EQ(args->command, Command::kHelp);
+    EXPECT_EQ(args->help_for, Command::kWatch);
+  }
+  EXPECT_THAT(Usage(Command::kWatch), HasSubstr("watch TASK_ID"));
+  EXPECT_THAT(Usage(Command::kWatch), ::testing::Not(HasSubstr("--resolution")));
+  EXPECT_THAT(ParseCliArgs({"help", "nonsense"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no help for nonsense")));
+}
+
+TEST_F(CliArgsTest, EnumValuesAreReadInAnyCase) {
+  absl::StatusOr<CliArgs> args =
+      ParseCliArgs({"list", "--state", "RUNNING", "--state", "Succeeded"});
+  ASSERT_THAT(args.status(), IsOk());
+  EXPECT_THAT(args->list.states(),
+              ::testing::ElementsAre(v1::TASK_STATE_RUNNING, v1::TASK_STATE_SUCCEEDED));
+  args = ParseCliArgs({"create", "--model", "m", "--resolution", "720P", "--ratio", "ADAPTIVE"});
+  ASSERT_THAT(args.status(), IsOk());
+  EXPECT_EQ(args->create.spec().resolution(), v1::RESOLUTION_720P);
+  EXPECT_EQ(args->create.spec().ratio(), v1::ASPECT_RATIO_ADAPTIVE);
+}
+
+TEST_F(CliArgsTest, AnOutputWithNothingToSaveIsRefused) {
+  EXPECT_THAT(ParseCliArgs({"create", "--model", "m", "--output", "f.mp4"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--output needs --wait")));
+  EXPECT_THAT(
+      ParseCliArgs({"create", "--model", "m", "--wait", "--validate-only", "--output", "f.mp4"})
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nothing is created")));
+  EXPECT_THAT(ParseCliArgs({"create", "--model", "m", "--wait", "--output", "f.mp4"}).status(),
+              IsOk());
+}
+
+TEST_F(CliArgsTest, TheConnectTimeoutIsAPositiveDuration) {
+  absl::StatusOr<CliArgs> args = ParseCliArgs({"--connect-timeout=90s", "models"});
+  ASSERT_THAT(args.status(), IsOk());
+  EXPECT_EQ(args->connect_timeout, absl::Seconds(90));
+  EXPECT_EQ(ParseCliArgs({"models"})->connect_timeout, absl::Seconds(20));
+  for (const char* bad : {"--connect-timeout=0s", "--connect-timeout=soon"}) {
+    EXPECT_THAT(ParseCliArgs({bad, "models"}).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+  }
+}
+
 }  // namespace
 }  // namespace seedance::client

@@ -1,4 +1,5 @@
-// DescribeStatus: a gateway error as a person reads it, details included.
+// DescribeStatus: a gateway error as a person reads it, details included,
+// each said once.
 #include "clients/cpp/status_text.h"
 
 #include "absl/time/time.h"
@@ -10,19 +11,31 @@
 namespace seedance::client {
 namespace {
 
+absl::Status WithBadField(absl::Status status) {
+  google::rpc::BadRequest bad;
+  google::rpc::BadRequest::FieldViolation* v = bad.add_field_violations();
+  v->set_field("spec.duration_seconds");
+  v->set_description("must be from 2 to 12 seconds");
+  return upstream_api::WithDetail(std::move(status), bad);
+}
+
 TEST(StatusTextTest, EveryDetailGetsALine) {
   absl::Status status = upstream_api::WithRetryDelay(
-      upstream_api::WithErrorInfo(
-          upstream_api::InvalidArgumentWithViolations(
-              {{.field = "spec.duration_seconds", .description = "must be from 2 to 12 seconds"}}),
-          "BAD_SPEC", "gateway.seedance", {{"trace_id", "t-1"}}),
+      upstream_api::WithErrorInfo(WithBadField(absl::InvalidArgumentError("invalid request")),
+                                  "BAD_SPEC", "gateway.seedance", {{"trace_id", "t-1"}}),
       absl::Seconds(5));
   EXPECT_EQ(DescribeStatus(status),
-            "INVALID_ARGUMENT: " + std::string(status.message()) + "\n"
+            "INVALID_ARGUMENT: invalid request\n"
             "  spec.duration_seconds: must be from 2 to 12 seconds\n"
             "  retry after 5s\n"
             "  reason: BAD_SPEC trace_id=t-1\n");
   EXPECT_EQ(DescribeRpcStatus(upstream_api::ToRpcStatus(status)), DescribeStatus(status));
+}
+
+TEST(StatusTextTest, AViolationTheMessageAlreadyNamesIsNotRepeated) {
+  absl::Status status = upstream_api::InvalidArgumentWithViolations(
+      {{.field = "spec.duration_seconds", .description = "must be from 2 to 12 seconds"}});
+  EXPECT_EQ(DescribeStatus(status), "INVALID_ARGUMENT: " + std::string(status.message()) + "\n");
 }
 
 TEST(StatusTextTest, OkIsNothingAndAPlainErrorIsOneLine) {
