@@ -126,8 +126,15 @@ def main():
           "the runtime image is Debian 12")
     for name, path in BINARIES.items():
         check(f"/src/build/{path}" in dockerfile, f"Dockerfile copies {name} from build/{path}")
+    # One image, built once: one service builds it, every service runs it.
+    builders = [service for service, spec in services.items() if "build" in spec]
+    check(len(builders) == 1, f"one service builds the image (not {builders})")
+    for service in builders:
+        check(services[service]["build"]["dockerfile"] == "docker/Dockerfile",
+              f"{service}: builds docker/Dockerfile")
+    images = {spec.get("image") for spec in services.values()}
+    check(len(images) == 1 and None not in images, f"every service runs the one image ({images})")
     for service, spec in services.items():
-        check(spec["build"]["dockerfile"] == "docker/Dockerfile", f"{service}: built from docker/Dockerfile")
         check("healthcheck" in spec or service == "client", f"{service}: has a health check")
 
     mock, gateway, client = services["mock-upstream"], services["gateway"], services["client"]
@@ -173,6 +180,18 @@ def main():
             source, target = v.get("source"), v["target"]
         mounts[target] = source
     check(mounts.get(data_dir) in config.get("volumes", {}), "gateway: --data_dir is a named volume")
+    # The client's video lands in a host directory the user can open.
+    client_flags = flag_values(client["command"])
+    client_mounts = {}
+    for v in client.get("volumes", []):
+        if isinstance(v, str):
+            source, target = v.split(":")[:2]
+        else:
+            source, target = v.get("source"), v["target"]
+        client_mounts[target] = source
+    output_dir = os.path.dirname(client_flags.get("--output", ""))
+    check(output_dir in client_mounts and client_mounts[output_dir].startswith("/"),
+          "client: --output is in a bind-mounted host directory")
     check(gw_flags["--client_keys_file"].startswith(data_dir + "/"),
           "gateway: --client_keys_file lives in the data volume")
 

@@ -164,10 +164,17 @@ int main(int argc, char** argv) {
   // --help lists this file's flags (absl would look for a file named after
   // the binary).
   absl::FlagsUsageConfig usage_config;
+  // (The help filters see the name normalize_filename below gives.)
   usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "mock_upstream_main.cc");
+    return path == "seedance-mock-upstream";
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  // Flags are grouped under their source file, which would show the build
+  // machine's path: named instead.
+  usage_config.normalize_filename = [](absl::string_view path) -> std::string {
+    return absl::EndsWith(path, "mock_upstream_main.cc") ? "seedance-mock-upstream"
+                                                         : std::string(path);
+  };
   absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(argc, argv);
   if (!SetLogLevel(absl::GetFlag(FLAGS_log_level))) {

@@ -190,12 +190,18 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Abseil prints "<program>: " before this, and groups flags under their
+  // source file, which would show the build machine's path: named instead.
   absl::SetProgramUsageMessage(
-      "seedance-gateway: a gRPC gateway for the SeeDance Videos Generation API.\n"
+      "a gRPC gateway for the SeeDance Videos Generation API.\n"
       "  seedance-gateway --upstream_base_url=http://127.0.0.1:8080 --delivery=callback");
   absl::FlagsUsageConfig usage;
+  // (The help filters see the normalized name.)
   usage.contains_help_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "server/main.cc");
+    return file == "seedance-gateway";
+  };
+  usage.normalize_filename = [](absl::string_view file) -> std::string {
+    return absl::EndsWith(file, "server/main.cc") ? "seedance-gateway" : std::string(file);
   };
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);

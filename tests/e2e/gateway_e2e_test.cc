@@ -622,6 +622,20 @@ TEST_F(GatewayE2eTest, WarnsWhenCallbacksGoToAPortChosenAtStart) {
   EXPECT_THAT(polling, HasSubstr("gateway_started"));
 }
 
+// --help names the program once and shows no path of the machine it was
+// built on.
+TEST(GatewayProcessTest, HelpNamesTheProgramOnceAndNoBuildPath) {
+  for (const std::string& binary : {testing::GatewayBinary(), testing::MockUpstreamBinary()}) {
+    testing::CommandResult help = testing::RunToExit(binary, {"--help"});
+    std::string name = binary.substr(binary.rfind('/') + 1);
+    EXPECT_THAT(help.output, StartsWith(name + ": ")) << help.output;
+    EXPECT_THAT(help.output, Not(HasSubstr(name + ": " + name + ":")));
+    EXPECT_THAT(help.output, HasSubstr("Flags from " + name + ":"));
+    std::string source_dir = SEEDANCE_SOURCE_DIR;
+    EXPECT_THAT(help.output, Not(HasSubstr(source_dir.substr(1)))) << help.output;
+  }
+}
+
 TEST_F(GatewayE2eTest, RepeatedRequestIdCreatesOneTask) {
   StartStack("callback");
   v1::CreateVideoTaskRequest r = Request();
