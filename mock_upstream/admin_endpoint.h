@@ -1,5 +1,5 @@
 // AdminEndpoint: the mock's control plane for tests, under /__mock/ (see
-// README.md, "The mock upstream"): health, the journal and a wait on it,
+// docs/testing-with-the-mock.md, "The mock upstream"): health, the journal and a wait on it,
 // reset, the run-time config, token rules, and the scenario list. It works
 // through MockState's public interface only, as the API endpoints do.
 // Answers are JSON (JsonWriter); bodies are read with protobuf's JSON

@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# C++ toolchain and libraries (see README.md, "Dependencies").
+# C++ toolchain and libraries (see README.md, "Dependencies, and why").
 CXX_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   protobuf-compiler libprotobuf-dev libprotoc-dev

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers, each in a build directory of its own
-# (g++; Debian's Abseil, gRPC and protobuf stay uninstrumented, see README.md,
+# (g++; Debian's Abseil, gRPC and protobuf stay uninstrumented, see docs/internals.md,
 # "Reliability checks"). Not part of scripts/test.sh: each is a full extra
 # build.
 #
@@ -18,7 +18,7 @@ shift || true
 
 # The TSan scope: tests of the project's own threads and locks (task loop,
 # scheduler, event log, HTTP server and client, the curl transport), which
-# run no gRPC and no protobuf map fields. See README.md for why gRPC-based
+# run no gRPC and no protobuf map fields. See docs/internals.md for why gRPC-based
 # tests, and tests through protobuf maps (the mock service's JSON), are
 # left out.
 TSAN_TESTS=(

@@ -26,8 +26,8 @@
 // upstream's callback (the gateway keeps its callback port across restarts,
 // as a deployment with a fixed callback URL does, and the mock re-sends
 // callbacks that fail while the gateway is down), and ends so only if the
-// upstream never got it (--outcome_unknown_callback_wait, short here; README,
-// "How a task learns its fate"). In hold mode every task running at a kill
+// upstream never got it (--outcome_unknown_callback_wait, short here;
+// docs/running.md, "How a task learns its fate"). In hold mode every task running at a kill
 // would end that way, so hold is not tested here.
 //
 // The kill times come from a seeded PRNG; the seed is printed

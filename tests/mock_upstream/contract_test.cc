@@ -8,7 +8,7 @@
 // for the token_mismatched row.
 //
 // Checks that rest on a guess rather than on the guide sit in an ASSUMED
-// block naming the guess and its source (README, "Fidelity"). Against the
+// block naming the guess and its source (docs/testing-with-the-mock.md, "Fidelity"). Against the
 // mock they are checks like any other; against the real provider a failed
 // one is printed as a finding about the provider ("assumption NOT HELD"),
 // not a red suite, and the run ends with the count of both.
