@@ -271,20 +271,24 @@ void GatewayServer::Shutdown() {
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   }
-  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
   if (service_ != nullptr) {
     // Watch streams end with UNAVAILABLE and a resume hint, and new ones
     // are refused so, while gRPC still serves: once its shutdown begins, it
-    // cancels what is open and refuses new calls with CANCELLED, which
-    // clients cannot tell from their own cancellation.
+    // cancels what is open and refuses new calls with CANCELLED, which a
+    // client may take for its own cancellation. A stream whose client
+    // stopped reading cannot take its status: after half the grace it is
+    // cancelled with UNAVAILABLE, as a stalled stream is.
     size_t open = service_->open_streams();
     service_->EndStreams();
-    bool all_ended = service_->AwaitStreamsEnded(deadline - absl::Now());
+    bool all_ended = service_->AwaitStreamsEnded(options_.shutdown_grace / 2);
+    if (!all_ended) service_->CancelStreams();
     Log(all_ended ? LogLevel::kInfo : LogLevel::kWarning, "watch_streams_ended",
-        {{"streams", absl::StrCat(open)},
-         {"still_open", absl::StrCat(service_->open_streams())}});
+        {{"streams", absl::StrCat(open)}, {"cancelled", all_ended ? "0" : "the rest"}});
   }
-  if (grpc_server_ != nullptr) grpc_server_->Shutdown(absl::ToChronoTime(deadline));
+  // RPCs in flight get the whole grace of their own.
+  if (grpc_server_ != nullptr) {
+    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  }
   // Let submissions in flight get their answer (quick, except held calls),
   // so that the next process knows whether the upstream accepted them.
   if (loop_started_) {

@@ -117,8 +117,14 @@ absl::Status GatewayClient::AwaitConnected(
     }
     absl::Time now = absl::Now();
     if (now >= deadline) {
-      return absl::UnavailableError(absl::StrCat("cannot reach the gateway within ",
-                                                 absl::FormatDuration(timeout)));
+      // One call that fails fast says why (refused, TLS handshake, ...).
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+      grpc::health::v1::HealthCheckResponse response;
+      grpc::Status probe = health_->Check(&context, {}, &response);
+      return absl::UnavailableError(absl::StrCat(
+          "cannot reach the gateway within ", absl::FormatDuration(timeout),
+          probe.ok() ? "" : absl::StrCat(" (", probe.error_message(), ")")));
     }
     if (now >= next_report) {
       if (still_waiting) still_waiting(now - start);
@@ -181,12 +187,12 @@ absl::StatusOr<v1::VideoTask> GatewayClient::WatchToEnd(
       // Resumed after the end: the task is already over; read it.
       return Get(task_id);
     }
+    if (last.has_value() && last->sequence() > before) {
+      failures = 0;  // progress was made: the budget restarts
+      delay = options_.reconnect_delay;
+    }
     if (!IsRetryableStreamError(status) || ++failures > options_.max_reconnects) {
       return status;
-    }
-    if (last.has_value() && last->sequence() > before) {
-      failures = 1;  // progress was made: the budget restarts
-      delay = options_.reconnect_delay;
     }
     if (options_.on_retry) {
       options_.on_retry(status, last.has_value() ? std::optional(last->sequence()) : after_sequence,

@@ -117,10 +117,16 @@ class ProgressPrinter {
 // --output is written only once the video exists: its place is checked
 // first, so a paid task is not made for a file that cannot be written.
 absl::Status CheckWritable(const std::string& path) {
-  std::string probe = path + ".part";
-  std::ofstream out(probe, std::ios::binary | std::ios::app);
-  if (!out) return absl::InvalidArgumentError(absl::StrCat("--output ", path, ": cannot write there"));
-  out.close();
+  // A file of our own beside it (mkstemp: never one that exists), removed.
+  std::string::size_type slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  std::string probe = absl::StrCat(dir, slash == std::string::npos ? "/" : "",
+                                   ".seedance-probe-XXXXXX");
+  int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--output ", path, ": cannot write there"));
+  }
+  close(fd);
   std::remove(probe.c_str());
   return absl::OkStatus();
 }
@@ -187,9 +193,8 @@ int Run(const CliArgs& args) {
     });
     if (!reached.ok()) {
       return ReportError(absl::UnavailableError(absl::StrCat(
-                             "cannot reach the gateway at ", args.gateway, " within ",
-                             absl::FormatDuration(args.connect_timeout),
-                             " (is it running? is --gateway right?)")),
+                             "at ", args.gateway, ": ", reached.message(),
+                             "; is it running, and is --gateway right?")),
                          args.json);
     }
   }

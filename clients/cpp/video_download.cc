@@ -72,7 +72,12 @@ absl::StatusOr<Downloaded> DownloadToFile(const std::string& url, const std::str
         http::curl::SetEasyOption(h, CURLOPT_FOLLOWLOCATION, 1L),
         http::curl::SetEasyOption(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"),
         http::curl::SetEasyOption(h, CURLOPT_NOSIGNAL, 1L),
+        http::curl::SetEasyOption(h, CURLOPT_MAXREDIRS, 10L),
         http::curl::SetEasyOption(h, CURLOPT_CONNECTTIMEOUT, 30L),
+        // A transfer that stalls (under 1 byte/s for 60 s) fails instead of
+        // hanging; a slow but moving one goes on.
+        http::curl::SetEasyOption(h, CURLOPT_LOW_SPEED_LIMIT, 1L),
+        http::curl::SetEasyOption(h, CURLOPT_LOW_SPEED_TIME, 60L),
         http::curl::SetEasyOption(h, CURLOPT_WRITEFUNCTION, &Write),
         http::curl::SetEasyOption(h, CURLOPT_WRITEDATA, static_cast<void*>(&sink)),
         http::curl::SetEasyOption(h, CURLOPT_NOPROGRESS, 0L),

@@ -5,8 +5,10 @@
 # scripts/install_deps.sh), and modules that only appear in dependencies'
 # go.mod files, never imported by a package built here (linters, xDS, App
 # Engine, ...), by a stub holding just a go.mod, since Go reads every go.mod
-# of the graph. A machine with network access needs none of this: `go build`
-# fetches the real modules.
+# of the graph. A machine with network access needs none of this: a module
+# that requires this one gets the real modules with `go get`; building
+# inside this module there needs `go mod tidy` first (go.sum is not
+# committed: it cannot be made without the network).
 #
 #   clients/go/offline_workspace.sh DIR [MODULE_DIR ...]
 #   GOWORK=DIR/go.work GOPROXY=off go build ./...

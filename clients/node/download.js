@@ -25,13 +25,28 @@ function unavailable(message) {
   return new GatewayError({ code: grpc.status.UNAVAILABLE, details: message });
 }
 
-function fetch(url, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? https.get : http.get;
-    const request = get(url, { timeout: timeoutMs }, resolve);
-    request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
-    request.on('error', (err) => reject(unavailable(`cannot download ${url}: ${err.message}`)));
-  });
+const MAX_REDIRECTS = 10;
+
+// GET `url`, following redirects (as the other libraries do; CDNs and signed
+// URLs use them), over http and https only.
+async function fetch(url, timeoutMs) {
+  for (let hops = 0; ; hops += 1) {
+    const protocol = new URL(url).protocol;
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw unavailable(`cannot download ${url}: only http and https are followed`);
+    }
+    const response = await new Promise((resolve, reject) => {
+      const get = protocol === 'https:' ? https.get : http.get;
+      const request = get(url, { timeout: timeoutMs }, resolve);
+      request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+      request.on('error', (err) => reject(unavailable(`cannot download ${url}: ${err.message}`)));
+    });
+    const location = response.headers.location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode) || !location) return response;
+    response.resume();
+    if (hops >= MAX_REDIRECTS) throw unavailable(`cannot download ${url}: too many redirects`);
+    url = new URL(location, url).toString();
+  }
 }
 
 /**

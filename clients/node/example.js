@@ -16,7 +16,7 @@
 //
 // Output is one "kind key=value ..." line per thing, the same in the Go and
 // Python examples; "message=" and "description=" run to the end of the
-// line. Exit status as the C++ client's: 0 done, 1 the task did not
+// line. Exit status (the C++ client's for failed calls): 0 done, 1 the task did not
 // succeed, 2 invalid input, 3 unavailable or refused for now, 4 auth, 5 other.
 
 const { parseArgs } = require('util');

@@ -38,7 +38,8 @@ const TERMINAL_STATES = new Set([
 // or the gateway went away. A watch only reads, so repeating it is safe.
 // CANCELLED is among them: watch() cancels a call only once it stopped
 // reading it, so a CANCELLED it reads comes from the server (a stopping gRPC
-// server cancels open calls and refuses new ones with it).
+// server cancels open calls and refuses new ones with it), unless close()
+// was called, which ends the watch instead.
 const RETRYABLE_CODES = new Set([
   grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.DEADLINE_EXCEEDED,
   grpc.status.INTERNAL, grpc.status.UNKNOWN,
@@ -66,9 +67,14 @@ class GatewayClient {
     this.reconnectDelayMs = options.reconnectDelayMs || 200;
     this.maxReconnects = options.maxReconnects || 20;
     this.onReconnect = options.onReconnect || null;
+    this.closed = false;
+    this.watches = new Set(); // the watch streams open now
   }
 
   close() {
+    this.closed = true; // a watch cut by this is not resumed
+    // grpc-js lets calls in progress run on after close(): end the watches.
+    for (const call of this.watches) call.cancel();
     this.stub.close();
   }
 
@@ -131,7 +137,11 @@ class GatewayClient {
       const request = { taskId };
       if (resumeFrom !== undefined && resumeFrom !== null) request.afterSequence = resumeFrom;
       const before = last ? last.sequence : 0;
+      if (this.closed) {
+        throw new GatewayError({ code: grpc.status.CANCELLED, details: 'the client was closed' });
+      }
       const call = this.stub.watchVideoTask(request, this.metadata());
+      this.watches.add(call);
       // Errors reach the loop below through the iterator; this listener
       // only keeps a late one (after we stopped reading) from crashing.
       call.on('error', () => {});
@@ -147,7 +157,7 @@ class GatewayClient {
         return;
       } catch (err) {
         const details = errorDetails(err);
-        if (!RETRYABLE_CODES.has(details.code)) throw new GatewayError(err);
+        if (!RETRYABLE_CODES.has(details.code) || this.closed) throw new GatewayError(err);
         if (last && last.sequence > before) {
           failures = 0; // progress: a fresh budget
           delay = this.reconnectDelayMs;
@@ -155,6 +165,7 @@ class GatewayClient {
         if (++failures > this.maxReconnects) throw new GatewayError(err);
         if (this.onReconnect) this.onReconnect(last ? last.sequence : afterSequence, details);
       } finally {
+        this.watches.delete(call);
         call.cancel(); // a no-op after the end; frees the stream if we stopped early
       }
       await sleep(delay);

@@ -5,8 +5,9 @@
 # their .pyi type stubs, the service stub video_gateway_pb2_grpc.py, and
 # google/rpc/*_pb2.py (to decode error details), all under
 # seedance_client/_generated/. Their imports are rewritten to point inside
-# the package, so nothing is added to sys.path and nothing clashes with
-# another package's top-level `google.rpc`.
+# the package, so nothing is added to sys.path and no module name clashes
+# with another package's `google.rpc` (protobuf's descriptor pool still
+# registers google/rpc/*.proto under their usual names: docs/using.md).
 #
 #   clients/python/generate_stubs.sh            # into the package
 #   clients/python/generate_stubs.sh OUT_DIR    # elsewhere (the test of the

@@ -43,6 +43,9 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
   // After EndStreams: waits until every stream has ended or `timeout`
   // passed; whether all did.
   bool AwaitStreamsEnded(absl::Duration timeout) const { return watches_.AwaitEmpty(timeout); }
+  // After EndStreams: cancels the streams still open (their clients stopped
+  // reading) with UNAVAILABLE and the resume hint.
+  void CancelStreams() { watches_.CancelAll(); }
 
   // Open watch streams now. Thread-safe.
   size_t open_streams() const { return watches_.size(); }

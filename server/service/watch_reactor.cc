@@ -42,6 +42,17 @@ bool WatchRegistry::AwaitEmpty(absl::Duration timeout) const {
   return mu_.AwaitWithTimeout(absl::Condition(&empty), timeout);
 }
 
+void WatchRegistry::CancelAll() {
+  // Outside mu_ (OnDone takes it); each reactor is kept from going away by
+  // its liveness lock meanwhile, as for its timer's stall check.
+  std::vector<std::function<void()>> cancels;
+  {
+    absl::MutexLock lock(&mu_);
+    for (WatchReactor* reactor : reactors_) cancels.push_back(reactor->ShutdownCanceller());
+  }
+  for (const std::function<void()>& cancel : cancels) cancel();
+}
+
 size_t WatchRegistry::size() const {
   absl::MutexLock lock(&mu_);
   return reactors_.size();
@@ -206,9 +217,29 @@ void WatchReactor::EndForShutdown() {
   absl::MutexLock lock(&mu_);
   shutting_down_ = true;
   // Events already durable go out first; then the stream ends. A write in
-  // flight ends it from OnWriteDone.
+  // flight ends it from OnWriteDone. A stream not begun yet ends from
+  // Begin, after its first events: a CreateAndWatch whose task exists
+  // tells its client the task id before it goes.
   WriteNextLocked();
-  if (!writing_ && log_ == nullptr) FinishLocked(ShutdownStatusLocked());
+}
+
+std::function<void()> WatchReactor::ShutdownCanceller() {
+  return [liveness = liveness_] {
+    absl::MutexLock lock(&liveness->mu);
+    if (liveness->reactor != nullptr) liveness->reactor->CancelForShutdown();
+  };
+}
+
+void WatchReactor::CancelForShutdown() {
+  // As for a stalled stream (CancelStalled): a status that cannot wait
+  // behind unread messages (cancelling a call whose status went out does
+  // nothing). The message being written is dropped, so the hint is the
+  // client's own last sequence, not ours.
+  grpc_call_cancel_with_status(
+      context_->c_call(), GRPC_STATUS_UNAVAILABLE,
+      "the gateway is shutting down; resume with after_sequence = the last sequence you "
+      "received",
+      nullptr);
 }
 
 void WatchReactor::OnTaskEvents() {

@@ -65,6 +65,9 @@ class WatchRegistry {
   // `timeout` passed; whether none is left. Shutdown waits here before
   // gRPC's own shutdown, which would cancel them (CANCELLED) instead.
   bool AwaitEmpty(absl::Duration timeout) const;
+  // Cancels every open stream with UNAVAILABLE at once (their status could
+  // not wait behind unread messages any longer).
+  void CancelAll();
   size_t size() const;
   // A snapshot of the open streams. Costs a lock per stream: for tests and
   // diagnostics, not per request.
@@ -109,8 +112,14 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>
   // safe at any time from any thread.
   std::function<void(const absl::Status&)> FailCallback();
 
-  // Ends the stream with UNAVAILABLE because the gateway stops.
+  // Ends the stream with UNAVAILABLE because the gateway stops (once the
+  // events already durable are sent; a stream not yet begun sends its
+  // first ones, e.g. the task id of a CreateAndWatch, first).
   void EndForShutdown();
+  // A callback that does the same at once, dropping what is queued: for a
+  // client that stopped reading. Safe from any thread, also after the
+  // stream ended (then it does nothing).
+  std::function<void()> ShutdownCanceller();
 
   // Whether a write is in flight, and the size of its message (0 if none).
   // Thread-safe.
@@ -146,6 +155,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>
   // Closes a stalled stream at once (its status cannot wait behind the
   // unread messages). Not under mu_: gRPC may call back.
   void CancelStalled();
+  void CancelForShutdown();
 
   grpc::CallbackServerContext* const context_;
   WatchRegistry& registry_;

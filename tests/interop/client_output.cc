@@ -113,6 +113,7 @@ void ParseExampleLine(const std::string& line, ClientOutput& out) {
     out.events.push_back({Number(Field(fields, "seq")), Field(fields, "state")});
   } else if (kind == "resumed") {
     ++out.resumes;
+    out.resume_codes.push_back(Field(fields, "code"));
   } else if (kind == "done") {
     out.final_task_id = Field(fields, "task");
     out.final_state = Field(fields, "state");

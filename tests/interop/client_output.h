@@ -51,6 +51,7 @@ struct ClientOutput {
   std::string created_task_id;
   std::vector<Event> events;       // state changes, as printed
   int resumes = 0;                 // "resumed" lines (the C++ client prints none)
+  std::vector<std::string> resume_codes;  // the code each "resumed" line names
   std::string final_task_id;       // the task once it ended
   std::string final_state;
   std::string video_url;

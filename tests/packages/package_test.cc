@@ -4,22 +4,19 @@
 // creates a task, watches it to its end and downloads the video, against a
 // real seedance-gateway in front of the real mock. The video on disk must be
 // the mock's, byte for byte, with the digest the program printed.
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/file_bytes.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/status_matchers.h"
@@ -35,20 +32,7 @@ using ::testing::HasSubstr;
 // Installing and building take longer than a client step.
 constexpr absl::Duration kCommandTimeout = absl::Minutes(5);
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 CommandResult RunCommand(const std::string& binary, const std::vector<std::string>& args) {
   return testing::RunToExit(binary, args, kCommandTimeout);
@@ -83,13 +67,14 @@ class PackageTest : public ::testing::Test {
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_THAT(run.output, HasSubstr("state TASK_STATE_PENDING seq=1"));
     EXPECT_THAT(run.output, HasSubstr("TASK_STATE_SUCCEEDED"));
-    std::string saved = ReadFile(video_path);
-    std::string expected = ReadFile(SEEDANCE_SOURCE_DIR "/mock_upstream/assets/sample.mp4");
+    std::string saved = testing::ReadFileBytes(video_path);
+    std::string expected =
+        testing::ReadFileBytes(SEEDANCE_SOURCE_DIR "/mock_upstream/assets/sample.mp4");
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(saved.size(), expected.size());
     EXPECT_TRUE(saved == expected) << "the saved file is not the mock's video";
     EXPECT_THAT(run.output, HasSubstr(absl::StrCat("bytes=", expected.size(), " sha256=",
-                                                   Sha256Hex(expected))));
+                                                   testing::Sha256Hex(expected))));
     EXPECT_THAT(run.output, HasSubstr(absl::StrCat("downloaded ", expected.size(), " of ",
                                                    expected.size(), " bytes")));
   }

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -72,7 +73,10 @@ absl::StatusOr<std::string> ChildProcess::ReadLine(absl::Duration timeout) {
       buffer_.erase(0, newline + 1);
       return line;
     }
-    if (eof_) return absl::OutOfRangeError("the child's stdout ended");
+    if (eof_) {
+      if (buffer_.empty()) return absl::OutOfRangeError("the child's stdout ended");
+      return std::exchange(buffer_, std::string());  // a last line without a newline
+    }
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
       return absl::DeadlineExceededError("no line from the child in time");
@@ -131,11 +135,20 @@ CommandResult RunToExit(const std::string& binary, const std::vector<std::string
   }
   for (;;) {
     absl::StatusOr<std::string> line = (*process)->ReadLine(timeout);
-    if (!line.ok()) break;  // the end of the output, or a hang (no exit code then)
+    if (!line.ok()) {
+      if (!absl::IsOutOfRange(line.status())) {
+        absl::StrAppend(&result.output, "[", line.status().ToString(), "]\n");
+      }
+      break;
+    }
     absl::StrAppend(&result.output, *line, "\n");
   }
   absl::StatusOr<int> code = (*process)->Wait(timeout);
-  result.exit_code = code.ok() ? *code : -1;
+  if (code.ok()) {
+    result.exit_code = *code;
+  } else {
+    absl::StrAppend(&result.output, "[", code.status().ToString(), "]\n");
+  }
   return result;
 }
 

@@ -48,6 +48,7 @@ type Options struct {
 
 // Client calls the gateway with one token. Safe for concurrent use.
 type Client struct {
+	conn  grpc.ClientConnInterface
 	stub  pb.VideoGatewayClient
 	token string
 	opts  Options
@@ -62,7 +63,7 @@ func Dial(address string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 // New returns a client over conn that sends `authorization: Bearer token`.
 // opts may be nil.
 func New(conn grpc.ClientConnInterface, token string, opts *Options) *Client {
-	c := &Client{stub: pb.NewVideoGatewayClient(conn), token: token}
+	c := &Client{conn: conn, stub: pb.NewVideoGatewayClient(conn), token: token}
 	if opts != nil {
 		c.opts = *opts
 	}

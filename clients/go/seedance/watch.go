@@ -8,6 +8,7 @@ import (
 
 	pb "github.com/seedance-gateway/seedance-gateway/clients/go/seedancev1"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/status"
 )
 
@@ -51,7 +52,7 @@ func (c *Client) Watch(ctx context.Context, taskID string, after *uint64, fn Wat
 		if errors.As(err, &stop) {
 			return nil, stop.err
 		}
-		if ctx.Err() != nil || !IsRetryable(err) {
+		if ctx.Err() != nil || !IsRetryable(err) || c.closed() {
 			return nil, err
 		}
 		if sequenceOf(last) > before {
@@ -108,6 +109,15 @@ func (c *Client) drain(ctx context.Context, req *pb.WatchVideoTaskRequest, fn Wa
 	}
 }
 
+// closed reports whether the caller closed the connection (its Canceled is
+// the caller's own, never a reason to resume).
+func (c *Client) closed() bool {
+	if s, ok := c.conn.(interface{ GetState() connectivity.State }); ok {
+		return s.GetState() == connectivity.Shutdown
+	}
+	return false
+}
+
 func sequenceOf(e *pb.TaskEvent) uint64 {
 	if e == nil {
 		return 0
@@ -118,8 +128,9 @@ func sequenceOf(e *pb.TaskEvent) uint64 {
 // IsRetryable reports whether a broken watch stream is worth resuming: the
 // connection or the gateway went away (a watch is read-only, so repeating it
 // is always safe). Canceled is among them: a stopping gRPC server cancels
-// open calls and refuses new ones with it; Watch checks its own ctx first,
-// so the caller's cancellation is never retried.
+// open calls and refuses new ones with it; Watch checks its own ctx and
+// whether the connection was closed first, so the caller's own
+// cancellation is never retried.
 func IsRetryable(err error) bool {
 	switch status.Code(err) {
 	case codes.Unavailable, codes.Canceled, codes.DeadlineExceeded, codes.Internal, codes.Unknown:

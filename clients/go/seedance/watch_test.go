@@ -23,6 +23,10 @@ type script struct {
 	code   codes.Code
 }
 
+// hold as a script's code keeps the stream open after its states, until the
+// client goes away.
+const hold = codes.Code(1000)
+
 // scriptedGateway plays the next script on each watch call and records
 // what the calls asked for.
 type scriptedGateway struct {
@@ -53,6 +57,10 @@ func (g *scriptedGateway) WatchVideoTask(req *pb.WatchVideoTaskRequest, stream p
 			return err
 		}
 	}
+	if s.code == hold {
+		<-stream.Context().Done()
+		return stream.Context().Err()
+	}
 	if s.code == codes.OK {
 		return nil
 	}
@@ -69,6 +77,11 @@ func (g *scriptedGateway) CreateVideoTask(ctx context.Context, req *pb.CreateVid
 }
 
 func serve(t *testing.T, scripts []script, opts *Options) (*scriptedGateway, *Client) {
+	gateway, client, _ := serveConn(t, scripts, opts)
+	return gateway, client
+}
+
+func serveConn(t *testing.T, scripts []script, opts *Options) (*scriptedGateway, *Client, *grpc.ClientConn) {
 	t.Helper()
 	listener := bufconn.Listen(1 << 20)
 	gateway := &scriptedGateway{scripts: scripts}
@@ -86,7 +99,7 @@ func serve(t *testing.T, scripts []script, opts *Options) (*scriptedGateway, *Cl
 		opts = &Options{}
 	}
 	opts.ReconnectDelay = time.Millisecond
-	return gateway, New(conn, "token-1", opts)
+	return gateway, New(conn, "token-1", opts), conn
 }
 
 func TestAWatchResumesThroughAGatewayShutdownWithEachChangeOnce(t *testing.T) {
@@ -147,7 +160,8 @@ func TestTheReconnectBudgetEndsAWatchThatNeverComesBack(t *testing.T) {
 }
 
 func TestTheCallersOwnCancellationIsNeverResumed(t *testing.T) {
-	gateway, client := serve(t, []script{{[]pb.TaskState{pb.TaskState_TASK_STATE_RUNNING}, codes.Canceled}}, nil)
+	gateway, client := serve(t, []script{{[]pb.TaskState{pb.TaskState_TASK_STATE_RUNNING}, hold}},
+		&Options{OnReconnect: func(uint64, error) { t.Error("resumed after the caller's own cancellation") }})
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := client.Watch(ctx, "task-1", nil, func(*pb.WatchVideoTaskResponse) error {
 		cancel()
@@ -172,5 +186,20 @@ func TestACreateCarriesTheTokenAndAFreshRequestId(t *testing.T) {
 	}
 	if len(gateway.creates[0].RequestId) != 36 || task.RequestId != gateway.creates[0].RequestId {
 		t.Errorf("request_id %q (task %q)", gateway.creates[0].RequestId, task.RequestId)
+	}
+}
+
+func TestClosingTheConnectionEndsAWatchWithoutResumingIt(t *testing.T) {
+	gateway, client, conn := serveConn(t, []script{{[]pb.TaskState{pb.TaskState_TASK_STATE_RUNNING}, hold}},
+		&Options{OnReconnect: func(uint64, error) { t.Error("resumed after the caller closed the connection") }})
+	_, err := client.Watch(context.Background(), "task-1", nil, func(*pb.WatchVideoTaskResponse) error {
+		conn.Close()
+		return nil
+	})
+	if err == nil {
+		t.Fatal("Watch went on after its connection was closed")
+	}
+	if len(gateway.afters) != 1 {
+		t.Errorf("%d calls, want 1", len(gateway.afters))
 	}
 }

@@ -18,6 +18,10 @@ async function withServer(fn) {
   const requests = [];
   const server = http.createServer((request, response) => {
     requests.push(request.url);
+    if (request.url === '/moved.mp4') {
+      response.writeHead(302, { Location: '/video.mp4' }).end();
+      return;
+    }
     if (request.url !== '/video.mp4') {
       response.writeHead(404).end();
       return;
@@ -70,3 +74,12 @@ test('a task without a video URL is refused', async () => {
   await assert.rejects(download('', path.join(os.tmpdir(), 'never.mp4')),
     (err) => err instanceof GatewayError && err.details.codeName === 'FAILED_PRECONDITION');
 });
+
+test('a redirect is followed', () =>
+  withServer(async (base, dir, requests) => {
+    const file = path.join(dir, 'out.mp4');
+    const result = await download(`${base}/moved.mp4`, file);
+    assert.ok(fs.readFileSync(file).equals(VIDEO));
+    assert.equal(result.size, VIDEO.length);
+    assert.deepEqual(requests, ['/moved.mp4', '/video.mp4']);
+  }));

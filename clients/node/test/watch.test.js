@@ -33,6 +33,7 @@ async function serve(scripts, options = {}) {
         call.write({ status: { taskId: request.taskId, sequence, state,
           task: { taskId: request.taskId, state } } });
       }
+      if (code === 'hold') return; // open until the client goes away
       if (code === null) call.end();
       else call.emit('error', { code, details: `scripted ${grpc.status[code]}` });
     },
@@ -147,6 +148,19 @@ test('a validation error is decoded with its field path', async () => {
       assert.deepEqual(err.details.fieldViolations.map((v) => v.field), ['spec.duration_seconds']);
       return true;
     });
+  } finally {
+    gw.close();
+  }
+});
+
+test('closing the client ends a watch without resuming it', async () => {
+  const gw = await serve([[['TASK_STATE_RUNNING'], 'hold']]);
+  try {
+    const watch = gw.client.watch('task-1');
+    assert.equal((await watch.next()).value.status.sequence, 1);
+    gw.client.close();
+    await assert.rejects(watch.next(), (err) => err instanceof GatewayError);
+    assert.deepEqual(gw.seen.afters, [null]); // never called again
   } finally {
     gw.close();
   }

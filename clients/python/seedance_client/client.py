@@ -31,7 +31,8 @@ TERMINAL_STATES = frozenset({
 # or the gateway went away. A watch only reads, so repeating it is safe.
 # CANCELLED is among them: watch() never cancels a call it still reads, so a
 # CANCELLED comes from the server (a stopping gRPC server cancels open calls
-# and refuses new ones with it).
+# and refuses new ones with it), unless close() was called, which ends the
+# watch instead.
 RETRYABLE_CODES = frozenset({
     grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
     grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN,
@@ -63,6 +64,7 @@ class GatewayClient:
         self._reconnect_delay = reconnect_delay
         self._max_reconnects = max_reconnects
         self._on_reconnect = on_reconnect
+        self._closed = False
 
     def __enter__(self) -> "GatewayClient":
         return self
@@ -71,6 +73,7 @@ class GatewayClient:
         self.close()
 
     def close(self) -> None:
+        self._closed = True  # a watch cut by this is not resumed
         self._channel.close()
 
     def _unary(self, method, request):
@@ -143,7 +146,7 @@ class GatewayClient:
                 return
             except grpc.RpcError as e:
                 details = ErrorDetails.from_rpc_error(e)
-                if details.code not in RETRYABLE_CODES:
+                if details.code not in RETRYABLE_CODES or self._closed:
                     raise GatewayError(details) from e
                 if last is not None and last.sequence > before:
                     delay, failures = self._reconnect_delay, 0  # progress: a fresh budget

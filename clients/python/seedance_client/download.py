@@ -11,8 +11,11 @@ through the gateway instead; the signature stays.
 
 import dataclasses
 import hashlib
+import http.client
 import os
+import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Callable, Optional
 
@@ -48,6 +51,9 @@ def download(url: str, path: str, *, on_progress: Optional[ProgressCallback] = N
         raise GatewayError(ErrorDetails(
             code=grpc.StatusCode.FAILED_PRECONDITION,
             message="the task has no video URL (did it succeed?)"))
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise GatewayError(ErrorDetails(code=grpc.StatusCode.INVALID_ARGUMENT,
+                                        message=f"cannot download {url}: only http and https"))
     partial = path + ".part"
     digest = hashlib.sha256()
     size = 0
@@ -74,7 +80,8 @@ def download(url: str, path: str, *, on_progress: Optional[ProgressCallback] = N
                 code=grpc.StatusCode.UNAVAILABLE,
                 message=f"the video URL answered HTTP {e.code} (the provider's links expire)"
             )) from e
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError,
+                TimeoutError, ssl.SSLError) as e:
             _remove(partial)
             raise GatewayError(ErrorDetails(code=grpc.StatusCode.UNAVAILABLE,
                                             message=f"cannot download {url}: {e}")) from e

@@ -4,6 +4,7 @@ then gRPC's CANCELLED), errors decoded from the status trailer, and the
 token and request_id every create carries."""
 
 import threading
+import time
 from concurrent import futures
 
 import grpc
@@ -39,6 +40,10 @@ class ScriptedGateway(video_gateway_pb2_grpc.VideoGatewayServicer):
             yield video_gateway_pb2.WatchVideoTaskResponse(status=video_task_pb2.TaskEvent(
                 task_id=request.task_id, sequence=sequence, state=state,
                 task=video_task_pb2.VideoTask(task_id=request.task_id, state=state)))
+        if code == "hold":  # open until the client goes away
+            while context.is_active():
+                time.sleep(0.01)
+            return
         if code is not None:
             context.abort(code, f"scripted {code.name}")
 
@@ -135,3 +140,13 @@ def test_a_validation_error_is_decoded_with_its_field_path(serve):
     details = raised.value.details
     assert details.code_name == "INVALID_ARGUMENT"
     assert [v.field for v in details.field_violations] == ["spec.duration_seconds"]
+
+
+def test_closing_the_client_ends_a_watch_without_resuming_it(serve):
+    service, client = serve([([RUNNING], "hold")])
+    watch = client.watch("task-1")
+    assert next(watch).status.sequence == 1
+    client.close()
+    with pytest.raises(GatewayError):
+        next(watch)
+    assert service.afters == [None]  # never called again

@@ -76,3 +76,10 @@ def test_a_task_without_a_video_url_is_refused(tmp_path):
     with pytest.raises(GatewayError) as raised:
         download("", str(tmp_path / "out.mp4"))
     assert raised.value.details.code_name == "FAILED_PRECONDITION"
+
+
+def test_only_http_and_https_are_fetched(tmp_path):
+    with pytest.raises(GatewayError) as raised:
+        download("file:///etc/passwd", str(tmp_path / "out.mp4"))
+    assert raised.value.details.code_name == "INVALID_ARGUMENT"
+    assert os.listdir(tmp_path) == []

@@ -60,7 +60,8 @@ TEST(CliProcessTest, AnUnreachableGatewayIsReportedAndGivenUpWithExit3) {
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_THAT(run.output, HasSubstr("connecting to " + port.address()));
   EXPECT_THAT(run.output, HasSubstr("giving up after 3s"));
-  EXPECT_THAT(run.output, HasSubstr("cannot reach the gateway at " + port.address() + " within 3s"));
+  EXPECT_THAT(run.output,
+              HasSubstr("at " + port.address() + ": cannot reach the gateway within 3s"));
 }
 
 TEST(CliProcessTest, AnOutputThatCannotBeUsedIsRefusedBeforeAnythingIsSent) {

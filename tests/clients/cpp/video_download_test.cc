@@ -2,17 +2,13 @@
 // the progress; a failed link or an unwritable path leaves no file.
 #include "clients/cpp/video_download.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/file_bytes.h"
 #include "tests/testing/scripted_http_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -26,19 +22,7 @@ using ::testing::HasSubstr;
 
 std::string Video() { return std::string("\0\0\0\x18" "ftypmp42", 12) + std::string(256 << 10, '\7'); }
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), length));
-}
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 TEST(VideoDownloadTest, TheFileHoldsTheBytesWithTheirDigestAndProgressIsReported) {
   testing::ScriptedHttpServer server;
@@ -51,9 +35,9 @@ TEST(VideoDownloadTest, TheFileHoldsTheBytesWithTheirDigestAndProgressIsReported
       DownloadToFile(server.Url("/video.mp4"), dir.path() + "/out.mp4",
                      [&](int64_t received, int64_t total) { progress.emplace_back(received, total); });
   ASSERT_THAT(saved, IsOk());
-  EXPECT_EQ(ReadFile(dir.path() + "/out.mp4"), Video());
+  EXPECT_EQ(testing::ReadFileBytes(dir.path() + "/out.mp4"), Video());
   EXPECT_EQ(saved->size, static_cast<int64_t>(Video().size()));
-  EXPECT_EQ(saved->sha256, Sha256Hex(Video()));
+  EXPECT_EQ(saved->sha256, testing::Sha256Hex(Video()));
   EXPECT_EQ(saved->content_type, "video/mp4");
   ASSERT_FALSE(progress.empty());
   EXPECT_EQ(progress.back(), std::make_pair(saved->size, saved->size));

@@ -223,6 +223,34 @@ TEST_F(OverloadTest, WatchersThatDoNotReadHoldOneMessageEachAndCatchUpLater) {
   EXPECT_EQ(service_->watch_stats().bytes_in_flight, 0u);
 }
 
+// Shutdown: a watcher that does not read cannot take the UNAVAILABLE that
+// ends its stream (it waits behind the unread message); CancelStreams,
+// which shutdown uses after half its grace, delivers it at once.
+TEST_F(OverloadTest, WatchersThatDoNotReadAreCancelledOnShutdownWithAResumeHint) {
+  Start({.stall_timeout = absl::ZeroDuration()});
+  std::unique_ptr<v1::VideoGateway::Stub> creator = NewStub();
+  std::string id = CreateBigTask(*creator);
+  constexpr size_t kStalled = 3;
+  std::unique_ptr<v1::VideoGateway::Stub> stub = NewStub();
+  std::vector<std::unique_ptr<Watcher>> stalled;
+  for (size_t i = 0; i < kStalled; ++i) stalled.push_back(Watch(*stub, id));
+  ASSERT_TRUE(WaitForStats([](const WatchRegistry::Stats& s) {
+    return s.open_streams == kStalled && s.writes_in_flight == kStalled;
+  }));
+  service_->EndStreams();
+  service_->CancelStreams();
+  ASSERT_TRUE(WaitForStats([](const WatchRegistry::Stats& s) { return s.open_streams == 0; }))
+      << service_->watch_stats().open_streams;
+  for (auto& w : stalled) {
+    w->ReadToEnd();
+    EXPECT_THAT(w->sequences, ::testing::IsEmpty());
+    EXPECT_THAT(w->status, StatusIs(absl::StatusCode::kUnavailable,
+                                    HasSubstr("the gateway is shutting down; resume with "
+                                              "after_sequence = the last sequence you "
+                                              "received")));
+  }
+}
+
 TEST_F(OverloadTest, WatchersThatNeverReadAreClosedAndResumeWithoutLoss) {
   constexpr absl::Duration kStallTimeout = absl::Seconds(30);
   Start({.stall_timeout = kStallTimeout});
