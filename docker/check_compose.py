@@ -107,6 +107,18 @@ def check_starts(binary, args, overrides, first_line):
           f"{os.path.basename(binary)} starts with the compose flags ({line or err.strip()})")
 
 
+def mounts_of(spec):
+    """A service's mounts, target -> source, from "source:target[:mode]" or the long form."""
+    mounts = {}
+    for v in spec.get("volumes", []):
+        if isinstance(v, str):
+            source, target = v.split(":")[:2]
+        else:
+            source, target = v.get("source"), v["target"]
+        mounts[target] = source
+    return mounts
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
@@ -172,23 +184,11 @@ def main():
 
     # Paths: the task store is the named volume.
     data_dir = gw_flags["--data_dir"]
-    mounts = {}  # target -> source, from "source:target[:mode]" or the long form
-    for v in gateway.get("volumes", []):
-        if isinstance(v, str):
-            source, target = v.split(":")[:2]
-        else:
-            source, target = v.get("source"), v["target"]
-        mounts[target] = source
+    mounts = mounts_of(gateway)
     check(mounts.get(data_dir) in config.get("volumes", {}), "gateway: --data_dir is a named volume")
     # The client's video lands in a host directory the user can open.
     client_flags = flag_values(client["command"])
-    client_mounts = {}
-    for v in client.get("volumes", []):
-        if isinstance(v, str):
-            source, target = v.split(":")[:2]
-        else:
-            source, target = v.get("source"), v["target"]
-        client_mounts[target] = source
+    client_mounts = mounts_of(client)
     output_dir = os.path.dirname(client_flags.get("--output", ""))
     check(output_dir in client_mounts and client_mounts[output_dir].startswith("/"),
           "client: --output is in a bind-mounted host directory")
