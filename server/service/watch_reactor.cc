@@ -157,15 +157,20 @@ void WatchReactor::Begin(absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> lo
 
 void WatchReactor::WriteNextLocked() {
   if (writing_ || finished_ || log_ == nullptr) return;
+  // Whether the log has ended is read before its events: read after, an
+  // event appended in between (the terminal one) would end the stream
+  // without being sent.
+  const bool terminal = log_->terminal();
+  const bool closing = log_->closing();
   std::vector<v1::TaskEvent> next = log_->EventsAfter(sent_, 1);
   if (!next.empty()) {
     sent_ = next[0].sequence();
     message_.Clear();
     *message_.mutable_status() = std::move(next[0]);
-  } else if (log_->terminal()) {
+  } else if (terminal) {
     FinishLocked(grpc::Status::OK);
     return;
-  } else if (log_->closing() || shutting_down_) {
+  } else if (closing || shutting_down_) {
     FinishLocked(ShutdownStatusLocked());
     return;
   } else if (heartbeat_due_ && sent_ > 0) {
