@@ -215,6 +215,17 @@ class InteropTest : public ::testing::TestWithParam<Language> {
     EXPECT_EQ(out.Sequences(), expected) << out.Dump();
   }
 
+  // A watcher whose task was cancelled under it: it printed (to the test
+  // log) every change once, from the first, ending CANCELLED, and exit 1.
+  static void ExpectCancelledWithEachChangeOnce(const ClientOutput& out) {
+    std::cout << LanguageName(GetParam()) << " client, " << out.Dump() << "\n";
+    EXPECT_EQ(out.exit_code, 1) << out.Dump();  // 1: the task did not succeed
+    EXPECT_EQ(out.final_state, "CANCELLED") << out.Dump();
+    ASSERT_FALSE(out.events.empty());
+    EXPECT_EQ(out.events.back().state, "CANCELLED");
+    ExpectEachChangeOnceFrom(out, 1);
+  }
+
   const std::string token_ = "interop-" + LanguageName(GetParam());
   testing::TempDir dir_;
   std::unique_ptr<testing::MockUpstreamProcess> mock_;
@@ -268,12 +279,7 @@ TEST_P(InteropTest, ResumesAWatchAfterTheConnectionDropsWithEachChangeOnce) {
   ASSERT_THAT(direct.Cancel(task_id), IsOk());
 
   ClientOutput out = watcher->Finish();
-  std::cout << LanguageName(GetParam()) << " client, " << out.Dump() << "\n";
-  EXPECT_EQ(out.exit_code, 1) << out.Dump();  // 1: the task did not succeed
-  EXPECT_EQ(out.final_state, "CANCELLED") << out.Dump();
-  ASSERT_FALSE(out.events.empty());
-  EXPECT_EQ(out.events.back().state, "CANCELLED");
-  ExpectEachChangeOnceFrom(out, 1);
+  ASSERT_NO_FATAL_FAILURE(ExpectCancelledWithEachChangeOnce(out));
   EXPECT_GT((*proxy)->connections(), connections_before_cut) << "the client never reconnected";
 }
 
@@ -305,12 +311,7 @@ TEST_P(InteropTest, ResumesAWatchAcrossAGatewayStoppedWithSigtermAndStartedAgain
   ASSERT_THAT(direct.Cancel(tasks->tasks(0).task_id()), IsOk());
 
   ClientOutput out = watcher->Finish();
-  std::cout << LanguageName(GetParam()) << " client, " << out.Dump() << "\n";
-  EXPECT_EQ(out.exit_code, 1) << out.Dump();  // 1: the task did not succeed
-  EXPECT_EQ(out.final_state, "CANCELLED") << out.Dump();
-  ASSERT_FALSE(out.events.empty());
-  EXPECT_EQ(out.events.back().state, "CANCELLED");
-  ExpectEachChangeOnceFrom(out, 1);
+  ASSERT_NO_FATAL_FAILURE(ExpectCancelledWithEachChangeOnce(out));
   if (GetParam() != Language::kCpp) {
     // The stream broke with the gateway's own UNAVAILABLE (its resume
     // hint), before gRPC's shutdown could cancel it.
