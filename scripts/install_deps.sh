@@ -13,14 +13,16 @@ CXX_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   protobuf-compiler libprotobuf-dev libprotoc-dev
   protobuf-compiler-grpc libgrpc++-dev libabsl-dev
-  libcurl4-openssl-dev libsqlite3-dev libboost-dev libssl-dev
+  libcurl4-openssl-dev libsqlite3-dev libpq-dev libboost-dev libssl-dev
   libgtest-dev libgmock-dev
 )
 
 # The mock upstream's tests run the guide's own curl and Python `requests`
 # examples (tests/mock_upstream/guide_examples_test.sh); the TLS test makes
 # its certificates with the openssl command (tests/e2e/tls_test.cc).
-TEST_PACKAGES=(curl python3 python3-requests openssl)
+# The PostgreSQL store's tests start real PostgreSQL servers of their own
+# (tests/testing/postgres_server.h), from Debian's server package.
+TEST_PACKAGES=(curl python3 python3-requests openssl postgresql)
 
 # The fuzz targets (fuzz/, their short runs are tests): libFuzzer comes with
 # clang's runtime; llvm-symbolizer turns sanitizer reports into file:line.

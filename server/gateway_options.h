@@ -63,10 +63,11 @@ struct GatewayOptions {
   upstream::UpstreamDriverOptions driver;
 
   // --- storage ---
-  // Holds tasks.db (SQLite, WAL) and master.key (0600).
+  // Holds master.key (0600) and, with the SQLite store, tasks.db (WAL).
   std::string data_dir = "seedance-data";
-  // Keep tasks in memory only (lost on exit).
-  bool in_memory_store = false;
+  // Where tasks are kept, as store/store_location.h parses it: "sqlite"
+  // (<data_dir>/tasks.db), "memory" (lost on exit), or a PostgreSQL URI.
+  std::string store = "sqlite";
   // fsync every batch (power-loss safe) rather than only surviving crashes.
   bool durable_fsync = true;
 

@@ -22,7 +22,9 @@
 #include "server/callers/gateway_key_authenticator.h"
 #include "server/service/server_credentials.h"
 #include "server/store/in_memory_task_store.h"
+#include "server/store/postgres_task_store.h"
 #include "server/store/sqlite_task_store.h"
+#include "server/store/store_location.h"
 #include "server/upstream/rest_upstream_client.h"
 
 namespace seedance::server {
@@ -90,7 +92,10 @@ absl::Status GatewayServer::Start() {
   if (!credentials.ok()) return credentials.status();
 
   // Secrets and storage.
-  if (o.in_memory_store) {
+  absl::StatusOr<store::StoreLocation> where = store::ParseStoreLocation(o.store);
+  if (!where.ok()) return where.status();
+  store_description_ = store::DescribeStoreLocation(*where, o.data_dir);
+  if (where->kind == store::StoreLocation::Kind::kMemory) {
     keyring_ = callers::Keyring::FromMasterKey(NewSecret(32));
     store_ = std::make_unique<store::InMemoryTaskStore>();
   } else {
@@ -103,12 +108,7 @@ absl::Status GatewayServer::Start() {
     absl::StatusOr<callers::Keyring> keys = callers::Keyring::LoadOrCreate(o.data_dir + "/master.key");
     if (!keys.ok()) return keys.status();
     keyring_ = *std::move(keys);
-    absl::StatusOr<std::unique_ptr<store::SqliteTaskStore>> store = store::SqliteTaskStore::Open(
-        {.path = o.data_dir + "/tasks.db",
-         .durability = o.durable_fsync ? store::SqliteTaskStore::Durability::kFull
-                                       : store::SqliteTaskStore::Durability::kProcessCrash});
-    if (!store.ok()) return store.status();
-    store_ = *std::move(store);
+    if (absl::Status s = OpenStore(*where); !s.ok()) return s;
   }
 
   // Upstream.
@@ -248,8 +248,25 @@ absl::Status GatewayServer::Start() {
                : o.tls_client_ca_file.empty() ? "on"
                                               : "mutual"},
        {"upstream", o.upstream_base_url},
-       {"store", o.in_memory_store ? "memory" : o.data_dir + "/tasks.db"},
+       {"store", store_description_},
        {"recovered_tasks", absl::StrCat(recovered_)}});
+  return absl::OkStatus();
+}
+
+absl::Status GatewayServer::OpenStore(const store::StoreLocation& where) {
+  if (where.kind == store::StoreLocation::Kind::kPostgres) {
+    absl::StatusOr<std::unique_ptr<store::PostgresTaskStore>> store =
+        store::PostgresTaskStore::Open({.conninfo = where.conninfo});
+    if (!store.ok()) return store.status();
+    store_ = *std::move(store);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::unique_ptr<store::SqliteTaskStore>> store = store::SqliteTaskStore::Open(
+      {.path = options_.data_dir + "/tasks.db",
+       .durability = options_.durable_fsync ? store::SqliteTaskStore::Durability::kFull
+                                            : store::SqliteTaskStore::Durability::kProcessCrash});
+  if (!store.ok()) return store.status();
+  store_ = *std::move(store);
   return absl::OkStatus();
 }
 

@@ -29,6 +29,7 @@
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
 #include "server/service/video_gateway_service.h"
+#include "server/store/store_location.h"
 #include "server/store/task_store.h"
 #include "server/upstream/callback_receiver.h"
 #include "server/upstream/upstream_client.h"
@@ -68,8 +69,12 @@ class GatewayServer {
  private:
   explicit GatewayServer(GatewayOptions options) : options_(std::move(options)) {}
   absl::Status Start();
+  // Opens the SQLite or PostgreSQL store `where` names into store_.
+  absl::Status OpenStore(const store::StoreLocation& where);
 
   const GatewayOptions options_;
+  // The store as logged (store_location.h: never a password).
+  std::string store_description_;
   gateway::v1::DeliveryMode mode_ = gateway::v1::DELIVERY_MODE_HOLD;
   int grpc_port_ = 0;
   int recovered_ = 0;

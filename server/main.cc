@@ -49,8 +49,13 @@ ABSL_FLAG(std::string, auth, "forward",
 ABSL_FLAG(std::string, client_keys_file, "",
           "gateway_keys auth: file with one client key per line");
 ABSL_FLAG(std::string, data_dir, "seedance-data",
-          "directory for tasks.db (SQLite, WAL) and master.key (created 0600)");
-ABSL_FLAG(bool, in_memory_store, false, "keep tasks in memory only (lost on exit)");
+          "directory for master.key (created 0600) and, with --store=sqlite, tasks.db");
+ABSL_FLAG(std::string, store, "",
+          "where tasks are kept: sqlite (<data_dir>/tasks.db), memory (lost on exit), or "
+          "PostgreSQL: a postgresql://user@host:port/db URI, or postgres to take it all "
+          "from the PG* variables; the password goes in $PGPASSWORD or a .pgpass file. "
+          "Empty: $SEEDANCE_STORE, else sqlite");
+ABSL_FLAG(bool, in_memory_store, false, "the same as --store=memory");
 ABSL_FLAG(bool, durable_fsync, true,
           "fsync every commit (survives power loss); false: survives process crashes");
 ABSL_FLAG(int, max_tasks_in_flight, 10000, "tasks in progress at once; more are refused");
@@ -161,7 +166,14 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
     return absl::InvalidArgumentError("--auth must be forward or gateway_keys");
   }
   o.data_dir = absl::GetFlag(FLAGS_data_dir);
-  o.in_memory_store = absl::GetFlag(FLAGS_in_memory_store);
+  o.store = absl::GetFlag(FLAGS_store);
+  if (o.store.empty()) {
+    // From the environment, so that a URI with a password need not be on
+    // the command line (where ps shows it).
+    const char* env = std::getenv("SEEDANCE_STORE");
+    o.store = env != nullptr && *env != '\0' ? env : "sqlite";
+  }
+  if (absl::GetFlag(FLAGS_in_memory_store)) o.store = "memory";
   o.durable_fsync = absl::GetFlag(FLAGS_durable_fsync);
   o.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
   o.max_watch_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_watch_streams));

@@ -10,8 +10,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/in_memory_task_store.h"
+#include "server/store/postgres_task_store.h"
 #include "server/store/sqlite_task_store.h"
 #include "server/store/task_store.h"
+#include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -260,6 +262,16 @@ TEST_P(TaskStoreConformanceTest, EndedTasksWithAPendingWebhookAreUnfinished) {
   EXPECT_THAT(*store_->ListUnfinished(), IsEmpty());
 }
 
+// A new database on the test process's PostgreSQL server.
+std::unique_ptr<TaskStore> OpenPostgresStore() {
+  absl::StatusOr<std::string> uri = testing::PostgresServer::Shared().CreateDatabase();
+  EXPECT_TRUE(uri.ok()) << uri.status();
+  if (!uri.ok()) return nullptr;
+  auto store = PostgresTaskStore::Open({.conninfo = *uri});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllStores, TaskStoreConformanceTest,
     ::testing::Values(
@@ -272,6 +284,10 @@ INSTANTIATE_TEST_SUITE_P(
                        auto store = SqliteTaskStore::Open({.path = dir + "/tasks.db"});
                        EXPECT_TRUE(store.ok()) << store.status();
                        return store.ok() ? *std::move(store) : nullptr;
+                     }},
+        StoreFactory{"Postgres",
+                     [](const std::string&) -> std::unique_ptr<TaskStore> {
+                       return OpenPostgresStore();
                      }}),
     [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
 

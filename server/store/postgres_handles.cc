@@ -1,0 +1,193 @@
+#include "server/store/postgres_handles.h"
+
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace seedance::server::store {
+namespace {
+
+struct ConninfoOptionsFree {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+using ConninfoOptions = std::unique_ptr<PQconninfoOption, ConninfoOptionsFree>;
+
+// libpq's messages end with a newline.
+std::string Trimmed(const char* message) {
+  return std::string(absl::StripTrailingAsciiWhitespace(message != nullptr ? message : ""));
+}
+
+// libpq's parse errors quote the fragment they stumbled on, which may be a
+// password: every quoted fragment is dropped.
+std::string WithoutQuotedFragments(absl::string_view message) {
+  std::string out;
+  bool quoted = false;
+  for (char c : message) {
+    if (c == '"') {
+      if (!quoted) out += "\"…\"";
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted) out += c;
+  }
+  return out;
+}
+
+absl::Status ParseError(const char* error) {
+  std::string message = WithoutQuotedFragments(Trimmed(error));
+  if (error != nullptr) PQfreemem(const_cast<char*>(error));
+  return absl::InvalidArgumentError(
+      absl::StrCat("the PostgreSQL connection string does not parse: ", message));
+}
+
+absl::StatusOr<ConninfoOptions> Parse(const std::string& conninfo) {
+  char* error = nullptr;
+  ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error));
+  if (options == nullptr) return ParseError(error);
+  return options;
+}
+
+absl::Status ResultError(PGconn* conn, const PGresult* result, absl::string_view what) {
+  if (result == nullptr || PQstatus(conn) == CONNECTION_BAD) {
+    return absl::UnavailableError(
+        absl::StrCat(what, ": the PostgreSQL connection failed: ", Trimmed(PQerrorMessage(conn))));
+  }
+  const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  std::string state = sqlstate != nullptr ? sqlstate : "";
+  return absl::Status(StatusCodeForSqlState(state),
+                      absl::StrCat(what, ": ", Trimmed(PQresultErrorMessage(result)),
+                                   state.empty() ? "" : absl::StrCat(" (SQLSTATE ", state, ")")));
+}
+
+}  // namespace
+
+absl::StatusCode StatusCodeForSqlState(absl::string_view sqlstate) {
+  if (sqlstate.size() != 5) return absl::StatusCode::kUnavailable;  // no answer from a server
+  absl::string_view cls = sqlstate.substr(0, 2);
+  if (sqlstate == "23505") return absl::StatusCode::kAlreadyExists;
+  if (sqlstate == "40001" || sqlstate == "40P01") return absl::StatusCode::kAborted;
+  if (sqlstate == "XX001" || sqlstate == "XX002") return absl::StatusCode::kDataLoss;
+  // Connection exceptions; insufficient resources (disk full, too many
+  // connections); operator intervention (shutdown, statement timeout); a
+  // read-only server (a standby after a failover); system errors (I/O).
+  if (cls == "08" || cls == "53" || cls == "57" || cls == "58" || sqlstate == "25006") {
+    return absl::StatusCode::kUnavailable;
+  }
+  return absl::StatusCode::kInternal;
+}
+
+absl::StatusOr<PgConnection> ConnectPostgres(const std::string& conninfo,
+                                             absl::Duration connect_timeout) {
+  if (absl::StatusOr<ConninfoOptions> parsed = Parse(conninfo); !parsed.ok()) {
+    return parsed.status();
+  }
+  std::string timeout =
+      absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(connect_timeout)));
+  // Defaults first: libpq lets the expanded connection string (the last
+  // entry) override them. TCP keepalives and a user timeout make a dead
+  // server an error within seconds rather than a call blocked for the
+  // kernel's minutes.
+  const char* keywords[] = {"connect_timeout", "keepalives",     "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                            "application_name", "dbname",        nullptr};
+  const char* values[] = {timeout.c_str(), "1",  "10", "3", "3", "15000",
+                          "seedance-gateway", conninfo.c_str(), nullptr};
+  PgConnection conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
+  if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL (",
+                                               DescribeConninfo(conninfo), "): ",
+                                               Trimmed(PQerrorMessage(conn.get()))));
+  }
+  return conn;
+}
+
+std::string DescribeConninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error));
+  if (options == nullptr) {
+    if (error != nullptr) PQfreemem(error);
+    return "(unparseable)";
+  }
+  std::vector<std::string> parts;
+  for (absl::string_view key : {"host", "hostaddr", "port", "dbname", "user", "sslmode"}) {
+    for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+      if (key == o->keyword && o->val != nullptr && *o->val != '\0') {
+        parts.push_back(absl::StrCat(key, "=", o->val));
+      }
+    }
+  }
+  if (parts.empty()) return "(from the PG* environment)";
+  return absl::StrJoin(parts, " ");
+}
+
+PgParams& PgParams::Add(std::string value, bool binary) {
+  storage_.push_back(std::move(value));
+  values_.push_back(storage_.back().data());
+  lengths_.push_back(static_cast<int>(storage_.back().size()));
+  formats_.push_back(binary ? 1 : 0);
+  return *this;
+}
+
+PgParams& PgParams::Text(absl::string_view value) { return Add(std::string(value), false); }
+PgParams& PgParams::Int(int64_t value) { return Add(absl::StrCat(value), false); }
+PgParams& PgParams::Bool(bool value) { return Add(value ? "true" : "false", false); }
+PgParams& PgParams::Bytes(absl::string_view value) { return Add(std::string(value), true); }
+
+PgParams& PgParams::Null() {
+  storage_.emplace_back();
+  values_.push_back(nullptr);
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+absl::StatusOr<PgResult> ExecParams(PGconn* conn, absl::string_view what, const char* sql,
+                                    const PgParams& params, PgFormat results) {
+  PgResult result(PQexecParams(conn, sql, params.size(), /*paramTypes=*/nullptr,
+                               params.values(), params.lengths(), params.formats(),
+                               static_cast<int>(results)));
+  ExecStatusType status = result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return ResultError(conn, result.get(), what);
+  }
+  return result;
+}
+
+absl::Status ExecCommand(PGconn* conn, absl::string_view what, const char* sql) {
+  PgResult result(PQexec(conn, sql));
+  ExecStatusType status = result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return ResultError(conn, result.get(), what);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InTransaction(PGconn* conn, absl::string_view what,
+                           absl::FunctionRef<absl::Status()> body, bool* began) {
+  absl::Status begun = ExecCommand(conn, absl::StrCat(what, ": begin"), "BEGIN");
+  if (began != nullptr) *began = begun.ok();
+  if (!begun.ok()) return begun;
+  absl::Status status = body();
+  if (status.ok()) status = ExecCommand(conn, absl::StrCat(what, ": commit"), "COMMIT");
+  if (!status.ok() && PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    (void)ExecCommand(conn, absl::StrCat(what, ": roll back"), "ROLLBACK");
+  }
+  return status;
+}
+
+int64_t RowsAffected(const PGresult* result) {
+  int64_t rows = 0;
+  if (!absl::SimpleAtoi(PQcmdTuples(const_cast<PGresult*>(result)), &rows)) return 0;
+  return rows;
+}
+
+absl::string_view Value(const PGresult* result, int row, int column) {
+  return absl::string_view(PQgetvalue(result, row, column),
+                           static_cast<size_t>(PQgetlength(result, row, column)));
+}
+
+}  // namespace seedance::server::store
