@@ -105,15 +105,12 @@ absl::StatusOr<TaskPage> InMemoryTaskStore::List(const ListQuery& query) {
     if (ta != tb) return ta > tb;
     return a->task().task_id() > b->task().task_id();
   });
-  TaskPage page;
-  size_t n = std::min(matching.size(), static_cast<size_t>(std::max(query.page_size, 1)));
-  for (size_t i = 0; i < n; ++i) page.tasks.push_back(*matching[i]);
-  if (matching.size() > n) {
-    const StoredTask& last = page.tasks.back();
-    page.next_page_token =
-        EncodePageToken({CreateTimeMicros(last), last.task().task_id()});
+  int page_size = std::max(query.page_size, 1);
+  std::vector<StoredTask> rows;
+  for (size_t i = 0; i < matching.size() && i <= static_cast<size_t>(page_size); ++i) {
+    rows.push_back(*matching[i]);
   }
-  return page;
+  return PageOf(std::move(rows), page_size);
 }
 
 absl::StatusOr<std::vector<StoredTask>> InMemoryTaskStore::ListUnfinished() {

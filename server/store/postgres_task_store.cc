@@ -209,14 +209,7 @@ absl::StatusOr<TaskPage> PostgresTaskStore::List(const ListQuery& query) {
           .Text(after.task_id)
           .Int(page_size + 1));
   if (!rows.ok()) return rows.status();
-  TaskPage page;
-  page.tasks = *std::move(rows);
-  if (page.tasks.size() > static_cast<size_t>(page_size)) {
-    page.tasks.resize(page_size);
-    const StoredTask& last = page.tasks.back();
-    page.next_page_token = EncodePageToken({CreateTimeMicros(last), last.task().task_id()});
-  }
-  return page;
+  return PageOf(*std::move(rows), page_size);
 }
 
 absl::StatusOr<std::vector<StoredTask>> PostgresTaskStore::ListUnfinished() {

@@ -291,15 +291,7 @@ absl::StatusOr<TaskPage> SqliteTaskStore::List(const ListQuery& query) {
   sqlite3_bind_int(s, next_param, page_size + 1);
   absl::StatusOr<std::vector<StoredTask>> rows = CollectRows<StoredTask>(db_.get(), s);
   if (!rows.ok()) return rows.status();
-  TaskPage page;
-  page.tasks = *std::move(rows);
-  if (page.tasks.size() > static_cast<size_t>(page_size)) {
-    page.tasks.resize(page_size);
-    const StoredTask& last = page.tasks.back();
-    page.next_page_token =
-        EncodePageToken({CreateTimeMicros(last), last.task().task_id()});
-  }
-  return page;
+  return PageOf(*std::move(rows), page_size);
 }
 
 absl::StatusOr<std::vector<StoredTask>> SqliteTaskStore::ListUnfinished() {

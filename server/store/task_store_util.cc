@@ -74,4 +74,15 @@ bool IsAfter(int64_t create_time_micros, const std::string& task_id,
   return task_id < position.task_id;
 }
 
+TaskPage PageOf(std::vector<StoredTask> rows, int page_size) {
+  TaskPage page;
+  page.tasks = std::move(rows);
+  if (page.tasks.size() > static_cast<size_t>(page_size)) {
+    page.tasks.resize(page_size);
+    const StoredTask& last = page.tasks.back();
+    page.next_page_token = EncodePageToken({CreateTimeMicros(last), last.task().task_id()});
+  }
+  return page;
+}
+
 }  // namespace seedance::server::store

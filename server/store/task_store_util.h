@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,6 +36,10 @@ std::string EncodePageToken(const PagePosition& position);
 
 // The position in `token`; INVALID_ARGUMENT if it is not one of ours.
 absl::StatusOr<PagePosition> DecodePageToken(const std::string& token);
+
+// The page of `rows`, which holds up to page_size + 1 tasks in listing
+// order (one more than a page tells that another page follows).
+TaskPage PageOf(std::vector<StoredTask> rows, int page_size);
 
 // True when a task created at (micros, id) comes after `position` in the
 // newest-first order.

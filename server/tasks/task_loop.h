@@ -13,6 +13,13 @@
 //     loop.Stage(write, [&](absl::Status committed) { if (committed.ok()) Ack(); });
 //   });
 //
+// When the store is unavailable (PostgreSQL restarting, say), a batch's
+// creates fail at once (the client is told UNAVAILABLE and retries with its
+// request_id), but its updates of existing tasks are held: they are
+// committed, in order and before anything staged after them, once the store
+// is back, and only then do their continuations run. A task's progress
+// waits for the store rather than being lost.
+//
 // Tests drive a loop without its thread: RunUntilIdle() runs everything
 // queued on the calling thread, deterministically.
 #ifndef SEEDANCE_SERVER_TASKS_TASK_LOOP_H_
@@ -27,6 +34,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/store/task_store.h"
 
 namespace seedance::server::tasks {
@@ -34,7 +42,14 @@ namespace seedance::server::tasks {
 class TaskLoop {
  public:
   // `store` must outlive the loop.
-  explicit TaskLoop(store::TaskStore& store);
+  struct Options {
+    // Held writes are retried after this, doubling up to retry_max while
+    // the store stays unavailable (with the thread; RetryHeld() without).
+    absl::Duration retry_min = absl::Milliseconds(50);
+    absl::Duration retry_max = absl::Seconds(2);
+  };
+  explicit TaskLoop(store::TaskStore& store) : TaskLoop(store, Options()) {}
+  TaskLoop(store::TaskStore& store, Options options);
   // Stops the thread (if started) after the queued work.
   ~TaskLoop();
 
@@ -58,6 +73,13 @@ class TaskLoop {
   // thread runs.
   int RunUntilIdle();
 
+  // Commits the held writes (and whatever is staged) now; true when none is
+  // held any more. Loop thread only (the thread calls it on its own).
+  bool RetryHeld();
+
+  // Writes held while the store is unavailable. Loop thread only.
+  size_t held_writes() const { return held_.size(); }
+
   // True on the loop's thread (or inside RunUntilIdle).
   bool OnLoop() const;
 
@@ -77,6 +99,7 @@ class TaskLoop {
   void ThreadMain();
 
   store::TaskStore& store_;
+  const Options options_;
   mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -87,6 +110,10 @@ class TaskLoop {
   std::atomic<std::thread::id> loop_thread_id_;
   // Loop thread only.
   std::vector<Staged> staged_;
+  // Updates whose commit found the store unavailable, in staging order.
+  std::vector<Staged> held_;
+  // Before the next retry of held_ (zero while nothing is held).
+  absl::Duration retry_delay_;
 };
 
 }  // namespace seedance::server::tasks

@@ -62,6 +62,7 @@
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "upstream_api/status_details.h"
@@ -173,7 +174,15 @@ struct TaskRecord {
   std::string error;  // why the client gave up, if it did
 };
 
-class CrashRestartTest : public ::testing::TestWithParam<std::string> {
+// A delivery mode and the store the gateway keeps its tasks in.
+struct Setup {
+  std::string delivery;
+  std::string store;  // "sqlite", or "postgres": a PostgreSQL of the test's own
+};
+
+void PrintTo(const Setup& setup, std::ostream* os) { *os << setup.delivery << "/" << setup.store; }
+
+class CrashRestartTest : public ::testing::TestWithParam<Setup> {
  protected:
   void Prepare(grpc::ClientContext& context, absl::Duration deadline) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
@@ -347,10 +356,11 @@ class CrashRestartTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachChangeOnce) {
-  const std::string mode = GetParam();
+  const std::string mode = GetParam().delivery;
+  const std::string store = GetParam().store;
   const uint64_t seed = EnvSeed();
   const int kills_wanted = EnvInt("SEEDANCE_CRASH_RESTART_KILLS", kDefaultKills);
-  std::cout << "crash_restart[" << mode << "]: seed=" << seed
+  std::cout << "crash_restart[" << mode << "," << store << "]: seed=" << seed
             << " (SEEDANCE_CRASH_RESTART_SEED to replay the kill pattern)" << std::endl;
 
   testing::TempDir dir;
@@ -362,8 +372,18 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
   ASSERT_THAT(mock_->AddTokenRule(kToken, "callback_retry,callback_retries=100,"
                                           "callback_retry_ms=100"),
               IsOk());
+  std::string store_flag = "--store=sqlite";
+  std::unique_ptr<testing::PostgresServer> postgres;
+  if (store == "postgres") {
+    absl::StatusOr<std::unique_ptr<testing::PostgresServer>> pg = testing::PostgresServer::Start();
+    ASSERT_THAT(pg, IsOk());
+    postgres = *std::move(pg);
+    absl::StatusOr<std::string> uri = postgres->CreateDatabase();
+    ASSERT_THAT(uri, IsOk());
+    store_flag = "--store=" + *uri;
+  }
   auto gateway = testing::GatewayProcess::Start(
-      {"--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode,
+      {"--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode, store_flag,
        "--poll_initial=50ms", "--poll_max=200ms", "--callback_fallback_poll=300ms",
        "--outcome_unknown_callback_wait=15s",
        // Six clients share one token at about the default create rate,
@@ -493,14 +513,19 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
       "seed=%d",
       kills, absl::ToDoubleSeconds(kill_phase), static_cast<int>(records_.size()),
       succeeded, outcome_unknown, create_retries, watch_resumptions, events_checked, seed);
-  std::cout << "crash_restart[" << mode << "]: " << figures << std::endl;
+  std::cout << "crash_restart[" << mode << "," << store << "]: " << figures << std::endl;
   RecordProperty("figures", figures);
   EXPECT_EQ(kills, kills_wanted);
   directory_.Close();
 }
 
-INSTANTIATE_TEST_SUITE_P(Delivery, CrashRestartTest, ::testing::Values("callback", "poll"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(DeliveryAndStore, CrashRestartTest,
+                         ::testing::Values(Setup{"callback", "sqlite"}, Setup{"poll", "sqlite"},
+                                           Setup{"callback", "postgres"},
+                                           Setup{"poll", "postgres"}),
+                         [](const auto& info) {
+                           return info.param.delivery + "_" + info.param.store;
+                         });
 
 }  // namespace
 }  // namespace seedance

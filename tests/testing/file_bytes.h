@@ -14,16 +14,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/string_view.h"
+#include "tests/testing/read_file.h"
 
 namespace seedance::testing {
-
-// "" when the file cannot be read.
-inline std::string ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 inline std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];

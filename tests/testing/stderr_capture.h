@@ -25,6 +25,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/testing/read_file.h"
 
 namespace seedance::testing {
 
@@ -56,12 +57,6 @@ class StderrToFile {
  private:
   int saved_ = -1;
 };
-
-// The bytes of the file at `path` ("" if it cannot be read).
-inline std::string ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 }  // namespace seedance::testing
 

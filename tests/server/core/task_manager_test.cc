@@ -282,7 +282,7 @@ TEST(TaskManagerTest, FailedTransitionWriteKeepsTheStoredState) {
   ::testing::NiceMock<store::MockTaskStore> store;
   CoreHarness h(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
   std::string id = h.Create(kAlice, Request())->task_id();
-  ON_CALL(store, Commit).WillByDefault(::testing::Return(absl::UnavailableError("disk full")));
+  ON_CALL(store, Commit).WillByDefault(::testing::Return(absl::InternalError("constraint")));
   h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
   h.Run();
   // Not durable, so not told: the task stays as stored, no watcher saw it.
@@ -290,6 +290,26 @@ TEST(TaskManagerTest, FailedTransitionWriteKeepsTheStoredState) {
   ASSERT_THAT(log, IsOk());
   EXPECT_EQ((*log)->Latest().state(), v1::TASK_STATE_PENDING);
   EXPECT_EQ(h.registry.Find(id)->record.task().state(), v1::TASK_STATE_PENDING);
+}
+
+TEST(TaskManagerTest, ATransitionWaitsForAnUnavailableStoreAndIsToldOnceItIsBack) {
+  ::testing::NiceMock<store::MockTaskStore> store;
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
+  std::string id = h.Create(kAlice, Request())->task_id();
+  ON_CALL(store, Commit).WillByDefault(::testing::Return(absl::UnavailableError("restarting")));
+  h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
+  h.Run();
+  // Not durable, so not told yet; but not forgotten either.
+  absl::StatusOr<std::shared_ptr<tasks::TaskEventLog>> log = h.Watch(kAlice, id);
+  ASSERT_THAT(log, IsOk());
+  EXPECT_EQ((*log)->Latest().state(), v1::TASK_STATE_PENDING);
+  EXPECT_GT(h.loop.held_writes(), 0u);
+  ON_CALL(store, Commit).WillByDefault(
+      [&](absl::Span<const store::TaskStore::Write> w) { return store.real().Commit(w); });
+  EXPECT_TRUE(h.loop.RetryHeld());
+  h.Run();
+  EXPECT_EQ((*log)->Latest().state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(store.real().Get(id)->task().state(), v1::TASK_STATE_SUCCEEDED);
 }
 
 // ---- the caller's own callback_url ---------------------------------------------------------

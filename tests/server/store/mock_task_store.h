@@ -35,6 +35,9 @@ class MockTaskStore : public TaskStore {
   MOCK_METHOD(absl::StatusOr<TaskPage>, List, (const ListQuery& query), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<StoredTask>>, ListUnfinished, (), (override));
 
+  // The in-memory store the defaults delegate to.
+  InMemoryTaskStore& real() { return real_; }
+
  private:
   InMemoryTaskStore real_;
 };

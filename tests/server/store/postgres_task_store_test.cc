@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "server/store/postgres_handles.h"
 #include "server/store/postgres_schema.h"
+#include "tests/server/store/task_writes.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
 
@@ -24,34 +25,6 @@ using ::seedance::testing::PostgresServer;
 using ::seedance::testing::StatusIs;
 using ::testing::Each;
 using ::testing::SizeIs;
-
-StoredTask Task(const std::string& id) {
-  StoredTask t;
-  t.mutable_task()->set_task_id(id);
-  t.mutable_task()->set_state(v1::TASK_STATE_PENDING);
-  t.mutable_task()->set_sequence(1);
-  t.set_owner("alice");
-  t.set_revision(1);
-  return t;
-}
-
-v1::TaskEvent EventFor(const StoredTask& t) {
-  v1::TaskEvent e;
-  e.set_task_id(t.task().task_id());
-  e.set_sequence(t.task().sequence());
-  e.set_state(t.task().state());
-  return e;
-}
-
-TaskStore::Write Create(const StoredTask& t) { return {t, 0, EventFor(t)}; }
-
-TaskStore::Write Advance(StoredTask& t, v1::TaskState state) {
-  uint64_t expected = t.revision();
-  t.set_revision(expected + 1);
-  t.mutable_task()->set_state(state);
-  t.mutable_task()->set_sequence(t.task().sequence() + 1);
-  return {t, expected, EventFor(t)};
-}
 
 std::string QueryOne(const std::string& uri, const char* sql) {
   absl::StatusOr<PgConnection> conn = ConnectPostgres(uri);

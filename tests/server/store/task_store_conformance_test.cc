@@ -13,6 +13,7 @@
 #include "server/store/postgres_task_store.h"
 #include "server/store/sqlite_task_store.h"
 #include "server/store/task_store.h"
+#include "tests/server/store/task_writes.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -31,40 +32,6 @@ struct StoreFactory {
   std::string name;
   std::function<std::unique_ptr<TaskStore>(const std::string& dir)> make;
 };
-
-StoredTask Task(const std::string& id, const std::string& owner, int64_t created_s,
-                v1::TaskState state = v1::TASK_STATE_PENDING,
-                const std::string& request_id = "") {
-  StoredTask t;
-  t.mutable_task()->set_task_id(id);
-  t.mutable_task()->set_request_id(request_id);
-  t.mutable_task()->set_state(state);
-  t.mutable_task()->set_sequence(1);
-  t.mutable_task()->mutable_create_time()->set_seconds(created_s);
-  t.set_owner(owner);
-  t.set_revision(1);
-  return t;
-}
-
-v1::TaskEvent EventFor(const StoredTask& t) {
-  v1::TaskEvent e;
-  e.set_task_id(t.task().task_id());
-  e.set_sequence(t.task().sequence());
-  e.set_state(t.task().state());
-  *e.mutable_task() = t.task();
-  return e;
-}
-
-TaskStore::Write Create(const StoredTask& t) { return {t, 0, EventFor(t)}; }
-
-// The next revision of `t` in `state` with one more event.
-TaskStore::Write Advance(StoredTask& t, v1::TaskState state) {
-  uint64_t expected = t.revision();
-  t.set_revision(expected + 1);
-  t.mutable_task()->set_state(state);
-  t.mutable_task()->set_sequence(t.task().sequence() + 1);
-  return {t, expected, EventFor(t)};
-}
 
 class TaskStoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:

@@ -1,11 +1,14 @@
 #include "server/tasks/task_loop.h"
 
+#include <atomic>
+#include <string>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/in_memory_task_store.h"
+#include "tests/server/store/mock_task_store.h"
 #include "tests/testing/status_matchers.h"
 
 namespace seedance::server::tasks {
@@ -57,6 +60,91 @@ TEST(TaskLoopTest, OneBadWriteDoesNotFailItsBatchNeighbours) {
   EXPECT_THAT(dup_status, StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_THAT(ok_status, IsOk());
   EXPECT_THAT(store.Get("fresh"), IsOk());
+}
+
+store::TaskStore::Write UpdateWrite(const std::string& id, uint64_t revision) {
+  StoredTask t;
+  t.mutable_task()->set_task_id(id);
+  t.set_revision(revision);
+  t.set_owner("rev" + std::to_string(revision));
+  return {t, revision - 1, std::nullopt};
+}
+
+TEST(TaskLoopTest, UpdatesAreHeldWhileTheStoreIsUnavailableAndCommittedInOrderAfter) {
+  store::MockTaskStore store;
+  ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
+  bool down = true;
+  ON_CALL(store, Commit).WillByDefault([&](absl::Span<const store::TaskStore::Write> w) {
+    if (down) return absl::UnavailableError("PostgreSQL restarting");
+    return store.real().Commit(w);
+  });
+  TaskLoop loop(store);
+  std::vector<std::string> done;
+  loop.Post([&] {
+    loop.Stage(UpdateWrite("t", 2), [&](absl::Status s) { done.push_back("2 " + s.ToString()); });
+    loop.Stage(CreateWrite("new"), [&](absl::Status s) {
+      done.push_back("create " + std::string(absl::StatusCodeToString(s.code())));
+    });
+    loop.Stage(UpdateWrite("t", 3), [&](absl::Status s) { done.push_back("3 " + s.ToString()); });
+  });
+  loop.RunUntilIdle();
+  // The create is refused at once; the updates wait, their effects too.
+  EXPECT_THAT(done, ElementsAre("create UNAVAILABLE"));
+  EXPECT_EQ(loop.held_writes(), 2u);
+  EXPECT_FALSE(loop.RetryHeld());
+  EXPECT_EQ(loop.held_writes(), 2u);
+
+  down = false;
+  // A write staged while others are held commits after them.
+  loop.Post([&] {
+    loop.Stage(UpdateWrite("t", 4), [&](absl::Status s) { done.push_back("4 " + s.ToString()); });
+  });
+  loop.RunUntilIdle();
+  EXPECT_THAT(done, ElementsAre("create UNAVAILABLE", "2 OK", "3 OK", "4 OK"));
+  EXPECT_EQ(loop.held_writes(), 0u);
+  EXPECT_EQ(store.real().Get("t")->revision(), 4u);
+}
+
+TEST(TaskLoopTest, AHeldWriteWhoseFirstCommitLandedIsReportedCommitted) {
+  store::MockTaskStore store;
+  ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
+  int calls = 0;
+  ON_CALL(store, Commit).WillByDefault([&](absl::Span<const store::TaskStore::Write> w) {
+    absl::Status s = store.real().Commit(w);
+    // The first commit lands, but its answer is lost.
+    return ++calls == 1 ? absl::UnavailableError("connection lost at COMMIT") : s;
+  });
+  TaskLoop loop(store);
+  absl::Status outcome = absl::UnknownError("not run");
+  loop.Post([&] { loop.Stage(UpdateWrite("t", 2), [&](absl::Status s) { outcome = s; }); });
+  loop.RunUntilIdle();
+  EXPECT_THAT(outcome, StatusIs(absl::StatusCode::kUnknown));
+  EXPECT_TRUE(loop.RetryHeld());
+  EXPECT_THAT(outcome, IsOk());
+}
+
+TEST(TaskLoopTest, ThreadRetriesHeldWritesByItself) {
+  store::MockTaskStore store;
+  ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
+  std::atomic<int> failures_left{3};
+  ON_CALL(store, Commit).WillByDefault([&](absl::Span<const store::TaskStore::Write> w) {
+    if (failures_left.fetch_sub(1) > 0) return absl::UnavailableError("down");
+    return store.real().Commit(w);
+  });
+  TaskLoop loop(store, {.retry_min = absl::Milliseconds(1), .retry_max = absl::Milliseconds(4)});
+  loop.Start();
+  absl::Notification committed;
+  absl::Status outcome;
+  loop.Post([&] {
+    loop.Stage(UpdateWrite("t", 2), [&](absl::Status s) {
+      outcome = s;
+      committed.Notify();
+    });
+  });
+  ASSERT_TRUE(committed.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_THAT(outcome, IsOk());
+  loop.Stop();
+  EXPECT_EQ(store.real().Get("t")->revision(), 2u);
 }
 
 TEST(TaskLoopTest, ThreadRunsPostedWorkAndStopsAfterDraining) {
