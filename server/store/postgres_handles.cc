@@ -190,4 +190,27 @@ absl::string_view Value(const PGresult* result, int row, int column) {
                            static_cast<size_t>(PQgetlength(result, row, column)));
 }
 
+int64_t BinaryInt64(const PGresult* result, int row, int column) {
+  absl::string_view bytes = Value(result, row, column);
+  if (bytes.size() != 8) return 0;
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+  return static_cast<int64_t>(value);
+}
+
+std::string TextArray(absl::Span<const std::string> values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 }  // namespace seedance::server::store

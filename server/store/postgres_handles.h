@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 namespace seedance::server::store {
 
@@ -106,6 +107,12 @@ int64_t RowsAffected(const PGresult* result);
 
 // The value of row `row`, column `column` as bytes (binary or text).
 absl::string_view Value(const PGresult* result, int row, int column);
+
+// A bigint column of a binary-format result (network byte order).
+int64_t BinaryInt64(const PGresult* result, int row, int column);
+
+// A text[] literal for `values` ("{"a","b"}"), each quoted and escaped.
+std::string TextArray(absl::Span<const std::string> values);
 
 }  // namespace seedance::server::store
 

@@ -39,6 +39,17 @@ CREATE TABLE seedance_task_events(
   event bytea NOT NULL,
   PRIMARY KEY(task_id, sequence));
 )sql"},
+    // Leases (task_leases.h): the replica driving each unfinished task,
+    // the claim's epoch, and until when (microseconds since the epoch, by
+    // the replicas' clocks).
+    {2, R"sql(
+ALTER TABLE seedance_tasks
+  ADD COLUMN lease_owner text,
+  ADD COLUMN lease_epoch bigint NOT NULL DEFAULT 0,
+  ADD COLUMN lease_expires_us bigint NOT NULL DEFAULT 0;
+CREATE INDEX seedance_tasks_by_lease_owner
+  ON seedance_tasks(lease_owner) WHERE NOT settled;
+)sql"},
 };
 
 absl::StatusOr<int> ReadVersion(PGconn* conn) {

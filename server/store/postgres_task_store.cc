@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "server/store/postgres_schema.h"
 #include "server/store/task_store_util.h"
@@ -28,6 +29,26 @@ absl::StatusOr<std::vector<Message>> MessagesOf(const PGresult* result) {
   return out;
 }
 
+// Why an update changed no row: the revision moved on (ABORTED), or the
+// lease did (FAILED_PRECONDITION: another replica holds the task now).
+absl::Status WhyNotUpdated(PGconn* conn, const TaskStore::Write& w) {
+  const std::string& id = w.task.task().task_id();
+  absl::StatusOr<PgResult> r = ExecParams(
+      conn, absl::StrCat("read the lease of ", id),
+      "SELECT revision, coalesce(lease_owner, ''), lease_epoch FROM seedance_tasks "
+      "WHERE task_id = $1",
+      PgParams().Text(id), PgFormat::kText);
+  if (!r.ok()) return r.status();
+  if (PQntuples(r->get()) == 1 && w.lease.has_value() &&
+      Value(r->get(), 0, 0) == absl::StrCat(w.expected_revision)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("lease lost: task ", id, " is held by replica \"", Value(r->get(), 0, 1),
+                     "\" at epoch ", Value(r->get(), 0, 2), ", not \"", w.lease->replica,
+                     "\" at epoch ", w.lease->epoch));
+  }
+  return absl::AbortedError(absl::StrCat("task ", id, " is not at revision ", w.expected_revision));
+}
+
 // Applies one write checked by CheckWrite.
 absl::Status ApplyWrite(PGconn* conn, const TaskStore::Write& w) {
   const StoredTask& task = w.task;
@@ -46,30 +67,44 @@ absl::Status ApplyWrite(PGconn* conn, const TaskStore::Write& w) {
         .Int(CreateTimeMicros(task))
         .Int(static_cast<int64_t>(task.revision()))
         .Bytes(record);
+    if (w.lease.has_value()) {
+      params.Text(w.lease->replica)
+          .Int(static_cast<int64_t>(w.lease->epoch))
+          .Int(absl::ToUnixMicros(w.lease->expires));
+    } else {
+      params.Null().Int(0).Int(0);
+    }
     absl::StatusOr<PgResult> r = ExecParams(
         conn, absl::StrCat("create task ", id),
         "INSERT INTO seedance_tasks(task_id, owner, request_id, state, settled, create_time_us, "
-        "revision, record) VALUES($1, $2, $3, $4::integer, $5::boolean, $6::bigint, $7::bigint, "
-        "$8::bytea)",
+        "revision, record, lease_owner, lease_epoch, lease_expires_us) VALUES($1, $2, $3, "
+        "$4::integer, $5::boolean, $6::bigint, $7::bigint, $8::bytea, $9, $10::bigint, "
+        "$11::bigint)",
         params);
     if (!r.ok()) return r.status();
   } else {
+    PgParams params;
+    params.Text(id)
+        .Int(task.task().state())
+        .Bool(IsSettled(task))
+        .Int(static_cast<int64_t>(task.revision()))
+        .Bytes(record)
+        .Int(static_cast<int64_t>(w.expected_revision));
+    if (w.lease.has_value()) {
+      params.Text(w.lease->replica).Int(static_cast<int64_t>(w.lease->epoch));
+    } else {
+      params.Null().Int(0);
+    }
+    // The lease check is in the same statement as the revision check: the
+    // row lock it takes orders it against a concurrent claim.
     absl::StatusOr<PgResult> r = ExecParams(
         conn, absl::StrCat("update task ", id),
         "UPDATE seedance_tasks SET state = $2::integer, settled = $3::boolean, "
-        "revision = $4::bigint, record = $5::bytea WHERE task_id = $1 AND revision = $6::bigint",
-        PgParams()
-            .Text(id)
-            .Int(task.task().state())
-            .Bool(IsSettled(task))
-            .Int(static_cast<int64_t>(task.revision()))
-            .Bytes(record)
-            .Int(static_cast<int64_t>(w.expected_revision)));
+        "revision = $4::bigint, record = $5::bytea WHERE task_id = $1 AND revision = $6::bigint "
+        "AND ($7::text IS NULL OR (lease_owner = $7 AND lease_epoch = $8::bigint))",
+        params);
     if (!r.ok()) return r.status();
-    if (RowsAffected(r->get()) != 1) {
-      return absl::AbortedError(
-          absl::StrCat("task ", id, " is not at revision ", w.expected_revision));
-    }
+    if (RowsAffected(r->get()) != 1) return WhyNotUpdated(conn, w);
   }
   if (w.event.has_value()) {
     absl::StatusOr<PgResult> r = ExecParams(
@@ -217,6 +252,91 @@ absl::StatusOr<std::vector<StoredTask>> PostgresTaskStore::ListUnfinished() {
       "list unfinished tasks",
       "SELECT record FROM seedance_tasks WHERE NOT settled ORDER BY create_time_us, task_id",
       PgParams());
+}
+
+absl::StatusOr<std::vector<TaskLeases::Claim>> PostgresTaskStore::ClaimExpired(
+    const ClaimQuery& query) {
+  std::vector<Claim> claims;
+  int64_t expires = absl::ToUnixMicros(query.now + query.ttl);
+  absl::Status status = WithConnection([&](PGconn* conn, bool* retryable) {
+    *retryable = true;  // one statement: committed whole or not at all
+    claims.clear();
+    // SKIP LOCKED: replicas claiming at once each take other rows instead
+    // of waiting for each other's.
+    absl::StatusOr<PgResult> r = ExecParams(
+        conn, "claim expired leases",
+        "UPDATE seedance_tasks t SET lease_owner = $1, lease_epoch = t.lease_epoch + 1, "
+        "lease_expires_us = $3::bigint FROM (SELECT task_id FROM seedance_tasks WHERE NOT settled "
+        "AND (lease_owner IS NULL OR lease_expires_us < $2::bigint OR ($5::boolean AND "
+        "lease_owner = $1)) ORDER BY create_time_us, task_id LIMIT $4::integer "
+        "FOR UPDATE SKIP LOCKED) c WHERE t.task_id = c.task_id "
+        "RETURNING t.lease_epoch, t.record, t.create_time_us, t.task_id",
+        PgParams()
+            .Text(query.replica)
+            .Int(absl::ToUnixMicros(query.now))
+            .Int(expires)
+            .Int(std::max(query.limit, 1))
+            .Bool(query.include_own));
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < PQntuples(r->get()); ++row) {
+      absl::string_view bytes = Value(r->get(), row, 1);
+      Claim claim;
+      if (!claim.task.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return absl::DataLossError("a stored StoredTask does not parse");
+      }
+      claim.lease = {.replica = query.replica,
+                     .epoch = static_cast<uint64_t>(BinaryInt64(r->get(), row, 0)),
+                     .expires = absl::FromUnixMicros(expires)};
+      claims.push_back(std::move(claim));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  // RETURNING keeps no order: oldest first, as recovery resumes them.
+  std::sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
+    int64_t ta = CreateTimeMicros(a.task), tb = CreateTimeMicros(b.task);
+    if (ta != tb) return ta < tb;
+    return a.task.task().task_id() < b.task.task().task_id();
+  });
+  return claims;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> PostgresTaskStore::Renew(
+    const std::string& replica, absl::Time now, absl::Duration ttl) {
+  std::vector<std::pair<std::string, uint64_t>> held;
+  absl::Status status = WithConnection([&](PGconn* conn, bool* retryable) {
+    *retryable = true;  // renewing twice is renewing
+    held.clear();
+    absl::StatusOr<PgResult> r = ExecParams(
+        conn, "renew leases",
+        "UPDATE seedance_tasks SET lease_expires_us = $2::bigint WHERE lease_owner = $1 "
+        "AND NOT settled RETURNING task_id, lease_epoch",
+        PgParams().Text(replica).Int(absl::ToUnixMicros(now + ttl)), PgFormat::kText);
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < PQntuples(r->get()); ++row) {
+      uint64_t epoch = 0;
+      if (!absl::SimpleAtoi(Value(r->get(), row, 1), &epoch)) {
+        return absl::InternalError("a lease epoch does not read as a number");
+      }
+      held.emplace_back(std::string(Value(r->get(), row, 0)), epoch);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return held;
+}
+
+absl::Status PostgresTaskStore::Release(const std::string& replica,
+                                        absl::Span<const std::string> task_ids) {
+  if (task_ids.empty()) return absl::OkStatus();
+  return WithConnection([&](PGconn* conn, bool* retryable) {
+    *retryable = true;
+    return ExecParams(conn, "release leases",
+                      "UPDATE seedance_tasks SET lease_expires_us = 0 WHERE lease_owner = $1 "
+                      "AND task_id = ANY($2::text[])",
+                      PgParams().Text(replica).Text(TextArray(task_ids)))
+        .status();
+  });
 }
 
 }  // namespace seedance::server::store

@@ -3,7 +3,8 @@
 // store's (postgres_schema.cc): a task is a row holding the serialised
 // StoredTask plus the columns queries use; events are rows keyed by (task,
 // sequence). A batch is one transaction; a write is compare-and-set on the
-// task's revision, so a replica holding a stale copy changes nothing.
+// task's revision, so a replica holding a stale copy changes nothing, and
+// on the task's lease (TaskLeases) when it carries one.
 //
 //   absl::StatusOr<std::unique_ptr<PostgresTaskStore>> store =
 //       PostgresTaskStore::Open({.conninfo = "postgresql://gateway@db/seedance"});
@@ -19,12 +20,13 @@
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
 #include "server/store/postgres_connection_pool.h"
+#include "server/store/task_leases.h"
 #include "server/store/task_store.h"
 
 namespace seedance::server::store {
 
 // Thread-safe (a pool of connections).
-class PostgresTaskStore : public TaskStore {
+class PostgresTaskStore : public TaskStore, public TaskLeases {
  public:
   struct Options {
     // A libpq URI or key=value string; PG* environment variables and
@@ -49,6 +51,13 @@ class PostgresTaskStore : public TaskStore {
                                                     uint64_t after_sequence) override;
   absl::StatusOr<TaskPage> List(const ListQuery& query) override;
   absl::StatusOr<std::vector<StoredTask>> ListUnfinished() override;
+
+  // TaskLeases:
+  absl::StatusOr<std::vector<Claim>> ClaimExpired(const ClaimQuery& query) override;
+  absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> Renew(
+      const std::string& replica, absl::Time now, absl::Duration ttl) override;
+  absl::Status Release(const std::string& replica,
+                       absl::Span<const std::string> task_ids) override;
 
   // Connections open now (for tests and metrics).
   int open_connections() const { return pool_.open_connections(); }

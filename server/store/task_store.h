@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_task.pb.h"
@@ -50,6 +51,17 @@ struct ListQuery {
   std::string page_token;
 };
 
+// A gateway replica's claim on an unfinished task, with several replicas on
+// one store (task_leases.h): the replica that holds it drives the task. The
+// epoch rises with each claim, so a write carrying an older one is fenced out.
+struct Lease {
+  std::string replica;
+  uint64_t epoch = 0;
+  // Until when, by the clocks of the replicas (kept in step by NTP; the
+  // lease time is seconds, clock skew milliseconds).
+  absl::Time expires;
+};
+
 class TaskStore {
  public:
   // One write of a batch.
@@ -62,13 +74,19 @@ class TaskStore {
     // Appended to the task's event history when set; its sequence must be
     // task.task().sequence().
     std::optional<v1::TaskEvent> event;
+    // Stores that keep leases (task_leases.h): a create is stored with this
+    // lease; an update applies only while the task's lease is still this
+    // replica's at this epoch, else FAILED_PRECONDITION and nothing changes.
+    // Unset: no lease check (one gateway, or a store without leases).
+    std::optional<Lease> lease;
   };
 
   virtual ~TaskStore() = default;
 
   // Applies every write or none. ALREADY_EXISTS when a create collides with
   // an existing task id or (owner, request_id); ABORTED when a stored
-  // revision differs from the expected one; INVALID_ARGUMENT for a
+  // revision differs from the expected one; FAILED_PRECONDITION when a
+  // write's lease was lost to another replica; INVALID_ARGUMENT for a
   // malformed write; UNAVAILABLE/INTERNAL when the storage fails.
   virtual absl::Status Commit(absl::Span<const Write> writes) = 0;
 

@@ -96,6 +96,7 @@ void TaskLoop::CommitStaged() {
   if (!status.ok() && staged.size() > 1 &&
       (status.code() == absl::StatusCode::kAborted ||
        status.code() == absl::StatusCode::kAlreadyExists ||
+       status.code() == absl::StatusCode::kFailedPrecondition ||
        status.code() == absl::StatusCode::kInvalidArgument)) {
     // One bad write must not fail its neighbours: commit them one by one.
     for (size_t i = 0; i < staged.size(); ++i) {
