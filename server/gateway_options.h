@@ -68,6 +68,14 @@ struct GatewayOptions {
   // Where tasks are kept, as store/store_location.h parses it: "sqlite"
   // (<data_dir>/tasks.db), "memory" (lost on exit), or a PostgreSQL URI.
   std::string store = "sqlite";
+  // With PostgreSQL, several gateways may share the database: each drives
+  // the tasks it holds a lease on and takes over those of a replica that
+  // stopped renewing (server/core/lease_keeper.h).
+  // This replica's id; empty: "<hostname>:<absolute data_dir>", stable
+  // across restarts of the same replica.
+  std::string replica_id;
+  // How long a dead replica's tasks wait before another takes them over.
+  absl::Duration lease_ttl = absl::Seconds(10);
   // fsync every batch (power-loss safe) rather than only surviving crashes.
   bool durable_fsync = true;
 

@@ -3,9 +3,12 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -45,6 +48,17 @@ DeliveryMode ResolveMode(const GatewayOptions& o) {
 }
 
 // "host:port" -> (host, port).
+// The replica id when --replica_id is not given: the host and the data
+// directory, the same for every restart of one replica.
+std::string ReplicaId(const GatewayOptions& o) {
+  if (!o.replica_id.empty()) return o.replica_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "gateway");
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(o.data_dir, ec);
+  return absl::StrCat(host, ":", ec ? o.data_dir : dir.lexically_normal().string());
+}
+
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address) {
   size_t colon = address.rfind(':');
   int port = 0;
@@ -185,15 +199,21 @@ absl::Status GatewayServer::Start() {
   manager_options.seal_credentials = forward;
   manager_options.recovery_token = forward ? "" : o.upstream_token;
   manager_options.url_guard = url_guard_.get();
+  std::optional<core::LeaseOptions> leases;
+  if (leases_ != nullptr) {
+    leases.emplace(core::LeaseOptions{.replica = ReplicaId(o), .ttl = o.lease_ttl});
+  }
   core_ = std::make_unique<core::TaskCore>(
       core::TaskCoreOptions{.manager = std::move(manager_options),
-                            .driver = std::move(driver_options)},
+                            .driver = std::move(driver_options),
+                            .leases = std::move(leases)},
       core::TaskCoreDeps{.store = *store_,
                          .upstream = *upstream_,
                          .scheduler = *scheduler_,
                          .clock = clock,
                          .keyring = *keyring_,
-                         .webhooks = webhooks_.get()});
+                         .webhooks = webhooks_.get(),
+                         .leases = leases_});
   core::TaskManager& manager = core_->manager();
   if (forward) {
     authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);
@@ -208,10 +228,18 @@ absl::Status GatewayServer::Start() {
   // Resume what the previous process left unfinished, before serving.
   absl::Notification recovered;
   absl::StatusOr<int> count;
-  manager.Recover([&](absl::StatusOr<int> n) {
-    count = std::move(n);
-    recovered.Notify();
-  });
+  if (core::LeaseKeeper* keeper = core_->leases()) {
+    // With leases: this replica's own tasks and those nobody holds.
+    core_->loop().Post([&] {
+      count = keeper->Start();
+      recovered.Notify();
+    });
+  } else {
+    manager.Recover([&](absl::StatusOr<int> n) {
+      count = std::move(n);
+      recovered.Notify();
+    });
+  }
   recovered.WaitForNotification();
   if (!count.ok()) return count.status();
   recovered_ = *count;
@@ -249,6 +277,7 @@ absl::Status GatewayServer::Start() {
                                               : "mutual"},
        {"upstream", o.upstream_base_url},
        {"store", store_description_},
+       {"replica", core_->leases() != nullptr ? core_->leases()->options().replica : "-"},
        {"recovered_tasks", absl::StrCat(recovered_)}});
   return absl::OkStatus();
 }
@@ -258,6 +287,7 @@ absl::Status GatewayServer::OpenStore(const store::StoreLocation& where) {
     absl::StatusOr<std::unique_ptr<store::PostgresTaskStore>> store =
         store::PostgresTaskStore::Open({.conninfo = where.conninfo});
     if (!store.ok()) return store.status();
+    leases_ = store->get();
     store_ = *std::move(store);
     return absl::OkStatus();
   }
@@ -329,6 +359,8 @@ void GatewayServer::Shutdown() {
     absl::Notification stopped;
     core_->loop().Post([&] {
       core_->driver().Shutdown();
+      // Others may take this replica's tasks over at once.
+      core_->StopReplicaWork();
       stopped.Notify();
     });
     stopped.WaitForNotification();

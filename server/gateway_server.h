@@ -84,6 +84,8 @@ class GatewayServer {
   // Held while the store is open (none with the in-memory store).
   std::optional<DirectoryLock> data_dir_lock_;
   std::unique_ptr<store::TaskStore> store_;
+  // store_'s leases when it has them (PostgreSQL): several replicas.
+  store::TaskLeases* leases_ = nullptr;
   // Used by the transport's calls and the manager: destroyed after them.
   std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
   std::unique_ptr<admission::UrlGuard> url_guard_;

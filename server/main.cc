@@ -56,6 +56,12 @@ ABSL_FLAG(std::string, store, "",
           "from the PG* variables; the password goes in $PGPASSWORD or a .pgpass file. "
           "Empty: $SEEDANCE_STORE, else sqlite");
 ABSL_FLAG(bool, in_memory_store, false, "the same as --store=memory");
+ABSL_FLAG(std::string, replica_id, "",
+          "with PostgreSQL, several gateways share the database: this one's id, unique "
+          "and stable across its restarts; empty: <hostname>:<absolute data_dir>");
+ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(10),
+          "with PostgreSQL: how long a replica's lease on its tasks lasts unrenewed, i.e. "
+          "how long the tasks of a dead replica wait before another takes them over");
 ABSL_FLAG(bool, durable_fsync, true,
           "fsync every commit (survives power loss); false: survives process crashes");
 ABSL_FLAG(int, max_tasks_in_flight, 10000, "tasks in progress at once; more are refused");
@@ -174,6 +180,11 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
     o.store = env != nullptr && *env != '\0' ? env : "sqlite";
   }
   if (absl::GetFlag(FLAGS_in_memory_store)) o.store = "memory";
+  o.replica_id = absl::GetFlag(FLAGS_replica_id);
+  o.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
+  if (o.lease_ttl < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--lease_ttl must be at least 1s");
+  }
   o.durable_fsync = absl::GetFlag(FLAGS_durable_fsync);
   o.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
   o.max_watch_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_watch_streams));

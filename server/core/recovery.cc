@@ -21,22 +21,30 @@ std::string UpstreamTokenOf(const StoredTask& record, const callers::Keyring& ke
   return recovery_token;
 }
 
+absl::StatusOr<bool> ResumeStoredTask(const RecoveryParts& parts, StoredTask record,
+                                      const std::string& recovery_token,
+                                      std::optional<store::Lease> lease) {
+  std::string id = record.task().task_id();
+  if (model::IsTerminal(record.task().state())) {
+    parts.webhooks.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
+    return false;
+  }
+  absl::StatusOr<std::vector<v1::TaskEvent>> events = parts.store.Events(id, 0);
+  if (!events.ok()) return events.status();
+  std::string token = UpstreamTokenOf(record, parts.keyring, recovery_token);
+  parts.registry.Adopt(std::move(record), *std::move(events), std::move(token), std::move(lease));
+  parts.driver.Resume(id);
+  return true;
+}
+
 absl::StatusOr<int> RecoverTasks(const RecoveryParts& parts, const std::string& recovery_token) {
   absl::StatusOr<std::vector<StoredTask>> unfinished = parts.store.ListUnfinished();
   if (!unfinished.ok()) return unfinished.status();
   int count = 0;
   for (StoredTask& record : *unfinished) {
-    std::string id = record.task().task_id();
-    if (model::IsTerminal(record.task().state())) {
-      parts.webhooks.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
-      continue;
-    }
-    absl::StatusOr<std::vector<v1::TaskEvent>> events = parts.store.Events(id, 0);
-    if (!events.ok()) return events.status();
-    std::string token = UpstreamTokenOf(record, parts.keyring, recovery_token);
-    parts.registry.Adopt(std::move(record), *std::move(events), std::move(token));
-    parts.driver.Resume(id);
-    ++count;
+    absl::StatusOr<bool> resumed = ResumeStoredTask(parts, std::move(record), recovery_token);
+    if (!resumed.ok()) return resumed.status();
+    count += *resumed ? 1 : 0;
   }
   Log(LogLevel::kInfo, "tasks_recovered", {{"count", absl::StrCat(count)}});
   return count;

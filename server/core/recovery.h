@@ -10,6 +10,7 @@
 #ifndef SEEDANCE_SERVER_CORE_RECOVERY_H_
 #define SEEDANCE_SERVER_CORE_RECOVERY_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -33,6 +34,15 @@ struct RecoveryParts {
 // Resumes every unfinished task; returns how many, or the store's error.
 // Tasks without a sealed credential use `recovery_token`.
 absl::StatusOr<int> RecoverTasks(const RecoveryParts& parts, const std::string& recovery_token);
+
+// Resumes one stored task, unfinished or ended with its webhook pending:
+// adopted with its event history (and the lease it was claimed with, for a
+// replica taking it over) and driven on by its mode, or its webhook
+// delivery resumed. True when a task in progress was resumed; the store's
+// error when its history cannot be read.
+absl::StatusOr<bool> ResumeStoredTask(const RecoveryParts& parts, StoredTask record,
+                                      const std::string& recovery_token,
+                                      std::optional<store::Lease> lease = std::nullopt);
 
 // The upstream token for a stored task: its sealed credential opened, else
 // `recovery_token` (also when the credential cannot be opened: logged).

@@ -10,7 +10,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
       driver_(std::move(options.driver), registry_, loop_, deps.upstream, deps.scheduler,
               deps.clock),
       webhooks_(deps.webhooks, registry_, loop_, deps.clock),
-      manager_(std::move(options.manager), loop_, deps.store, registry_, driver_, webhooks_,
+      manager_(options.manager, loop_, deps.store, registry_, driver_, webhooks_,
                deps.clock, deps.keyring) {
   // The one place where an ended task reaches back up: once its terminal
   // state is committed, the driver stops what it has in flight for it and
@@ -19,6 +19,28 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
     driver_.Stop(task.record.task().task_id());
     webhooks_.OnTaskEnded(task.record);
   });
+  if (options.leases.has_value() && deps.leases != nullptr) {
+    registry_.EnableLeases(options.leases->replica, options.leases->ttl);
+    // A task another replica took over: its calls and timers stop here.
+    registry_.SetLostHook(
+        [this](tasks::LiveTask& task) { driver_.Stop(task.record.task().task_id()); });
+    keeper_ = std::make_unique<LeaseKeeper>(
+        *options.leases, *deps.leases,
+        RecoveryParts{.store = deps.store,
+                      .registry = registry_,
+                      .driver = driver_,
+                      .webhooks = webhooks_,
+                      .keyring = deps.keyring},
+        options.manager.recovery_token, loop_, deps.scheduler, deps.clock);
+    follower_ = std::make_unique<StoreFollower>(deps.store, loop_, deps.scheduler, deps.clock,
+                                                options.leases->follow_interval);
+    manager_.SetFollower(follower_.get());
+  }
+}
+
+void TaskCore::StopReplicaWork() {
+  if (follower_ != nullptr) follower_->Stop();
+  if (keeper_ != nullptr) keeper_->Stop();
 }
 
 // The loop's thread runs the other parts' work: stop it before they go.

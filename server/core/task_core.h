@@ -16,10 +16,16 @@
 #ifndef SEEDANCE_SERVER_CORE_TASK_CORE_H_
 #define SEEDANCE_SERVER_CORE_TASK_CORE_H_
 
+#include <memory>
+#include <optional>
+
 #include "base/clock.h"
 #include "base/scheduler.h"
 #include "server/callers/keyring.h"
+#include "server/core/lease_keeper.h"
+#include "server/core/store_follower.h"
 #include "server/core/task_manager.h"
+#include "server/store/task_leases.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
@@ -33,6 +39,9 @@ namespace seedance::server::core {
 struct TaskCoreOptions {
   TaskManagerOptions manager;
   upstream::UpstreamDriverOptions driver;
+  // Several replicas on one store (TaskCoreDeps::leases set): this
+  // replica's id and lease time.
+  std::optional<LeaseOptions> leases;
 };
 
 // What the engine runs on, chosen by whoever builds it (real or fake); each
@@ -46,6 +55,9 @@ struct TaskCoreDeps {
   // Delivers ended tasks to their spec.callback_url; null: not forwarded
   // (tests of other things).
   webhooks::WebhookForwarder* webhooks = nullptr;
+  // The store's leases, with several replicas (TaskCoreOptions::leases);
+  // null: this gateway drives every task of the store.
+  store::TaskLeases* leases = nullptr;
 };
 
 class TaskCore {
@@ -60,6 +72,13 @@ class TaskCore {
   upstream::UpstreamDriver& driver() { return driver_; }
   webhooks::TaskWebhooks& webhooks() { return webhooks_; }
   TaskManager& manager() { return manager_; }
+  // Null unless leases are on.
+  LeaseKeeper* leases() { return keeper_.get(); }
+
+  // With leases: stops the rounds and the following of other replicas'
+  // tasks, and releases this replica's leases (a clean stop; before the
+  // scheduler goes). Loop thread.
+  void StopReplicaWork();
 
  private:
   tasks::TaskLoop loop_;
@@ -67,6 +86,8 @@ class TaskCore {
   upstream::UpstreamDriver driver_;
   webhooks::TaskWebhooks webhooks_;
   TaskManager manager_;
+  std::unique_ptr<LeaseKeeper> keeper_;
+  std::unique_ptr<StoreFollower> follower_;
 };
 
 }  // namespace seedance::server::core

@@ -282,6 +282,10 @@ void TaskManager::OpenWatch(const callers::Caller& caller, const std::string& ta
     if (!task.ok()) return done(task.status());
     absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(task_id, 0);
     if (!events.ok()) return done(events.status());
+    if (follower_ != nullptr && !model::IsTerminal(task->task().state())) {
+      // Driven by another replica: its changes arrive through the store.
+      return done(follower_->Follow(task_id, *std::move(events)));
+    }
     done(std::make_shared<tasks::TaskEventLog>(task_id, *std::move(events)));
   });
 }

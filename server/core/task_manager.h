@@ -28,6 +28,7 @@
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
 #include "server/core/request_ids.h"
+#include "server/core/store_follower.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
@@ -108,6 +109,10 @@ class TaskManager {
   // Refuses new tasks from now on (shutdown). Thread-safe.
   void StopAccepting();
 
+  // With several replicas: watches of tasks another replica drives are
+  // followed through the store. Set before the loop starts.
+  void SetFollower(StoreFollower* follower) { follower_ = follower; }
+
  private:
   // A create past validation, with its record built (new_task.h).
   struct NewTask {
@@ -138,6 +143,7 @@ class TaskManager {
   admission::CreateLimits limits_;
   // Idempotency by request_id. Loop thread only.
   RequestIds request_ids_;
+  StoreFollower* follower_ = nullptr;
 };
 
 }  // namespace seedance::server::core

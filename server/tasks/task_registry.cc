@@ -34,10 +34,14 @@ LiveTask& TaskRegistry::Create(StoredTask record, std::string upstream_token,
   live->record = std::move(record);
   live->log = std::make_shared<TaskEventLog>(id, std::vector<v1::TaskEvent>{});
   live->upstream_token = std::move(upstream_token);
+  if (leases_.has_value()) {
+    live->lease = store::Lease{
+        .replica = leases_->first, .epoch = 1, .expires = clock_.Now() + leases_->second};
+  }
   LiveTask& task = *live;
   tasks_[id] = std::move(live);
   ++in_flight_;
-  loop_.Stage({task.record, 0, first},
+  loop_.Stage({task.record, 0, first, task.lease},
               [this, id, first, created = std::move(created)](absl::Status status) {
                 LiveTask* task = Find(id);
                 if (task == nullptr) return;
@@ -60,17 +64,30 @@ LiveTask& TaskRegistry::Create(StoredTask record, std::string upstream_token,
 }
 
 LiveTask& TaskRegistry::Adopt(StoredTask record, std::vector<v1::TaskEvent> history,
-                              std::string upstream_token) {
+                              std::string upstream_token, std::optional<store::Lease> lease) {
   std::string id = record.task().task_id();
   auto live = std::make_unique<LiveTask>();
   live->record = std::move(record);
   live->log = std::make_shared<TaskEventLog>(id, std::move(history));
   live->upstream_token = std::move(upstream_token);
+  live->lease = std::move(lease);
   live->created = true;
   LiveTask& task = *live;
   tasks_[id] = std::move(live);
   ++in_flight_;
   return task;
+}
+
+void TaskRegistry::EnableLeases(std::string replica, absl::Duration ttl) {
+  leases_.emplace(std::move(replica), ttl);
+}
+
+void TaskRegistry::Forget(const std::string& task_id) {
+  LiveTask* task = Find(task_id);
+  if (task == nullptr) return;
+  if (lost_hook_) lost_hook_(*task);
+  if (!model::IsTerminal(task->record.task().state())) --in_flight_;
+  tasks_.erase(task_id);
 }
 
 LiveTask* TaskRegistry::Find(const std::string& task_id) {
@@ -144,7 +161,7 @@ void TaskRegistry::UpdateStored(const std::string& task_id, const Mutation& muta
 void TaskRegistry::Stage(LiveTask& task, uint64_t expected_revision,
                          std::optional<v1::TaskEvent> event, Continuation done) {
   std::string id = task.record.task().task_id();
-  loop_.Stage({task.record, expected_revision, event},
+  loop_.Stage({task.record, expected_revision, event, task.lease},
               [this, id, event, done = std::move(done)](absl::Status status) {
                 OnCommitted(id, event, status, done);
               });
@@ -154,6 +171,14 @@ void TaskRegistry::OnCommitted(const std::string& task_id,
                                const std::optional<v1::TaskEvent>& event,
                                const absl::Status& status, const Continuation& done) {
   LiveTask* task = Find(task_id);
+  if (absl::IsFailedPrecondition(status) && task != nullptr && task->lease.has_value()) {
+    // Fenced out: another replica claimed the task and drives it now.
+    Log(LogLevel::kWarning, "lease_lost",
+        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(status)}});
+    Forget(task_id);
+    if (done) done(status);
+    return;
+  }
   if (!status.ok()) {
     // The in-memory record ran ahead of the store: take the stored one back
     // so that the next change starts from what is durable.

@@ -16,7 +16,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -40,6 +42,9 @@ struct LiveTask {
   std::vector<std::function<void(absl::Status)>> on_created;
   // The bearer token for upstream calls (in memory only).
   std::string upstream_token;
+  // This replica's lease on the task, with several replicas (leases
+  // enabled): every write of the task carries it.
+  std::optional<store::Lease> lease;
 };
 
 class TaskRegistry {
@@ -58,9 +63,19 @@ class TaskRegistry {
   // Returns the live task.
   LiveTask& Create(StoredTask record, std::string upstream_token, Continuation created);
 
-  // Adds a task loaded from the store (recovery) without writing anything.
+  // Adds a task loaded from the store (recovery, a takeover) without
+  // writing anything; `lease` is the one this replica claimed it with.
   LiveTask& Adopt(StoredTask record, std::vector<v1::TaskEvent> history,
-                  std::string upstream_token);
+                  std::string upstream_token, std::optional<store::Lease> lease = std::nullopt);
+
+  // With several replicas on one store: new tasks are created with a lease
+  // for `replica` until now + `ttl` (renewed by core/lease_keeper.h).
+  void EnableLeases(std::string replica, absl::Duration ttl);
+
+  // Drops a task this replica no longer drives (its lease went to another
+  // replica), writing nothing; the lost hook runs first. Unknown ids are
+  // ignored.
+  void Forget(const std::string& task_id);
 
   // The live task, or nullptr.
   LiveTask* Find(const std::string& task_id);
@@ -82,6 +97,9 @@ class TaskRegistry {
 
   // Runs on every committed terminal change.
   void SetTerminalHook(TerminalHook hook) { terminal_hook_ = std::move(hook); }
+  // Runs when a task is forgotten because its lease was lost (a write was
+  // fenced out, or a renewal found it taken over), before it goes.
+  void SetLostHook(TerminalHook hook) { lost_hook_ = std::move(hook); }
 
   // Live tasks not yet in a terminal state.
   size_t in_flight() const { return in_flight_; }
@@ -99,6 +117,9 @@ class TaskRegistry {
   store::TaskStore& store_;
   const Clock& clock_;
   TerminalHook terminal_hook_;
+  TerminalHook lost_hook_;
+  // Set by EnableLeases.
+  std::optional<std::pair<std::string, absl::Duration>> leases_;
   absl::flat_hash_map<std::string, std::unique_ptr<LiveTask>> tasks_;
   size_t in_flight_ = 0;
 };

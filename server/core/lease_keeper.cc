@@ -1,0 +1,122 @@
+#include "server/core/lease_keeper.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "base/log.h"
+#include "upstream_api/status_details.h"
+
+namespace seedance::server::core {
+
+LeaseKeeper::LeaseKeeper(LeaseOptions options, store::TaskLeases& leases, RecoveryParts parts,
+                         std::string recovery_token, tasks::TaskLoop& loop,
+                         Scheduler& scheduler, const Clock& clock)
+    : options_(std::move(options)),
+      leases_(leases),
+      parts_(parts),
+      recovery_token_(std::move(recovery_token)),
+      loop_(loop),
+      scheduler_(scheduler),
+      clock_(clock) {}
+
+LeaseKeeper::~LeaseKeeper() {
+  // After Stop the scheduler may be gone already (the gateway's shutdown
+  // stops the keeper, then its scheduler): the timer is cancelled then.
+  if (!stopped_.exchange(true)) scheduler_.Cancel(timer_.load());
+}
+
+absl::StatusOr<int> LeaseKeeper::ClaimAndResume(bool include_own, int* resumed) {
+  absl::StatusOr<std::vector<store::TaskLeases::Claim>> claims =
+      leases_.ClaimExpired({.replica = options_.replica,
+                            .now = clock_.Now(),
+                            .ttl = options_.ttl,
+                            .limit = options_.claim_batch,
+                            .include_own = include_own});
+  if (!claims.ok()) return claims.status();
+  for (store::TaskLeases::Claim& claim : *claims) {
+    std::string id = claim.task.task().task_id();
+    if (tasks::LiveTask* live = parts_.registry.Find(id)) {
+      // Ours, but the lease ran out (the store was away for longer than a
+      // lease): the claim gave it a new epoch, which our writes now carry.
+      live->lease = claim.lease;
+      continue;
+    }
+    absl::StatusOr<bool> resumed_one =
+        ResumeStoredTask(parts_, std::move(claim.task), recovery_token_, claim.lease);
+    if (!resumed_one.ok()) return resumed_one.status();
+    if (*resumed_one) ++*resumed;
+    if (!include_own) {
+      ++taken_over_;
+      Log(LogLevel::kInfo, "task_taken_over",
+          {{"task_id", id}, {"epoch", absl::StrCat(claim.lease.epoch)}});
+    }
+  }
+  return static_cast<int>(claims->size());
+}
+
+absl::StatusOr<int> LeaseKeeper::Start() {
+  int resumed = 0;
+  while (true) {
+    absl::StatusOr<int> claimed = ClaimAndResume(/*include_own=*/true, &resumed);
+    if (!claimed.ok()) return claimed.status();
+    if (*claimed < options_.claim_batch) break;
+  }
+  Log(LogLevel::kInfo, "tasks_recovered",
+      {{"count", absl::StrCat(resumed)}, {"replica", options_.replica}});
+  ScheduleRound();
+  return resumed;
+}
+
+void LeaseKeeper::Round() {
+  absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> held =
+      leases_.Renew(options_.replica, clock_.Now(), options_.ttl);
+  if (!held.ok()) {
+    // Nothing is known about who holds what; if this lasts past the lease
+    // time, others take the tasks over and our writes are fenced out.
+    Log(LogLevel::kWarning, "lease_renewal_failed",
+        {{"error", upstream_api::StatusSummary(held.status())}});
+    return;
+  }
+  absl::flat_hash_map<std::string, uint64_t> epochs(held->begin(), held->end());
+  for (const std::string& id : parts_.registry.TaskIds()) {
+    tasks::LiveTask* live = parts_.registry.Find(id);
+    // Tasks whose create is not committed yet are not in the store yet.
+    if (live == nullptr || !live->created || !live->lease.has_value()) continue;
+    auto it = epochs.find(id);
+    if (it != epochs.end() && it->second == live->lease->epoch) continue;
+    ++lost_;
+    Log(LogLevel::kWarning, "lease_lost", {{"task_id", id}});
+    parts_.registry.Forget(id);
+  }
+  int resumed = 0;
+  if (absl::StatusOr<int> claimed = ClaimAndResume(/*include_own=*/false, &resumed);
+      !claimed.ok()) {
+    Log(LogLevel::kWarning, "lease_claim_failed",
+        {{"error", upstream_api::StatusSummary(claimed.status())}});
+  }
+}
+
+void LeaseKeeper::ScheduleRound() {
+  if (stopped_) return;
+  timer_ = scheduler_.RunAt(clock_.Now() + options_.ttl / 3, [this] {
+    loop_.Post([this] {
+      if (stopped_) return;
+      Round();
+      ScheduleRound();
+    });
+  });
+}
+
+void LeaseKeeper::Stop() {
+  if (stopped_.exchange(true)) return;
+  scheduler_.Cancel(timer_.load());
+  std::vector<std::string> ids = parts_.registry.TaskIds();
+  if (absl::Status s = leases_.Release(options_.replica, ids); !s.ok()) {
+    Log(LogLevel::kWarning, "lease_release_failed",
+        {{"error", upstream_api::StatusSummary(s)}});
+  }
+}
+
+}  // namespace seedance::server::core

@@ -1,0 +1,71 @@
+#include "server/core/store_follower.h"
+
+#include <utility>
+
+#include "base/log.h"
+#include "upstream_api/status_details.h"
+
+namespace seedance::server::core {
+
+StoreFollower::StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop,
+                             Scheduler& scheduler, const Clock& clock, absl::Duration interval)
+    : store_(store), loop_(loop), scheduler_(scheduler), clock_(clock), interval_(interval) {}
+
+StoreFollower::~StoreFollower() { Stop(); }
+
+void StoreFollower::Stop() {
+  if (!stopped_.exchange(true)) scheduler_.Cancel(timer_.load());
+}
+
+std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& task_id,
+                                                           std::vector<v1::TaskEvent> history) {
+  auto it = followed_.find(task_id);
+  if (it != followed_.end()) {
+    if (std::shared_ptr<tasks::TaskEventLog> log = it->second.lock()) return log;
+  }
+  auto log = std::make_shared<tasks::TaskEventLog>(task_id, std::move(history));
+  if (!log->terminal()) {
+    followed_[task_id] = log;
+    ScheduleLocked();
+  }
+  return log;
+}
+
+void StoreFollower::CatchUp() {
+  for (auto it = followed_.begin(); it != followed_.end();) {
+    std::shared_ptr<tasks::TaskEventLog> log = it->second.lock();
+    if (log == nullptr || log->terminal()) {
+      followed_.erase(it++);
+      continue;
+    }
+    absl::StatusOr<std::vector<v1::TaskEvent>> events =
+        store_.Events(log->task_id(), log->last_sequence());
+    if (!events.ok()) {
+      // The store is away: the next round reads again, and nothing is
+      // skipped, since reads start after the last event appended.
+      Log(LogLevel::kDebug, "follow_read_failed",
+          {{"task_id", log->task_id()}, {"error", upstream_api::StatusSummary(events.status())}});
+      ++it;
+      continue;
+    }
+    for (v1::TaskEvent& event : *events) {
+      if (event.sequence() == log->last_sequence() + 1) log->Append(std::move(event));
+    }
+    ++it;
+  }
+}
+
+void StoreFollower::ScheduleLocked() {
+  if (scheduled_ || stopped_) return;
+  scheduled_ = true;
+  timer_ = scheduler_.RunAt(clock_.Now() + interval_, [this] {
+    loop_.Post([this] {
+      scheduled_ = false;
+      if (stopped_) return;
+      CatchUp();
+      if (!followed_.empty()) ScheduleLocked();
+    });
+  });
+}
+
+}  // namespace seedance::server::core

@@ -1,0 +1,71 @@
+// StoreFollower: the event logs of tasks that another replica drives, fed
+// from the store, so that a watcher connected to any replica sees every
+// change of its task in order, each once. With several replicas, a watch of
+// a task that is neither live here nor ended gets a followed log: every
+// `interval` (and at CatchUp, when a hint says the store has news) the
+// follower reads the events after the log's last sequence and appends them.
+// A log is followed while a watcher holds it and until it ends.
+//
+//   StoreFollower follower(store, loop, scheduler, clock, absl::Milliseconds(250));
+//   std::shared_ptr<tasks::TaskEventLog> log = follower.Follow(id, history);
+//
+// Loop thread only, but for the destructor.
+#ifndef SEEDANCE_SERVER_CORE_STORE_FOLLOWER_H_
+#define SEEDANCE_SERVER_CORE_STORE_FOLLOWER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/scheduler.h"
+#include "server/store/task_store.h"
+#include "server/tasks/task_event_log.h"
+#include "server/tasks/task_loop.h"
+
+namespace seedance::server::core {
+
+class StoreFollower {
+ public:
+  // All references must outlive the follower.
+  StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop, Scheduler& scheduler,
+                const Clock& clock, absl::Duration interval);
+  ~StoreFollower();
+  StoreFollower(const StoreFollower&) = delete;
+  StoreFollower& operator=(const StoreFollower&) = delete;
+
+  // The followed log of `task_id`: the one already followed, or a new one
+  // starting from `history` (the task's events as stored).
+  std::shared_ptr<tasks::TaskEventLog> Follow(const std::string& task_id,
+                                              std::vector<v1::TaskEvent> history);
+
+  // Reads what the store has after each followed log's last event; drops
+  // logs that ended or that no watcher holds any more.
+  void CatchUp();
+
+  // No more reads; the timer is cancelled. The scheduler may go after.
+  void Stop();
+
+  // Logs followed now (for tests and metrics).
+  size_t followed() const { return followed_.size(); }
+
+ private:
+  void ScheduleLocked();
+
+  store::TaskStore& store_;
+  tasks::TaskLoop& loop_;
+  Scheduler& scheduler_;
+  const Clock& clock_;
+  const absl::Duration interval_;
+  absl::flat_hash_map<std::string, std::weak_ptr<tasks::TaskEventLog>> followed_;
+  bool scheduled_ = false;
+  std::atomic<Scheduler::TimerId> timer_{0};
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace seedance::server::core
+
+#endif  // SEEDANCE_SERVER_CORE_STORE_FOLLOWER_H_

@@ -1,0 +1,214 @@
+// Several gateway replicas on one PostgreSQL (--store=postgresql://...,
+// --lease_ttl): any replica answers for any task, a watcher on one replica
+// sees the changes another replica drives, and when the replica driving
+// tasks is SIGKILLed, another takes them over once their leases expire and
+// finishes them, each submitted upstream once. The replicas share the
+// master key, as docs/running.md says they must.
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "clients/cpp/gateway_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/gateway_process.h"
+#include "tests/testing/json_value.h"
+#include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/postgres_server.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace seedance {
+namespace {
+
+using ::seedance::testing::IsOk;
+
+constexpr char kToken[] = "token-replicas";
+constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
+
+v1::CreateVideoTaskRequest Request(const std::string& request_id) {
+  v1::CreateVideoTaskRequest r;
+  r.mutable_spec()->set_model(kModel);
+  r.mutable_spec()->set_prompt("Three lighthouses, one beam");
+  r.set_request_id(request_id);
+  return r;
+}
+
+class ReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::PostgresServer>> pg = testing::PostgresServer::Start();
+    ASSERT_THAT(pg, IsOk());
+    pg_ = *std::move(pg);
+    absl::StatusOr<std::string> uri = pg_->CreateDatabase();
+    ASSERT_THAT(uri, IsOk());
+    uri_ = *uri;
+  }
+
+  void StartMock(const std::string& generation_ms) {
+    auto mock = testing::MockUpstreamProcess::Start(
+        {"--queue_ms=50", "--generation_ms=" + generation_ms, "--log_level=warning"});
+    ASSERT_THAT(mock, IsOk());
+    mock_ = *std::move(mock);
+  }
+
+  // Starts replica `n` (its own data directory, the first replica's master
+  // key).
+  void StartReplica(int n) {
+    std::string data = absl::StrCat(dir_.path(), "/replica", n);
+    std::filesystem::create_directories(data);
+    if (n > 0) {
+      std::filesystem::copy_file(dir_.path() + "/replica0/master.key", data + "/master.key",
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+    auto gateway = testing::GatewayProcess::Start(
+        {"--upstream_base_url=" + mock_->base_url(), "--delivery=poll", "--poll_initial=50ms",
+         "--poll_max=100ms", "--store=" + uri_, absl::StrCat("--replica_id=replica-", n),
+         "--lease_ttl=2s", "--log_level=warning"},
+        data);
+    ASSERT_THAT(gateway, IsOk());
+    replicas_.push_back(*std::move(gateway));
+  }
+
+  client::GatewayClient Client(int n) {
+    client::GatewayClientOptions options;
+    options.reconnect_delay = absl::Milliseconds(100);
+    return client::GatewayClient(grpc::CreateChannel(replicas_[n]->address(),
+                                                     grpc::InsecureChannelCredentials()),
+                                 kToken, options);
+  }
+
+  int Submissions() {
+    absl::StatusOr<std::string> journal =
+        mock_->Journal({{"kind", "request"}, {"path", "/v1/seedance/videos"}});
+    if (!journal.ok()) return -1;
+    auto value = testing::ParseJsonValue(*journal);
+    const google::protobuf::Value* entries = testing::JsonAt(*value, "entries");
+    return entries != nullptr ? entries->list_value().values_size() : -1;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::PostgresServer> pg_;
+  std::string uri_;
+  std::unique_ptr<testing::MockUpstreamProcess> mock_;
+  std::vector<std::unique_ptr<testing::GatewayProcess>> replicas_;
+};
+
+TEST_F(ReplicasTest, AnyReplicaAnswersAndWatchersSeeEveryChangeOnce) {
+  StartMock("600");
+  for (int n = 0; n < 3; ++n) StartReplica(n);
+  absl::StatusOr<v1::VideoTask> created = Client(0).Create(Request("r1"));
+  ASSERT_THAT(created, IsOk());
+  // The same request_id on another replica finds the same task.
+  absl::StatusOr<v1::VideoTask> again = Client(2).Create(Request("r1"));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->task_id(), created->task_id());
+  // Watchers on the two replicas that do not drive the task.
+  std::vector<std::vector<uint64_t>> sequences(2);
+  std::vector<absl::StatusOr<v1::VideoTask>> ended(2);
+  std::vector<std::thread> watchers;
+  for (int w = 0; w < 2; ++w) {
+    watchers.emplace_back([&, w] {
+      ended[w] = Client(w + 1).WatchToEnd(
+          created->task_id(), std::nullopt, [&, w](const v1::WatchVideoTaskResponse& m) {
+            if (m.has_status()) sequences[w].push_back(m.status().sequence());
+          });
+    });
+  }
+  for (std::thread& t : watchers) t.join();
+  for (int w = 0; w < 2; ++w) {
+    SCOPED_TRACE(w + 1);
+    ASSERT_THAT(ended[w], IsOk());
+    EXPECT_EQ(ended[w]->state(), v1::TASK_STATE_SUCCEEDED);
+    ASSERT_FALSE(sequences[w].empty());
+    // The current state first, then each change once, in order.
+    for (size_t i = 1; i < sequences[w].size(); ++i) {
+      EXPECT_EQ(sequences[w][i], sequences[w][i - 1] + 1);
+    }
+    EXPECT_EQ(sequences[w].back(), ended[w]->sequence());
+  }
+  // Get and List agree on every replica.
+  for (int n = 0; n < 3; ++n) {
+    absl::StatusOr<v1::VideoTask> got = Client(n).Get(created->task_id());
+    ASSERT_THAT(got, IsOk());
+    EXPECT_EQ(got->state(), v1::TASK_STATE_SUCCEEDED);
+    absl::StatusOr<v1::ListVideoTasksResponse> listed = Client(n).List({});
+    ASSERT_THAT(listed, IsOk());
+    EXPECT_EQ(listed->tasks_size(), 1);
+  }
+  EXPECT_EQ(Submissions(), 1);
+}
+
+TEST_F(ReplicasTest, TheTasksOfAKilledReplicaAreTakenOverAndEndOnce) {
+  StartMock("2500");
+  StartReplica(0);
+  StartReplica(1);
+  constexpr int kTasks = 5;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kTasks; ++i) {
+    absl::StatusOr<v1::VideoTask> task = Client(0).Create(Request(absl::StrCat("r", i)));
+    ASSERT_THAT(task, IsOk());
+    ids.push_back(task->task_id());
+  }
+  // Killed once replica 0 has stored every upstream id: a kill before that
+  // leaves an outcome unknown, which ends the task FAILED rather than risk
+  // a second submission (crash_restart_test covers those).
+  for (const std::string& id : ids) {
+    absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (true) {
+      absl::StatusOr<v1::VideoTask> task = Client(0).Get(id);
+      ASSERT_THAT(task, IsOk());
+      if (!task->upstream().task_id().empty()) break;
+      ASSERT_LT(absl::Now(), deadline) << id << " got no upstream id";
+      absl::SleepFor(absl::Milliseconds(20));  // polling a condition of another process
+    }
+  }
+  // Watchers on replica 1 before the kill: they follow replica 0's work
+  // through the store, then replica 1's own after the takeover.
+  std::vector<std::vector<uint64_t>> sequences(kTasks);
+  std::vector<absl::StatusOr<v1::VideoTask>> ended(kTasks);
+  std::vector<absl::Time> ended_at(kTasks);
+  std::vector<std::thread> watchers;
+  for (int i = 0; i < kTasks; ++i) {
+    watchers.emplace_back([&, i] {
+      ended[i] = Client(1).WatchToEnd(ids[i], std::nullopt,
+                                      [&, i](const v1::WatchVideoTaskResponse& m) {
+                                        if (m.has_status()) {
+                                          sequences[i].push_back(m.status().sequence());
+                                        }
+                                      });
+      ended_at[i] = absl::Now();
+    });
+  }
+  absl::Time killed = absl::Now();
+  replicas_[0]->Kill();
+  for (std::thread& t : watchers) t.join();
+  absl::Duration slowest;
+  for (int i = 0; i < kTasks; ++i) {
+    SCOPED_TRACE(ids[i]);
+    ASSERT_THAT(ended[i], IsOk());
+    EXPECT_EQ(ended[i]->state(), v1::TASK_STATE_SUCCEEDED);
+    for (size_t s = 1; s < sequences[i].size(); ++s) {
+      EXPECT_EQ(sequences[i][s], sequences[i][s - 1] + 1);
+    }
+    slowest = std::max(slowest, ended_at[i] - killed);
+  }
+  // Each was sent upstream once: the takeover found the upstream ids stored
+  // and went on polling.
+  EXPECT_EQ(Submissions(), kTasks);
+  std::string figures = absl::StrFormat("tasks=%d, all ended %s after the kill (lease_ttl=2s)",
+                                        kTasks, absl::FormatDuration(slowest));
+  std::cout << "replicas: " << figures << std::endl;
+  RecordProperty("figures", figures);
+}
+
+}  // namespace
+}  // namespace seedance
