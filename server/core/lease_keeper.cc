@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
+#include "server/model/task_state.h"
 #include "upstream_api/status_details.h"
 
 namespace seedance::server::core {
@@ -96,6 +97,31 @@ void LeaseKeeper::Round() {
     Log(LogLevel::kWarning, "lease_claim_failed",
         {{"error", upstream_api::StatusSummary(claimed.status())}});
   }
+}
+
+absl::Status LeaseKeeper::TakeOver(const std::string& task_id, bool resume) {
+  if (parts_.registry.Find(task_id) != nullptr) return absl::OkStatus();
+  absl::StatusOr<store::TaskLeases::Claim> claim =
+      leases_.Steal(options_.replica, task_id, clock_.Now(), options_.ttl);
+  if (!claim.ok()) return claim.status();
+  store::Lease lease = claim->lease;
+  if (model::IsTerminal(claim->task.task().state())) {
+    return absl::NotFoundError(absl::StrCat("task ", task_id, " has ended"));
+  }
+  if (resume) {
+    absl::StatusOr<bool> resumed =
+        ResumeStoredTask(parts_, std::move(claim->task), recovery_token_, lease);
+    if (!resumed.ok()) return resumed.status();
+  } else {
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = parts_.store.Events(task_id, 0);
+    if (!events.ok()) return events.status();
+    std::string token = UpstreamTokenOf(claim->task, parts_.keyring, recovery_token_);
+    parts_.registry.Adopt(std::move(claim->task), *std::move(events), std::move(token), lease);
+  }
+  ++taken_over_;
+  Log(LogLevel::kInfo, "task_taken_over",
+      {{"task_id", task_id}, {"epoch", absl::StrCat(lease.epoch)}, {"why", "request"}});
+  return absl::OkStatus();
 }
 
 void LeaseKeeper::ScheduleRound() {

@@ -61,6 +61,14 @@ class LeaseKeeper {
   // Loop thread (the rounds Start schedules run it there; tests call it).
   void Round();
 
+  // Makes this replica hold `task_id` now, taking its lease from the
+  // replica that holds it (TaskLeases::Steal), for a request about it that
+  // arrived here: an upstream callback (`resume`: the driver resumes it as
+  // recovery does, then the callback is applied), a cancel (not resumed:
+  // it is about to end). OK when the task is live here afterwards;
+  // NOT_FOUND when it is unknown or settled. Loop thread.
+  absl::Status TakeOver(const std::string& task_id, bool resume);
+
   // Stops the rounds and releases the leases of the live tasks, so that
   // another replica may take them over at once (a clean stop). Loop thread.
   void Stop();

@@ -31,6 +31,12 @@ std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& ta
   return log;
 }
 
+void StoreFollower::Track(std::shared_ptr<tasks::TaskEventLog> log) {
+  if (log == nullptr || log->terminal()) return;
+  followed_[log->task_id()] = log;
+  ScheduleLocked();
+}
+
 void StoreFollower::CatchUp() {
   for (auto it = followed_.begin(); it != followed_.end();) {
     std::shared_ptr<tasks::TaskEventLog> log = it->second.lock();

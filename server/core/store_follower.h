@@ -42,6 +42,11 @@ class StoreFollower {
   std::shared_ptr<tasks::TaskEventLog> Follow(const std::string& task_id,
                                               std::vector<v1::TaskEvent> history);
 
+  // Follows `log` from now on: the log of a task this replica stopped
+  // driving (another took it over), so that its watchers here go on seeing
+  // its changes.
+  void Track(std::shared_ptr<tasks::TaskEventLog> log);
+
   // Reads what the store has after each followed log's last event; drops
   // logs that ended or that no watcher holds any more.
   void CatchUp();

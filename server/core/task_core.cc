@@ -21,9 +21,12 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
   });
   if (options.leases.has_value() && deps.leases != nullptr) {
     registry_.EnableLeases(options.leases->replica, options.leases->ttl);
-    // A task another replica took over: its calls and timers stop here.
-    registry_.SetLostHook(
-        [this](tasks::LiveTask& task) { driver_.Stop(task.record.task().task_id()); });
+    // A task another replica took over: its calls and timers stop here, and
+    // its watchers here follow it through the store.
+    registry_.SetLostHook([this](tasks::LiveTask& task) {
+      driver_.Stop(task.record.task().task_id());
+      follower_->Track(task.log);
+    });
     keeper_ = std::make_unique<LeaseKeeper>(
         *options.leases, *deps.leases,
         RecoveryParts{.store = deps.store,
@@ -35,6 +38,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
     follower_ = std::make_unique<StoreFollower>(deps.store, loop_, deps.scheduler, deps.clock,
                                                 options.leases->follow_interval);
     manager_.SetFollower(follower_.get());
+    manager_.SetLeaseKeeper(keeper_.get());
   }
 }
 

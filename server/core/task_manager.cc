@@ -251,11 +251,19 @@ void TaskManager::Cancel(const callers::Caller& caller, const std::string& task_
               "task ", task_id, " already ended (", model::StateName(task->task().state()), ")")),
           "TASK_ALREADY_ENDED", model::kGatewayErrorDomain, {{"task_id", task_id}}));
     }
+    if (registry_.Find(task_id) == nullptr) {
+      // Stored but not live here: another replica drives it (or it is
+      // being resumed).
+      absl::Status here = keeper_ != nullptr
+                              ? keeper_->TakeOver(task_id, /*resume=*/false)
+                              : absl::UnavailableError("the task is being resumed; try again");
+      if (!here.ok()) return done(here);
+    }
     absl::Status cancelled = upstream_api::WithErrorInfo(
         absl::CancelledError(
             "cancelled by the caller; the upstream may still finish and bill it"),
         "CANCELLED_BY_CALLER", model::kGatewayErrorDomain);
-    registry_.Transition(
+    bool moved = registry_.Transition(
         task_id, v1::TASK_STATE_CANCELLED,
         [&cancelled](StoredTask& t) {
           *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(cancelled);
@@ -266,6 +274,12 @@ void TaskManager::Cancel(const callers::Caller& caller, const std::string& task_
           if (!stored.ok()) return done(stored.status());
           done(stored->task());
         });
+    if (!moved) {
+      // It ended meanwhile (its end is staged, not yet stored).
+      done(upstream_api::WithErrorInfo(
+          absl::FailedPreconditionError(absl::StrCat("task ", task_id, " already ended")),
+          "TASK_ALREADY_ENDED", model::kGatewayErrorDomain, {{"task_id", task_id}}));
+    }
   });
 }
 
@@ -296,6 +310,20 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
   loop_.Post([this, task_id, secret, answer = std::move(answer), done = std::move(done)] {
     tasks::LiveTask* live = registry_.Find(task_id);
     std::optional<StoredTask> ended;
+    if (live == nullptr && keeper_ != nullptr) {
+      // Another replica may drive it: the callback is applied here, where
+      // it arrived, after taking the task over. The secret is checked on
+      // the stored record first, so a forged callback moves nothing.
+      absl::StatusOr<StoredTask> stored = store_.Get(task_id);
+      if (stored.ok() && !model::IsTerminal(stored->task().state()) &&
+          !stored->callback_secret().empty() &&
+          callers::ConstantTimeEquals(secret, stored->callback_secret())) {
+        if (absl::Status here = keeper_->TakeOver(task_id, /*resume=*/true); !here.ok()) {
+          return done(here);
+        }
+        live = registry_.Find(task_id);
+      }
+    }
     if (live == nullptr) {
       absl::StatusOr<StoredTask> stored = store_.Get(task_id);
       if (!stored.ok()) {

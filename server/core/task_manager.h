@@ -27,6 +27,7 @@
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/core/lease_keeper.h"
 #include "server/core/request_ids.h"
 #include "server/core/store_follower.h"
 #include "server/store/task_store.h"
@@ -112,6 +113,9 @@ class TaskManager {
   // With several replicas: watches of tasks another replica drives are
   // followed through the store. Set before the loop starts.
   void SetFollower(StoreFollower* follower) { follower_ = follower; }
+  // With several replicas: a callback or cancel for a task another replica
+  // drives takes the task over here. Set before the loop starts.
+  void SetLeaseKeeper(LeaseKeeper* keeper) { keeper_ = keeper; }
 
  private:
   // A create past validation, with its record built (new_task.h).
@@ -144,6 +148,7 @@ class TaskManager {
   // Idempotency by request_id. Loop thread only.
   RequestIds request_ids_;
   StoreFollower* follower_ = nullptr;
+  LeaseKeeper* keeper_ = nullptr;
 };
 
 }  // namespace seedance::server::core

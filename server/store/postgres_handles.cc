@@ -102,6 +102,9 @@ absl::StatusOr<PgConnection> ConnectPostgres(const std::string& conninfo,
                                                DescribeConninfo(conninfo), "): ",
                                                Trimmed(PQerrorMessage(conn.get()))));
   }
+  // The server's notices ("... already exists, skipping") would go to
+  // stderr past the gateway's log format; errors come back as Status.
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   return conn;
 }
 

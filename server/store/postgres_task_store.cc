@@ -301,6 +301,39 @@ absl::StatusOr<std::vector<TaskLeases::Claim>> PostgresTaskStore::ClaimExpired(
   return claims;
 }
 
+absl::StatusOr<TaskLeases::Claim> PostgresTaskStore::Steal(const std::string& replica,
+                                                           const std::string& task_id,
+                                                           absl::Time now, absl::Duration ttl) {
+  std::optional<Claim> claim;
+  int64_t expires = absl::ToUnixMicros(now + ttl);
+  absl::Status status = WithConnection([&](PGconn* conn, bool* retryable) {
+    *retryable = true;  // one statement
+    claim.reset();
+    absl::StatusOr<PgResult> r = ExecParams(
+        conn, absl::StrCat("take over task ", task_id),
+        "UPDATE seedance_tasks SET lease_owner = $1, lease_epoch = lease_epoch + 1, "
+        "lease_expires_us = $3::bigint WHERE task_id = $2 AND NOT settled "
+        "RETURNING lease_epoch, record",
+        PgParams().Text(replica).Text(task_id).Int(expires));
+    if (!r.ok()) return r.status();
+    if (PQntuples(r->get()) != 1) return absl::OkStatus();
+    absl::string_view bytes = Value(r->get(), 0, 1);
+    claim.emplace();
+    if (!claim->task.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError("a stored StoredTask does not parse");
+    }
+    claim->lease = {.replica = replica,
+                    .epoch = static_cast<uint64_t>(BinaryInt64(r->get(), 0, 0)),
+                    .expires = absl::FromUnixMicros(expires)};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!claim.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no unfinished task ", task_id));
+  }
+  return *std::move(claim);
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> PostgresTaskStore::Renew(
     const std::string& replica, absl::Time now, absl::Duration ttl) {
   std::vector<std::pair<std::string, uint64_t>> held;

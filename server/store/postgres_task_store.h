@@ -54,6 +54,8 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
 
   // TaskLeases:
   absl::StatusOr<std::vector<Claim>> ClaimExpired(const ClaimQuery& query) override;
+  absl::StatusOr<Claim> Steal(const std::string& replica, const std::string& task_id,
+                              absl::Time now, absl::Duration ttl) override;
   absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> Renew(
       const std::string& replica, absl::Time now, absl::Duration ttl) override;
   absl::Status Release(const std::string& replica,

@@ -49,6 +49,14 @@ class TaskLeases {
   // replicas claiming at once never claim the same task.
   virtual absl::StatusOr<std::vector<Claim>> ClaimExpired(const ClaimQuery& query) = 0;
 
+  // Claims one unfinished task for `replica` whatever its lease, raising
+  // its epoch (the replica that held it is fenced out, and learns so at its
+  // next write or renewal): for a request that must be handled where it
+  // arrived, such as an upstream callback sent to another replica than the
+  // one driving the task. NOT_FOUND when the task is unknown or settled.
+  virtual absl::StatusOr<Claim> Steal(const std::string& replica, const std::string& task_id,
+                                      absl::Time now, absl::Duration ttl) = 0;
+
   // Extends every unfinished task's lease `replica` holds to now + ttl, and
   // returns those tasks with their epochs: a task missing from the answer
   // was taken over.

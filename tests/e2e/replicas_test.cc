@@ -62,18 +62,20 @@ class ReplicasTest : public ::testing::Test {
 
   // Starts replica `n` (its own data directory, the first replica's master
   // key).
-  void StartReplica(int n) {
+  void StartReplica(int n, const std::string& delivery = "poll",
+                    std::vector<std::string> extra = {}) {
     std::string data = absl::StrCat(dir_.path(), "/replica", n);
     std::filesystem::create_directories(data);
     if (n > 0) {
       std::filesystem::copy_file(dir_.path() + "/replica0/master.key", data + "/master.key",
                                  std::filesystem::copy_options::overwrite_existing);
     }
-    auto gateway = testing::GatewayProcess::Start(
-        {"--upstream_base_url=" + mock_->base_url(), "--delivery=poll", "--poll_initial=50ms",
-         "--poll_max=100ms", "--store=" + uri_, absl::StrCat("--replica_id=replica-", n),
-         "--lease_ttl=2s", "--log_level=warning"},
-        data);
+    std::vector<std::string> flags = {
+        "--upstream_base_url=" + mock_->base_url(), "--delivery=" + delivery,
+        "--poll_initial=50ms", "--poll_max=100ms", "--store=" + uri_,
+        absl::StrCat("--replica_id=replica-", n), "--lease_ttl=2s", "--log_level=warning"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    auto gateway = testing::GatewayProcess::Start(flags, data);
     ASSERT_THAT(gateway, IsOk());
     replicas_.push_back(*std::move(gateway));
   }
@@ -145,6 +147,50 @@ TEST_F(ReplicasTest, AnyReplicaAnswersAndWatchersSeeEveryChangeOnce) {
     EXPECT_EQ(listed->tasks_size(), 1);
   }
   EXPECT_EQ(Submissions(), 1);
+}
+
+TEST_F(ReplicasTest, ACancelOnAnotherReplicaEndsTheTaskForEveryWatcher) {
+  StartMock("3000");
+  for (int n = 0; n < 3; ++n) StartReplica(n);
+  absl::StatusOr<v1::VideoTask> created = Client(0).Create(Request("to-cancel"));
+  ASSERT_THAT(created, IsOk());
+  absl::StatusOr<v1::VideoTask> watched;
+  std::thread watcher([&] {
+    watched = Client(1).WatchToEnd(created->task_id(), std::nullopt,
+                                   [](const v1::WatchVideoTaskResponse&) {});
+  });
+  absl::StatusOr<v1::VideoTask> cancelled = Client(2).Cancel(created->task_id());
+  watcher.join();
+  ASSERT_THAT(cancelled, IsOk());
+  EXPECT_EQ(cancelled->state(), v1::TASK_STATE_CANCELLED);
+  ASSERT_THAT(watched, IsOk());
+  EXPECT_EQ(watched->state(), v1::TASK_STATE_CANCELLED);
+  EXPECT_EQ(watched->sequence(), cancelled->sequence());
+  EXPECT_EQ(Client(0).Get(created->task_id())->state(), v1::TASK_STATE_CANCELLED);
+}
+
+TEST_F(ReplicasTest, ACallbackThatReachesAnotherReplicaIsAppliedThereOnce) {
+  StartMock("500");
+  StartReplica(0, "callback");
+  // Replica 1's tasks are called back at replica 0's receiver, as a load
+  // balancer in front of the receivers may send them.
+  StartReplica(1, "callback",
+               {absl::StrCat("--callback_public_url=http://127.0.0.1:",
+                             replicas_[0]->callback_port())});
+  std::vector<uint64_t> sequences;
+  absl::StatusOr<v1::VideoTask> done = Client(1).CreateAndWatch(
+      Request("called-back"), [&](const v1::WatchVideoTaskResponse& m) {
+        if (m.has_status()) sequences.push_back(m.status().sequence());
+      });
+  ASSERT_THAT(done, IsOk());
+  EXPECT_EQ(done->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_FALSE(done->result().video_url().empty());
+  for (size_t i = 1; i < sequences.size(); ++i) EXPECT_EQ(sequences[i], sequences[i - 1] + 1);
+  EXPECT_EQ(Client(0).Get(done->task_id())->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(Submissions(), 1);
+  ASSERT_THAT(mock_->WaitForJournal({{"kind", "callback"}, {"outcome", "delivered"}},
+                                    absl::Seconds(10)),
+              IsOk());
 }
 
 TEST_F(ReplicasTest, TheTasksOfAKilledReplicaAreTakenOverAndEndOnce) {

@@ -140,6 +140,23 @@ TEST_F(TaskLeasesTest, AReplicaRestartingWithItsIdTakesItsTasksBackAtOnce) {
   EXPECT_EQ((*claims)[0].lease.epoch, 2u);
 }
 
+TEST_F(TaskLeasesTest, AStealTakesALiveLeaseAndFencesItsHolder) {
+  StoredTask t = Task("t");
+  CreateHeld(t, "gw-a", kNow + kTtl);
+  StoredTask ended = Task("ended", "alice", 100, v1::TASK_STATE_SUCCEEDED);
+  CreateHeld(ended, "gw-a", kNow + kTtl);
+  absl::StatusOr<TaskLeases::Claim> stolen = store_->Steal("gw-b", "t", kNow, kTtl);
+  ASSERT_THAT(stolen, IsOk());
+  EXPECT_EQ(stolen->lease.epoch, 2u);
+  EXPECT_EQ(stolen->task.task().task_id(), "t");
+  TaskStore::Write stale = Advance(t, v1::TASK_STATE_QUEUED);
+  stale.lease = Lease{.replica = "gw-a", .epoch = 1};
+  EXPECT_THAT(store_->Commit({stale}), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Steal("gw-b", "ended", kNow, kTtl), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->Steal("gw-b", "unknown", kNow, kTtl),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(TaskLeasesTest, ReleasedTasksCanBeClaimedAtOnce) {
   StoredTask t = Task("t");
   StoredTask kept = Task("kept");
