@@ -163,10 +163,17 @@ void TaskManager::CreateOnLoop(NewTask create) {
       {{"task_id", id},
        {"model", create.record.task().spec().model()},
        {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
+  std::string fingerprint = create.record.request_fingerprint();
   registry_.Create(std::move(create.record), caller.upstream_token,
-                   [this, id, owner = caller.owner, request_id,
+                   [this, id, owner = caller.owner, request_id, fingerprint,
                     done = std::move(done)](absl::Status s) {
                      request_ids_.Release(owner, request_id);
+                     // Another replica committed a create with this
+                     // request_id first: that task is the answer.
+                     if (absl::IsAlreadyExists(s) && !request_id.empty() &&
+                         request_ids_.AnswerRepeat(owner, request_id, fingerprint, done)) {
+                       return;
+                     }
                      if (!s.ok()) {
                        return done(absl::UnavailableError(absl::StrCat(
                            "the task could not be stored: ", s.message())));

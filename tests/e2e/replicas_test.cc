@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
@@ -147,6 +148,34 @@ TEST_F(ReplicasTest, AnyReplicaAnswersAndWatchersSeeEveryChangeOnce) {
     EXPECT_EQ(listed->tasks_size(), 1);
   }
   EXPECT_EQ(Submissions(), 1);
+}
+
+TEST_F(ReplicasTest, OneRequestIdSentToEveryReplicaAtOnceMakesOneTask) {
+  StartMock("300");
+  for (int n = 0; n < 3; ++n) StartReplica(n);
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<absl::StatusOr<v1::VideoTask>> answers(3);
+    absl::Notification go;
+    std::vector<std::thread> threads;
+    for (int n = 0; n < 3; ++n) {
+      threads.emplace_back([&, n] {
+        client::GatewayClient client = Client(n);
+        go.WaitForNotification();
+        answers[n] = client.Create(Request(absl::StrCat("same-", round)));
+      });
+    }
+    go.Notify();
+    for (std::thread& t : threads) t.join();
+    for (int n = 0; n < 3; ++n) {
+      SCOPED_TRACE(absl::StrCat("round ", round, ", replica ", n));
+      ASSERT_THAT(answers[n], IsOk());
+      EXPECT_EQ(answers[n]->task_id(), answers[0]->task_id());
+    }
+  }
+  absl::StatusOr<v1::ListVideoTasksResponse> listed = Client(0).List({});
+  ASSERT_THAT(listed, IsOk());
+  EXPECT_EQ(listed->tasks_size(), kRounds);
 }
 
 TEST_F(ReplicasTest, ACancelOnAnotherReplicaEndsTheTaskForEveryWatcher) {
