@@ -14,7 +14,11 @@ match the real programs of this build:
 - paths agree: --data_dir is the named volume's mount, the keys file lives
   in it, and docker/Dockerfile copies each binary from where CMake builds it;
 - the real provider is a matter of environment variables: the base URL,
-  delivery and upstream token given in the environment reach the gateway.
+  delivery and upstream token given in the environment reach the gateway;
+- the `replicas` profile: both replicas on the postgres service's database
+  with the password from the environment, distinct replica ids, one shared
+  master key volume, callbacks and gRPC through the nginx balancer, whose
+  configuration names both replicas' ports.
 
     docker/check_compose.py --build-dir build
 """
@@ -107,6 +111,58 @@ def check_starts(binary, args, overrides, first_line):
           f"{os.path.basename(binary)} starts with the compose flags ({line or err.strip()})")
 
 
+# Services that run someone else's image.
+THEIRS = {"postgres": "postgres:15-bookworm", "lb": "nginx:1.24-bookworm"}
+REPLICAS = ["gateway-a", "gateway-b"]
+
+
+def check_replicas(services, config, gw_flags, mock_port):
+    """The replicas profile: one database, one key, one address."""
+    pg = services["postgres"]
+    check(pg.get("profiles") == ["replicas"], "postgres is under profiles: [replicas]")
+    check(mounts_of(pg).get("/var/lib/postgresql/data") in config.get("volumes", {}),
+          "postgres: its data is a named volume")
+    nginx = open(os.path.join(ROOT, "docker", "nginx-replicas.conf")).read()
+    lb = services["lb"]
+    check(mounts_of(lb).get("/etc/nginx/nginx.conf", "").endswith("docker/nginx-replicas.conf"),
+          "lb: runs docker/nginx-replicas.conf")
+    ids, keys, data = set(), set(), set()
+    for name in REPLICAS:
+        spec = services[name]
+        flags = flag_values(spec["command"])
+        check(spec.get("profiles") == ["replicas"], f"{name} is under profiles: [replicas]")
+        store = urllib.parse.urlsplit(flags.get("--store", ""))
+        check(store.scheme == "postgresql" and store.hostname == "postgres" and store.password is None,
+              f"{name}: --store is the postgres service, without a password")
+        check(spec["environment"].get("PGPASSWORD") == pg["environment"]["POSTGRES_PASSWORD"],
+              f"{name}: PGPASSWORD is the database's password")
+        check(spec["depends_on"]["postgres"]["condition"] == "service_healthy",
+              f"{name}: waits for a healthy postgres")
+        ids.add(flags.get("--replica_id"))
+        key = flags.get("--master_key_file", "")
+        mounts = mounts_of(spec)
+        key_volume = mounts.get(os.path.dirname(key))
+        check(key_volume in config.get("volumes", {}), f"{name}: --master_key_file is on a named volume")
+        keys.add(key_volume)
+        data.add(mounts.get(flags["--data_dir"]))
+        check(flags["--listen"] == gw_flags["--listen"], f"{name}: listens as the gateway does")
+        check(f"server {name}:{port_of(flags['--listen'])};" in nginx, f"lb: balances gRPC to {name}")
+        check(f"server {name}:{port_of(flags['--callback_listen'])};" in nginx,
+              f"lb: balances callbacks to {name}")
+        callback = urllib.parse.urlsplit(flags["--callback_public_url"])
+        check(callback.hostname == "lb" and f"listen {callback.port};" in nginx,
+              f"{name}: callbacks go through the balancer")
+        upstream = urllib.parse.urlsplit(flags["--upstream_base_url"])
+        check(upstream.hostname == "mock-upstream" and upstream.port == mock_port,
+              f"{name}: --upstream_base_url is the mock by default")
+    check(len(ids) == len(REPLICAS) and None not in ids, "replicas: distinct --replica_id")
+    check(len(keys) == 1, "replicas: one master key volume for all")
+    check(len(data) == len(REPLICAS), "replicas: a data volume each")
+    grpc_lb = re.search(r"listen (\d+) http2;", nginx)
+    check(grpc_lb is not None and any(p["target"] == int(grpc_lb.group(1)) for p in lb.get("ports", [])),
+          "lb: its gRPC port is published")
+
+
 def mounts_of(spec):
     """A service's mounts, target -> source, from "source:target[:mode]" or the long form."""
     mounts = {}
@@ -144,13 +200,17 @@ def main():
     for service in builders:
         check(services[service]["build"]["dockerfile"] == "docker/Dockerfile",
               f"{service}: builds docker/Dockerfile")
-    images = {spec.get("image") for spec in services.values()}
-    check(len(images) == 1 and None not in images, f"every service runs the one image ({images})")
+    # Our services run our image; PostgreSQL and nginx their own Debian-based ones.
+    ours = {service: spec for service, spec in services.items() if service not in THEIRS}
+    images = {spec.get("image") for spec in ours.values()}
+    check(len(images) == 1 and None not in images, f"every service of ours runs the one image ({images})")
+    for service, image in THEIRS.items():
+        check(services.get(service, {}).get("image") == image, f"{service}: runs {image}")
     for service, spec in services.items():
         check("healthcheck" in spec or service == "client", f"{service}: has a health check")
 
     mock, gateway, client = services["mock-upstream"], services["gateway"], services["client"]
-    for service, spec in services.items():
+    for service, spec in ours.items():
         check_flags(service, spec["command"], binaries)
         if "healthcheck" in spec and spec["healthcheck"]["test"][1] in BINARIES:
             check_flags(service + " health check", spec["healthcheck"]["test"][1:], binaries)
@@ -194,6 +254,8 @@ def main():
           "client: --output is in a bind-mounted host directory")
     check(gw_flags["--client_keys_file"].startswith(data_dir + "/"),
           "gateway: --client_keys_file lives in the data volume")
+
+    check_replicas(services, config, gw_flags, mock_port)
 
     # The flags' values: the real binaries start with them.
     with tempfile.TemporaryDirectory() as data:

@@ -13,6 +13,11 @@
 namespace seedance::server {
 
 struct GatewayOptions {
+  // The master key's path: master_key_file, else <data_dir>/master.key.
+  std::string MasterKeyPath() const {
+    return master_key_file.empty() ? data_dir + "/master.key" : master_key_file;
+  }
+
   // --- gRPC ---
   // Where to serve gRPC, "host:port"; port 0 picks a free one.
   std::string listen = "127.0.0.1:50051";
@@ -65,6 +70,10 @@ struct GatewayOptions {
   // --- storage ---
   // Holds master.key (0600) and, with the SQLite store, tasks.db (WAL).
   std::string data_dir = "seedance-data";
+  // The master key (32 bytes; created 0600 if missing); empty:
+  // <data_dir>/master.key. Replicas sharing a database must share this key
+  // (owner ids, sealed credentials and the webhook secret derive from it).
+  std::string master_key_file;
   // Where tasks are kept, as store/store_location.h parses it: "sqlite"
   // (<data_dir>/tasks.db), "memory" (lost on exit), or a PostgreSQL URI.
   std::string store = "sqlite";

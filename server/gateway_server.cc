@@ -119,7 +119,7 @@ absl::Status GatewayServer::Start() {
     absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(o.data_dir);
     if (!lock.ok()) return lock.status();
     data_dir_lock_.emplace(*std::move(lock));
-    absl::StatusOr<callers::Keyring> keys = callers::Keyring::LoadOrCreate(o.data_dir + "/master.key");
+    absl::StatusOr<callers::Keyring> keys = callers::Keyring::LoadOrCreate(o.MasterKeyPath());
     if (!keys.ok()) return keys.status();
     keyring_ = *std::move(keys);
     if (absl::Status s = OpenStore(*where); !s.ok()) return s;

@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, store, "",
           "from the PG* variables; the password goes in $PGPASSWORD or a .pgpass file. "
           "Empty: $SEEDANCE_STORE, else sqlite");
 ABSL_FLAG(bool, in_memory_store, false, "the same as --store=memory");
+ABSL_FLAG(std::string, master_key_file, "",
+          "the master key (32 bytes, created 0600 when missing); empty: <data_dir>/master.key. "
+          "Replicas on one PostgreSQL must share it");
 ABSL_FLAG(std::string, replica_id, "",
           "with PostgreSQL, several gateways share the database: this one's id, unique "
           "and stable across its restarts; empty: <hostname>:<absolute data_dir>");
@@ -113,7 +116,7 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(bool, print_webhook_secret, false,
           "print the whsec_ secret that signs results forwarded to callers' "
-          "callback_url (derived from <data_dir>/master.key) and exit");
+          "callback_url (derived from the master key) and exit");
 
 namespace {
 
@@ -181,6 +184,7 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   }
   if (absl::GetFlag(FLAGS_in_memory_store)) o.store = "memory";
   o.replica_id = absl::GetFlag(FLAGS_replica_id);
+  o.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   o.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
   if (o.lease_ttl < absl::Seconds(1)) {
     return absl::InvalidArgumentError("--lease_ttl must be at least 1s");
@@ -252,7 +256,7 @@ int main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_print_webhook_secret)) {
     absl::StatusOr<seedance::server::callers::Keyring> keys =
-        seedance::server::callers::Keyring::LoadOrCreate(options->data_dir + "/master.key");
+        seedance::server::callers::Keyring::LoadOrCreate(options->MasterKeyPath());
     if (!keys.ok()) {
       std::cerr << "seedance-gateway: " << keys.status() << "\n";
       return 1;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -90,15 +91,24 @@ absl::StatusOr<Keyring> Keyring::LoadOrCreate(const std::string& path) {
                  static_cast<int>(key.size())) != 1) {
     return absl::InternalError("no randomness for a master key");
   }
-  // O_EXCL: two gateways starting at once must not overwrite each other.
-  Fd created(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (created.get() < 0) {
-    if (errno == EEXIST) return LoadOrCreate(path);
-    return Errno("cannot create", path);
-  }
+  // Written whole to a file of its own, then linked into place: link()
+  // never replaces, so of gateways starting at once (replicas sharing the
+  // key file) one key wins and every other reads it, never half of it.
+  std::string temp = absl::StrCat(path, ".new.XXXXXX");
+  Fd created(mkostemp(temp.data(), O_CLOEXEC));  // mode 0600
+  if (created.get() < 0) return Errno("cannot create", temp);
   if (write(created.get(), key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
       fsync(created.get()) != 0) {
-    return Errno("cannot write", path);
+    unlink(temp.c_str());
+    return Errno("cannot write", temp);
+  }
+  int linked = link(temp.c_str(), path.c_str());
+  int link_errno = errno;
+  unlink(temp.c_str());
+  if (linked != 0) {
+    if (link_errno == EEXIST) return LoadOrCreate(path);
+    errno = link_errno;
+    return Errno("cannot create", path);
   }
   return FromMasterKey(key);
 }

@@ -2,7 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -58,6 +63,33 @@ TEST(KeyringTest, MasterKeyFileIsCreatedPrivateAndReused) {
   ASSERT_THAT(second, IsOk());
   EXPECT_EQ(first->OwnerId("t"), second->OwnerId("t"));
   EXPECT_THAT(second->Open(*first->Seal("x")), IsOkAndHolds(std::string("x")));
+}
+
+TEST(KeyringTest, GatewaysCreatingOneKeyFileAtOnceAllGetTheSameKey) {
+  constexpr int kGateways = 8;
+  for (int round = 0; round < 20; ++round) {
+    testing::TempDir dir;
+    std::string path = dir.path() + "/master.key";
+    std::vector<absl::StatusOr<Keyring>> keys(kGateways, absl::UnknownError("not run"));
+    absl::Notification go;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kGateways; ++i) {
+      threads.emplace_back([&, i] {
+        go.WaitForNotification();
+        keys[i] = Keyring::LoadOrCreate(path);
+      });
+    }
+    go.Notify();
+    for (std::thread& t : threads) t.join();
+    for (int i = 0; i < kGateways; ++i) {
+      ASSERT_THAT(keys[i], IsOk()) << "round " << round;
+      EXPECT_EQ(keys[i]->OwnerId("token"), keys[0]->OwnerId("token"));
+    }
+    // No temporary file is left behind.
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()),
+              1);
+  }
 }
 
 TEST(KeyringTest, DamagedMasterKeyIsRefused) {
