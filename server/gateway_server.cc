@@ -213,7 +213,8 @@ absl::Status GatewayServer::Start() {
                          .clock = clock,
                          .keyring = *keyring_,
                          .webhooks = webhooks_.get(),
-                         .leases = leases_});
+                         .leases = leases_,
+                         .hints = hints_});
   core::TaskManager& manager = core_->manager();
   if (forward) {
     authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);
@@ -288,6 +289,7 @@ absl::Status GatewayServer::OpenStore(const store::StoreLocation& where) {
         store::PostgresTaskStore::Open({.conninfo = where.conninfo});
     if (!store.ok()) return store.status();
     leases_ = store->get();
+    hints_ = (*store)->hints();
     store_ = *std::move(store);
     return absl::OkStatus();
   }

@@ -29,6 +29,7 @@
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
 #include "server/service/video_gateway_service.h"
+#include "server/store/event_hints.h"
 #include "server/store/store_location.h"
 #include "server/store/task_store.h"
 #include "server/upstream/callback_receiver.h"
@@ -86,6 +87,7 @@ class GatewayServer {
   std::unique_ptr<store::TaskStore> store_;
   // store_'s leases when it has them (PostgreSQL): several replicas.
   store::TaskLeases* leases_ = nullptr;
+  store::EventHints* hints_ = nullptr;
   // Used by the transport's calls and the manager: destroyed after them.
   std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
   std::unique_ptr<admission::UrlGuard> url_guard_;

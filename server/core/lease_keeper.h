@@ -38,8 +38,8 @@ struct LeaseOptions {
   // Tasks claimed per statement.
   int claim_batch = 100;
   // How often a watcher of a task another replica drives is caught up from
-  // the store (store_follower.h).
-  absl::Duration follow_interval = absl::Milliseconds(250);
+  // the store (store_follower.h), besides at once on the store's hints.
+  absl::Duration follow_interval = absl::Seconds(1);
 };
 
 class LeaseKeeper {

@@ -8,13 +8,31 @@
 namespace seedance::server::core {
 
 StoreFollower::StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop,
-                             Scheduler& scheduler, const Clock& clock, absl::Duration interval)
-    : store_(store), loop_(loop), scheduler_(scheduler), clock_(clock), interval_(interval) {}
+                             Scheduler& scheduler, const Clock& clock, absl::Duration interval,
+                             store::EventHints* hints)
+    : store_(store),
+      loop_(loop),
+      scheduler_(scheduler),
+      clock_(clock),
+      interval_(interval),
+      hints_(hints) {
+  if (hints_ != nullptr) {
+    subscription_ = hints_->Subscribe([this] {
+      if (stopped_ || hint_pending_.exchange(true)) return;
+      loop_.Post([this] {
+        hint_pending_ = false;
+        if (!stopped_) CatchUp();
+      });
+    });
+  }
+}
 
 StoreFollower::~StoreFollower() { Stop(); }
 
 void StoreFollower::Stop() {
-  if (!stopped_.exchange(true)) scheduler_.Cancel(timer_.load());
+  if (stopped_.exchange(true)) return;
+  if (hints_ != nullptr) hints_->Unsubscribe(subscription_);
+  scheduler_.Cancel(timer_.load());
 }
 
 std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& task_id,

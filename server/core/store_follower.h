@@ -2,7 +2,8 @@
 // from the store, so that a watcher connected to any replica sees every
 // change of its task in order, each once. With several replicas, a watch of
 // a task that is neither live here nor ended gets a followed log: every
-// `interval` (and at CatchUp, when a hint says the store has news) the
+// `interval`, and at once when the store's EventHints say a replica
+// committed events, the
 // follower reads the events after the log's last sequence and appends them.
 // A log is followed while a watcher holds it and until it ends.
 //
@@ -22,6 +23,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/scheduler.h"
+#include "server/store/event_hints.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
@@ -31,8 +33,11 @@ namespace seedance::server::core {
 class StoreFollower {
  public:
   // All references must outlive the follower.
+  // `hints` (may be null) trigger a catch-up as soon as a replica commits
+  // events.
   StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop, Scheduler& scheduler,
-                const Clock& clock, absl::Duration interval);
+                const Clock& clock, absl::Duration interval,
+                store::EventHints* hints = nullptr);
   ~StoreFollower();
   StoreFollower(const StoreFollower&) = delete;
   StoreFollower& operator=(const StoreFollower&) = delete;
@@ -69,6 +74,10 @@ class StoreFollower {
   bool scheduled_ = false;
   std::atomic<Scheduler::TimerId> timer_{0};
   std::atomic<bool> stopped_{false};
+  store::EventHints* hints_;
+  int subscription_ = 0;
+  // A catch-up is posted and has not run yet (hints coalesce).
+  std::atomic<bool> hint_pending_{false};
 };
 
 }  // namespace seedance::server::core

@@ -58,6 +58,8 @@ struct TaskCoreDeps {
   // The store's leases, with several replicas (TaskCoreOptions::leases);
   // null: this gateway drives every task of the store.
   store::TaskLeases* leases = nullptr;
+  // With leases: the store's word that another replica committed events.
+  store::EventHints* hints = nullptr;
 };
 
 class TaskCore {

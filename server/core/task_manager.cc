@@ -187,7 +187,10 @@ void TaskManager::CreateOnLoop(NewTask create) {
 
 absl::StatusOr<StoredTask> TaskManager::FindOwned(const callers::Caller& caller,
                                                   const std::string& task_id) {
-  if (tasks::LiveTask* live = registry_.Find(task_id)) {
+  // With several replicas the store is the truth: another replica may have
+  // taken a task live here over, and this one learns so only later.
+  tasks::LiveTask* live = keeper_ == nullptr ? registry_.Find(task_id) : nullptr;
+  if (live != nullptr) {
     if (live->created && live->record.owner() == caller.owner) return live->record;
     return NotFound(task_id);
   }
@@ -276,6 +279,11 @@ void TaskManager::Cancel(const callers::Caller& caller, const std::string& task_
           *t.mutable_task()->mutable_error() = upstream_api::ToRpcStatus(cancelled);
         },
         [this, task_id, done](absl::Status s) {
+          if (absl::IsFailedPrecondition(s)) {
+            // Fenced out: another replica took the task over meanwhile.
+            return done(absl::UnavailableError(
+                "the task moved to another gateway replica meanwhile; try again"));
+          }
           if (!s.ok()) return done(s);
           absl::StatusOr<StoredTask> stored = store_.Get(task_id);
           if (!stored.ok()) return done(stored.status());

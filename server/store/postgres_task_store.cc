@@ -134,6 +134,12 @@ absl::StatusOr<std::unique_ptr<PostgresTaskStore>> PostgresTaskStore::Open(
     return MigratePostgresSchema(conn);
   });
   if (!migrated.ok()) return migrated;
+  if (options.event_hints) {
+    absl::StatusOr<std::unique_ptr<PostgresEventHints>> hints =
+        PostgresEventHints::Start({.conninfo = options.conninfo});
+    if (!hints.ok()) return hints.status();
+    store->hints_ = *std::move(hints);
+  }
   return store;
 }
 
@@ -170,7 +176,7 @@ absl::Status PostgresTaskStore::Commit(absl::Span<const Write> writes) {
   for (const Write& w : writes) {
     if (absl::Status s = CheckWrite(w); !s.ok()) return s;
   }
-  return WithConnection([&](PGconn* conn, bool* retryable) {
+  absl::Status committed = WithConnection([&](PGconn* conn, bool* retryable) {
     bool began = false;
     absl::Status status = InTransaction(
         conn, "commit",
@@ -184,6 +190,12 @@ absl::Status PostgresTaskStore::Commit(absl::Span<const Write> writes) {
     *retryable = !began;
     return status;
   });
+  if (committed.ok() && hints_ != nullptr &&
+      std::any_of(writes.begin(), writes.end(),
+                  [](const Write& w) { return w.event.has_value(); })) {
+    hints_->Notify();
+  }
+  return committed;
 }
 
 absl::StatusOr<StoredTask> PostgresTaskStore::Get(absl::string_view task_id) {

@@ -19,7 +19,9 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "server/store/event_hints.h"
 #include "server/store/postgres_connection_pool.h"
+#include "server/store/postgres_event_hints.h"
 #include "server/store/task_leases.h"
 #include "server/store/task_store.h"
 
@@ -35,6 +37,9 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
     // Connections open at most: concurrent reads, and a commit beside them.
     int max_connections = 4;
     absl::Duration connect_timeout = absl::Seconds(5);
+    // Tell other replicas of committed events by LISTEN/NOTIFY
+    // (postgres_event_hints.h), on one more connection.
+    bool event_hints = true;
   };
 
   // Connects and migrates the schema (postgres_schema.h). UNAVAILABLE when
@@ -61,6 +66,9 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
   absl::Status Release(const std::string& replica,
                        absl::Span<const std::string> task_ids) override;
 
+  // The hints other replicas' commits send; null without event_hints.
+  EventHints* hints() { return hints_.get(); }
+
   // Connections open now (for tests and metrics).
   int open_connections() const { return pool_.open_connections(); }
 
@@ -79,6 +87,7 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
                                              const PgParams& params);
 
   PostgresConnectionPool pool_;
+  std::unique_ptr<PostgresEventHints> hints_;
 };
 
 }  // namespace seedance::server::store
