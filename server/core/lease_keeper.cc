@@ -51,7 +51,10 @@ absl::StatusOr<int> LeaseKeeper::ClaimAndResume(bool include_own, int* resumed) 
     if (!include_own) {
       ++taken_over_;
       Log(LogLevel::kInfo, "task_taken_over",
-          {{"task_id", id}, {"epoch", absl::StrCat(claim.lease.epoch)}});
+          {{"task_id", id},
+           {"from", claim.previous_replica},
+           {"epoch", absl::StrCat(claim.lease.epoch)},
+           {"why", "lease_expired"}});
     }
   }
   return static_cast<int>(claims->size());

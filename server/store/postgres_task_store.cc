@@ -278,11 +278,11 @@ absl::StatusOr<std::vector<TaskLeases::Claim>> PostgresTaskStore::ClaimExpired(
     absl::StatusOr<PgResult> r = ExecParams(
         conn, "claim expired leases",
         "UPDATE seedance_tasks t SET lease_owner = $1, lease_epoch = t.lease_epoch + 1, "
-        "lease_expires_us = $3::bigint FROM (SELECT task_id FROM seedance_tasks WHERE NOT settled "
-        "AND (lease_owner IS NULL OR lease_expires_us < $2::bigint OR ($5::boolean AND "
-        "lease_owner = $1)) ORDER BY create_time_us, task_id LIMIT $4::integer "
-        "FOR UPDATE SKIP LOCKED) c WHERE t.task_id = c.task_id "
-        "RETURNING t.lease_epoch, t.record, t.create_time_us, t.task_id",
+        "lease_expires_us = $3::bigint FROM (SELECT task_id, coalesce(lease_owner, '') AS "
+        "previous FROM seedance_tasks WHERE NOT settled AND (lease_owner IS NULL OR "
+        "lease_expires_us < $2::bigint OR ($5::boolean AND lease_owner = $1)) "
+        "ORDER BY create_time_us, task_id LIMIT $4::integer FOR UPDATE SKIP LOCKED) c "
+        "WHERE t.task_id = c.task_id RETURNING t.lease_epoch, t.record, c.previous",
         PgParams()
             .Text(query.replica)
             .Int(absl::ToUnixMicros(query.now))
@@ -299,6 +299,7 @@ absl::StatusOr<std::vector<TaskLeases::Claim>> PostgresTaskStore::ClaimExpired(
       claim.lease = {.replica = query.replica,
                      .epoch = static_cast<uint64_t>(BinaryInt64(r->get(), row, 0)),
                      .expires = absl::FromUnixMicros(expires)};
+      claim.previous_replica = std::string(Value(r->get(), row, 2));
       claims.push_back(std::move(claim));
     }
     return absl::OkStatus();

@@ -40,6 +40,8 @@ class TaskLeases {
   struct Claim {
     StoredTask task;
     Lease lease;
+    // The replica that held the task before ("" if none), for logs.
+    std::string previous_replica;
   };
 
   virtual ~TaskLeases() = default;

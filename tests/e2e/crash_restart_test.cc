@@ -30,6 +30,14 @@
 // docs/running.md, "How a task learns its fate"). In hold mode every task running at a kill
 // would end that way, so hold is not tested here.
 //
+// The same on PostgreSQL, and two chaos setups of several replicas' kind:
+// "postgres_restarts" crashes PostgreSQL itself (immediate shutdown) instead
+// of the gateway; "replicas" runs three gateways on one PostgreSQL, kills
+// the one the clients use, sends them to the next and restarts the killed
+// one under a new replica id, so that its tasks are taken over by the
+// others once their leases (1 s) expire, or at once by the replica a
+// callback reaches. The figures give the takeovers and their delays.
+//
 // The kill times come from a seeded PRNG; the seed is printed
 // (SEEDANCE_CRASH_RESTART_SEED replays the kill pattern, not the thread
 // timing). SEEDANCE_CRASH_RESTART_KILLS sets the kills per delivery mode
@@ -53,6 +61,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -64,6 +73,7 @@
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/stderr_capture.h"
 #include "tests/testing/temp_dir.h"
 #include "upstream_api/status_details.h"
 
@@ -76,6 +86,8 @@ constexpr char kToken[] = "token-crash-restart";
 constexpr char kModel[] = "doubao-seedance-1-0-pro-250528";
 constexpr int kClientThreads = 6;
 constexpr int kDefaultKills = 12;
+// Gateways in the "replicas" setup, on one PostgreSQL.
+constexpr int kReplicas = 3;
 // Everything after the last kill (open creates, watches to the end) must be
 // done by then; normally it takes a second or two.
 constexpr absl::Duration kDrainDeadline = absl::Seconds(90);
@@ -164,6 +176,39 @@ class GatewayDirectory {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// From the replicas' info log: how many tasks were taken over after their
+// replica was killed, and how long after the kill (the takeover's log line
+// names the replica the task came from).
+std::string TakeoverFigures(const std::string& log,
+                            const std::map<std::string, absl::Time>& killed_at) {
+  std::vector<absl::Duration> delays;
+  int by_request = 0;  // a callback or cancel reached another replica first
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, " task_taken_over ")) continue;
+    if (absl::StrContains(line, "why=request")) ++by_request;
+    if (!absl::StrContains(line, "why=lease_expired")) continue;
+    size_t from = line.find(" from=");
+    if (from == absl::string_view::npos) continue;
+    absl::string_view replica = line.substr(from + 6);
+    replica = replica.substr(0, replica.find(' '));
+    auto kill = killed_at.find(std::string(replica));
+    absl::Time at;
+    std::string error;
+    if (kill == killed_at.end() ||
+        !absl::ParseTime("%Y-%m-%dT%H:%M:%E*SZ", line.substr(0, line.find(' ')), &at, &error)) {
+      continue;
+    }
+    delays.push_back(at - kill->second);
+  }
+  std::string figures = absl::StrFormat("takeovers by a request=%d", by_request);
+  if (delays.empty()) return absl::StrCat(figures, ", by lease expiry=0");
+  std::sort(delays.begin(), delays.end());
+  return absl::StrFormat(
+      "%s, by lease expiry=%d, %s to %s after the kill of their replica (median %s)", figures,
+      delays.size(), absl::FormatDuration(delays.front()), absl::FormatDuration(delays.back()),
+      absl::FormatDuration(delays[delays.size() / 2]));
+}
+
 // What one acknowledged task went through, as its client saw it.
 struct TaskRecord {
   std::string request_id;
@@ -177,7 +222,10 @@ struct TaskRecord {
 // A delivery mode and the store the gateway keeps its tasks in.
 struct Setup {
   std::string delivery;
-  std::string store;  // "sqlite", or "postgres": a PostgreSQL of the test's own
+  // "sqlite"; "postgres", a PostgreSQL of the test's own; "postgres_restarts",
+  // the same, and the kills hit the database instead of the gateway;
+  // "replicas", three gateways on one PostgreSQL, the one in use killed.
+  std::string store;
 };
 
 void PrintTo(const Setup& setup, std::ostream* os) { *os << setup.delivery << "/" << setup.store; }
@@ -345,6 +393,8 @@ class CrashRestartTest : public ::testing::TestWithParam<Setup> {
   }
 
   GatewayDirectory directory_;
+  // Restarts of each replica so far (its replica id's suffix).
+  int run_of_[kReplicas] = {};
   std::atomic<bool> stop_creating_{false};
   std::unique_ptr<testing::MockUpstreamProcess> mock_;
 
@@ -374,7 +424,7 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
               IsOk());
   std::string store_flag = "--store=sqlite";
   std::unique_ptr<testing::PostgresServer> postgres;
-  if (store == "postgres") {
+  if (store != "sqlite") {
     absl::StatusOr<std::unique_ptr<testing::PostgresServer>> pg = testing::PostgresServer::Start();
     ASSERT_THAT(pg, IsOk());
     postgres = *std::move(pg);
@@ -382,17 +432,35 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
     ASSERT_THAT(uri, IsOk());
     store_flag = "--store=" + *uri;
   }
-  auto gateway = testing::GatewayProcess::Start(
-      {"--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode, store_flag,
-       "--poll_initial=50ms", "--poll_max=200ms", "--callback_fallback_poll=300ms",
-       "--outcome_unknown_callback_wait=15s",
-       // Six clients share one token at about the default create rate,
-       // and the final checks re-send every create and read every task.
-       "--caller_create_rate=0", "--caller_rpc_rate=0", "--log_level=error"},
-      dir.path() + "/data");
-  ASSERT_THAT(gateway, IsOk());
-  (*gateway)->KeepCallbackPort();
-  directory_.Publish((*gateway)->address());
+  const bool replicas = store == "replicas";
+  const bool restarts_postgres = store == "postgres_restarts";
+  std::vector<std::string> flags = {
+      "--upstream_base_url=" + mock_->base_url(), "--delivery=" + mode, store_flag,
+      "--poll_initial=50ms", "--poll_max=200ms", "--callback_fallback_poll=300ms",
+      "--outcome_unknown_callback_wait=15s",
+      // Six clients share one token at about the default create rate,
+      // and the final checks re-send every create and read every task.
+      "--caller_create_rate=0", "--caller_rpc_rate=0", "--log_level=error"};
+  if (replicas) {
+    // Takeovers are logged (info) and read back for their times.
+    flags.back() = "--log_level=info";
+    flags.push_back("--lease_ttl=1s");
+    flags.push_back("--master_key_file=" + dir.path() + "/master.key");
+  }
+  std::unique_ptr<testing::StderrToFile> capture;
+  std::string replica_log = dir.path() + "/replicas.log";
+  if (replicas) capture = std::make_unique<testing::StderrToFile>(replica_log);
+  std::vector<std::unique_ptr<testing::GatewayProcess>> gateways;
+  for (int g = 0; g < (replicas ? kReplicas : 1); ++g) {
+    std::vector<std::string> own = flags;
+    if (replicas) own.push_back(absl::StrCat("--replica_id=replica-", g, "-run-0"));
+    auto gateway = testing::GatewayProcess::Start(own, absl::StrCat(dir.path(), "/data", g));
+    ASSERT_THAT(gateway, IsOk());
+    (*gateway)->KeepCallbackPort();
+    gateways.push_back(*std::move(gateway));
+  }
+  int current = 0;  // the gateway the clients are told to use
+  directory_.Publish(gateways[current]->address());
 
   std::vector<std::thread> clients;
   for (int c = 0; c < kClientThreads; ++c) {
@@ -401,19 +469,38 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
 
   // The kills. The sleeps only pace them (random gaps, some short enough to
   // land inside the previous restart's recovery); nothing waits on them.
+  // With replicas, the one the clients use is killed, they move to the next,
+  // and it restarts under a new replica id: its tasks wait for their leases
+  // to expire and are taken over by whichever replica claims them first.
   std::mt19937_64 rng(seed);
   int kills = 0;
+  std::map<std::string, absl::Time> killed_at;  // replica id -> its kill
   absl::Time start = absl::Now();
   for (; kills < kills_wanted; ++kills) {
     absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(10, 700)(rng)));
-    (*gateway)->Kill();
-    absl::Status restarted = (*gateway)->Restart();
+    absl::Status restarted;
+    if (restarts_postgres) {
+      // A crash of the database (immediate shutdown, recovery at restart).
+      restarted = postgres->Crash();
+      if (restarted.ok()) restarted = postgres->Restart();
+    } else if (replicas) {
+      int victim = current;
+      killed_at[absl::StrCat("replica-", victim, "-run-", run_of_[victim])] = absl::Now();
+      gateways[victim]->Kill();
+      current = (victim + 1) % kReplicas;
+      directory_.Publish(gateways[current]->address());
+      ++run_of_[victim];
+      restarted = gateways[victim]->Restart(
+          {absl::StrCat("--replica_id=replica-", victim, "-run-", run_of_[victim])});
+    } else {
+      gateways[0]->Kill();
+      restarted = gateways[0]->Restart();
+    }
     if (!restarted.ok()) {
-      ADD_FAILURE() << "the gateway did not restart after kill " << kills + 1 << ": "
-                    << restarted;
+      ADD_FAILURE() << "no restart after kill " << kills + 1 << ": " << restarted;
       break;
     }
-    directory_.Publish((*gateway)->address());
+    directory_.Publish(gateways[current]->address());
   }
   absl::Duration kill_phase = absl::Now() - start;
   stop_creating_ = true;
@@ -430,7 +517,7 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
   if (!drained) {
     ADD_FAILURE() << "clients still busy " << kDrainDeadline << " after the last kill";
     directory_.Close();
-    (*gateway)->Kill();  // ends their calls
+    for (auto& gateway : gateways) gateway->Kill();  // ends their calls
   }
   for (std::thread& t : clients) t.join();
   ASSERT_TRUE(drained);
@@ -513,6 +600,11 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
       "seed=%d",
       kills, absl::ToDoubleSeconds(kill_phase), static_cast<int>(records_.size()),
       succeeded, outcome_unknown, create_retries, watch_resumptions, events_checked, seed);
+  if (replicas) {
+    capture.reset();
+    absl::StrAppend(&figures, ", ", TakeoverFigures(testing::ReadFileBytes(replica_log),
+                                                    killed_at));
+  }
   std::cout << "crash_restart[" << mode << "," << store << "]: " << figures << std::endl;
   RecordProperty("figures", figures);
   EXPECT_EQ(kills, kills_wanted);
@@ -522,7 +614,10 @@ TEST_P(CrashRestartTest, AcknowledgedTasksSurviveRandomKillsAndWatchersSeeEachCh
 INSTANTIATE_TEST_SUITE_P(DeliveryAndStore, CrashRestartTest,
                          ::testing::Values(Setup{"callback", "sqlite"}, Setup{"poll", "sqlite"},
                                            Setup{"callback", "postgres"},
-                                           Setup{"poll", "postgres"}),
+                                           Setup{"poll", "postgres"},
+                                           Setup{"poll", "postgres_restarts"},
+                                           Setup{"callback", "replicas"},
+                                           Setup{"poll", "replicas"}),
                          [](const auto& info) {
                            return info.param.delivery + "_" + info.param.store;
                          });

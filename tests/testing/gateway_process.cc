@@ -38,6 +38,7 @@ absl::Status GatewayProcess::Launch() {
   std::vector<std::string> args = {"--listen=127.0.0.1:0", "--callback_listen=127.0.0.1:0",
                                    absl::StrCat("--data_dir=", data_dir_)};
   args.insert(args.end(), flags_.begin(), flags_.end());
+  args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   // After the caller's flags: the last --callback_listen wins.
   if (keep_callback_port_ && callback_port_ != 0) {
     args.push_back(absl::StrCat("--callback_listen=127.0.0.1:", callback_port_));
@@ -68,8 +69,9 @@ absl::StatusOr<int> GatewayProcess::Terminate(absl::Duration timeout) {
   return process_->Wait(timeout);
 }
 
-absl::Status GatewayProcess::Restart() {
+absl::Status GatewayProcess::Restart(std::vector<std::string> extra_flags) {
   if (process_ != nullptr && process_->running()) Kill();
+  extra_flags_ = std::move(extra_flags);
   return Launch();
 }
 

@@ -41,8 +41,9 @@ class GatewayProcess {
   // SIGTERM; the exit code once it is gone.
   absl::StatusOr<int> Terminate(absl::Duration timeout = absl::Seconds(20));
   // Starts again with the same flags and data directory (new ports, but for
-  // the callback port after KeepCallbackPort()).
-  absl::Status Restart();
+  // the callback port after KeepCallbackPort()), plus `extra_flags` for this
+  // run (later flags win: a new --replica_id, say).
+  absl::Status Restart(std::vector<std::string> extra_flags = {});
   // Restarts listen for callbacks on the port of this run, as a deployment
   // with a fixed callback URL does, so that callbacks sent to the old
   // process reach the new one.
@@ -54,6 +55,7 @@ class GatewayProcess {
   absl::Status Launch();
 
   std::vector<std::string> flags_;
+  std::vector<std::string> extra_flags_;
   std::string data_dir_;
   std::unique_ptr<ChildProcess> process_;
   int grpc_port_ = 0;

@@ -79,6 +79,8 @@ TEST_F(TaskLeasesTest, ClaimsUnfinishedTasksWithoutALiveLeaseOldestFirst) {
   EXPECT_EQ((*claims)[0].lease.epoch, 2u);  // the claim raised gw-a's epoch 1
   EXPECT_EQ((*claims)[1].lease.epoch, 1u);
   EXPECT_EQ((*claims)[0].lease.replica, "gw-b");
+  EXPECT_EQ((*claims)[0].previous_replica, "gw-a");
+  EXPECT_EQ((*claims)[1].previous_replica, "");
   EXPECT_EQ((*claims)[0].lease.expires, kNow + kTtl);
   // Claimed now: a second claim finds nothing.
   EXPECT_THAT(*store_->ClaimExpired({.replica = "gw-c", .now = kNow, .ttl = kTtl}), IsEmpty());
