@@ -1,5 +1,6 @@
 #include "server/core/lease_keeper.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -125,6 +126,19 @@ absl::Status LeaseKeeper::TakeOver(const std::string& task_id, bool resume) {
   Log(LogLevel::kInfo, "task_taken_over",
       {{"task_id", task_id}, {"epoch", absl::StrCat(lease.epoch)}, {"why", "request"}});
   return absl::OkStatus();
+}
+
+size_t LeaseKeeper::InFlightEverywhere(size_t local) {
+  absl::Time now = clock_.Now();
+  if (now - counted_at_ >= absl::Seconds(1)) {
+    absl::StatusOr<int64_t> counted = leases_.CountInProgress();
+    if (!counted.ok()) return local;
+    counted_ = *counted;
+    counted_at_ = now;
+    local_at_count_ = local;
+  }
+  size_t grown = local > local_at_count_ ? local - local_at_count_ : 0;
+  return std::max(local, static_cast<size_t>(counted_) + grown);
 }
 
 void LeaseKeeper::ScheduleRound() {

@@ -73,6 +73,13 @@ class LeaseKeeper {
   // another replica may take them over at once (a clean stop). Loop thread.
   void Stop();
 
+  // Tasks in progress on every replica, for --max_tasks_in_flight, given
+  // `local` in progress here: counted in the store at most once a second,
+  // with this replica's growth since added, so replicas creating at the
+  // same moment may exceed the limit by what they create in that second.
+  // `local` when the store cannot count. Loop thread.
+  size_t InFlightEverywhere(size_t local);
+
   const LeaseOptions& options() const { return options_; }
   // Tasks this replica took over from others, and lost to others.
   int64_t taken_over() const { return taken_over_; }
@@ -94,6 +101,10 @@ class LeaseKeeper {
   std::atomic<bool> stopped_{false};
   std::atomic<int64_t> taken_over_{0};
   std::atomic<int64_t> lost_{0};
+  // InFlightEverywhere's last count, when it was made, and `local` then.
+  int64_t counted_ = 0;
+  absl::Time counted_at_ = absl::InfinitePast();
+  size_t local_at_count_ = 0;
 };
 
 }  // namespace seedance::server::core

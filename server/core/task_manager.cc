@@ -152,8 +152,10 @@ void TaskManager::CreateOnLoop(NewTask create) {
                                 done)) {
     return;
   }
-  if (absl::Status admitted = limits_.AdmitCreate(caller.owner, registry_.in_flight());
-      !admitted.ok()) {
+  // With several replicas the limit counts the tasks of all of them.
+  size_t in_flight = keeper_ != nullptr ? keeper_->InFlightEverywhere(registry_.in_flight())
+                                        : registry_.in_flight();
+  if (absl::Status admitted = limits_.AdmitCreate(caller.owner, in_flight); !admitted.ok()) {
     return done(admitted);
   }
 

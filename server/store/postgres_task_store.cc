@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "server/model/task_state.h"
 #include "server/store/postgres_schema.h"
 #include "server/store/task_store_util.h"
 
@@ -370,6 +371,31 @@ absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> PostgresTaskStore:
   });
   if (!status.ok()) return status;
   return held;
+}
+
+absl::StatusOr<int64_t> PostgresTaskStore::CountInProgress() {
+  std::vector<std::string> states;
+  for (int s = v1::TaskState_MIN; s <= v1::TaskState_MAX; ++s) {
+    if (v1::TaskState_IsValid(s) && s != v1::TASK_STATE_UNSPECIFIED &&
+        !model::IsTerminal(static_cast<v1::TaskState>(s))) {
+      states.push_back(absl::StrCat(s));
+    }
+  }
+  int64_t count = 0;
+  absl::Status status = WithConnection([&](PGconn* conn, bool* retryable) {
+    *retryable = true;
+    absl::StatusOr<PgResult> r = ExecParams(
+        conn, "count tasks in progress",
+        "SELECT count(*) FROM seedance_tasks WHERE NOT settled AND state = ANY($1::integer[])",
+        PgParams().Text(absl::StrCat("{", absl::StrJoin(states, ","), "}")), PgFormat::kText);
+    if (!r.ok()) return r.status();
+    if (!absl::SimpleAtoi(Value(r->get(), 0, 0), &count)) {
+      return absl::InternalError("a count does not read as a number");
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return count;
 }
 
 absl::Status PostgresTaskStore::Release(const std::string& replica,

@@ -63,6 +63,7 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
                               absl::Time now, absl::Duration ttl) override;
   absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> Renew(
       const std::string& replica, absl::Time now, absl::Duration ttl) override;
+  absl::StatusOr<int64_t> CountInProgress() override;
   absl::Status Release(const std::string& replica,
                        absl::Span<const std::string> task_ids) override;
 

@@ -65,6 +65,9 @@ class TaskLeases {
   virtual absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> Renew(
       const std::string& replica, absl::Time now, absl::Duration ttl) = 0;
 
+  // Tasks in progress (not in a terminal state) on every replica.
+  virtual absl::StatusOr<int64_t> CountInProgress() = 0;
+
   // Ends `replica`'s leases on `task_ids` now, so that another replica may
   // claim them at once (a clean stop).
   virtual absl::Status Release(const std::string& replica,

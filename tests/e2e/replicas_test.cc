@@ -206,20 +206,49 @@ TEST_F(ReplicasTest, ACallbackThatReachesAnotherReplicaIsAppliedThereOnce) {
   StartReplica(1, "callback",
                {absl::StrCat("--callback_public_url=http://127.0.0.1:",
                              replicas_[0]->callback_port())});
-  std::vector<uint64_t> sequences;
-  absl::StatusOr<v1::VideoTask> done = Client(1).CreateAndWatch(
-      Request("called-back"), [&](const v1::WatchVideoTaskResponse& m) {
-        if (m.has_status()) sequences.push_back(m.status().sequence());
-      });
-  ASSERT_THAT(done, IsOk());
-  EXPECT_EQ(done->state(), v1::TASK_STATE_SUCCEEDED);
-  EXPECT_FALSE(done->result().video_url().empty());
-  for (size_t i = 1; i < sequences.size(); ++i) EXPECT_EQ(sequences[i], sequences[i - 1] + 1);
-  EXPECT_EQ(Client(0).Get(done->task_id())->state(), v1::TASK_STATE_SUCCEEDED);
+  StartReplica(2, "callback");
+  absl::StatusOr<v1::VideoTask> created = Client(1).Create(Request("called-back"));
+  ASSERT_THAT(created, IsOk());
+  // Watched on the creator, on the replica the callback reaches, and on
+  // the third.
+  std::vector<std::vector<uint64_t>> sequences(3);
+  std::vector<absl::StatusOr<v1::VideoTask>> ended(3);
+  std::vector<std::thread> watchers;
+  for (int n = 0; n < 3; ++n) {
+    watchers.emplace_back([&, n] {
+      ended[n] = Client(n).WatchToEnd(created->task_id(), std::nullopt,
+                                      [&, n](const v1::WatchVideoTaskResponse& m) {
+                                        if (m.has_status()) {
+                                          sequences[n].push_back(m.status().sequence());
+                                        }
+                                      });
+    });
+  }
+  for (std::thread& t : watchers) t.join();
+  for (int n = 0; n < 3; ++n) {
+    SCOPED_TRACE(n);
+    ASSERT_THAT(ended[n], IsOk());
+    EXPECT_EQ(ended[n]->state(), v1::TASK_STATE_SUCCEEDED);
+    EXPECT_FALSE(ended[n]->result().video_url().empty());
+    for (size_t i = 1; i < sequences[n].size(); ++i) {
+      EXPECT_EQ(sequences[n][i], sequences[n][i - 1] + 1);
+    }
+  }
   EXPECT_EQ(Submissions(), 1);
   ASSERT_THAT(mock_->WaitForJournal({{"kind", "callback"}, {"outcome", "delivered"}},
                                     absl::Seconds(10)),
               IsOk());
+}
+
+TEST_F(ReplicasTest, TheTasksInFlightLimitCountsEveryReplica) {
+  StartMock("5000");
+  StartReplica(0, "poll", {"--max_tasks_in_flight=2"});
+  StartReplica(1, "poll", {"--max_tasks_in_flight=2"});
+  ASSERT_THAT(Client(0).Create(Request("first")), IsOk());
+  ASSERT_THAT(Client(0).Create(Request("second")), IsOk());
+  // Replica 1 runs nothing itself, but the gateway as a whole is full.
+  absl::StatusOr<v1::VideoTask> refused = Client(1).Create(Request("third"));
+  EXPECT_THAT(refused, testing::StatusIs(absl::StatusCode::kResourceExhausted));
 }
 
 TEST_F(ReplicasTest, TheTasksOfAKilledReplicaAreTakenOverAndEndOnce) {

@@ -159,6 +159,20 @@ TEST_F(TaskLeasesTest, AStealTakesALiveLeaseAndFencesItsHolder) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(TaskLeasesTest, CountsTheTasksInProgressOfEveryReplica) {
+  StoredTask a = Task("a", "alice", 100, v1::TASK_STATE_PENDING);
+  StoredTask b = Task("b", "bob", 101, v1::TASK_STATE_RUNNING);
+  StoredTask c = Task("c", "alice", 102, v1::TASK_STATE_SUCCEEDED);
+  StoredTask d = Task("d", "alice", 103, v1::TASK_STATE_QUEUED);
+  CreateHeld(a, "gw-a", kNow);
+  CreateHeld(b, "gw-b", kNow);
+  CreateHeld(c, "gw-a", kNow);
+  CreateHeld(d, "", kNow);
+  EXPECT_THAT(store_->CountInProgress(), testing::IsOkAndHolds(3));
+  ASSERT_THAT(store_->Commit({Advance(d, v1::TASK_STATE_FAILED)}), IsOk());
+  EXPECT_THAT(store_->CountInProgress(), testing::IsOkAndHolds(2));
+}
+
 TEST_F(TaskLeasesTest, ReleasedTasksCanBeClaimedAtOnce) {
   StoredTask t = Task("t");
   StoredTask kept = Task("kept");
