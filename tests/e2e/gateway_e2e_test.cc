@@ -103,12 +103,8 @@ class GatewayE2eTest : public ::testing::Test {
 
   // How many POST /v1/seedance/videos the mock received.
   int VideosRequests() {
-    absl::StatusOr<std::string> journal =
-        mock_->Journal({{"kind", "request"}, {"path", "/v1/seedance/videos"}});
-    if (!journal.ok()) return -1;
-    auto value = testing::ParseJsonValue(*journal);
-    const google::protobuf::Value* entries = testing::JsonAt(*value, "entries");
-    return entries != nullptr ? entries->list_value().values_size() : -1;
+    return mock_->JournalCount({{"kind", "request"}, {"path", "/v1/seedance/videos"}})
+        .value_or(-1);
   }
 
   static absl::Status ErrorOf(const v1::VideoTask& task) {

@@ -13,11 +13,9 @@
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/store/postgres_handles.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/file_bytes.h"
 #include "tests/testing/gateway_process.h"
-#include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
@@ -41,26 +39,6 @@ v1::CreateVideoTaskRequest Request(const std::string& request_id) {
   r.mutable_spec()->set_prompt("A lighthouse in a storm");
   r.set_request_id(request_id);
   return r;
-}
-
-std::string QueryOne(const std::string& uri, const char* sql) {
-  absl::StatusOr<server::store::PgConnection> conn = server::store::ConnectPostgres(uri);
-  EXPECT_THAT(conn, IsOk());
-  if (!conn.ok()) return "";
-  absl::StatusOr<server::store::PgResult> r = server::store::ExecParams(
-      conn->get(), "query", sql, server::store::PgParams(), server::store::PgFormat::kText);
-  EXPECT_THAT(r, IsOk());
-  if (!r.ok() || PQntuples(r->get()) != 1) return "";
-  return std::string(server::store::Value(r->get(), 0, 0));
-}
-
-int JournalCount(testing::MockUpstreamProcess& mock,
-                 const std::vector<std::pair<std::string, std::string>>& filter) {
-  absl::StatusOr<std::string> journal = mock.Journal(filter);
-  if (!journal.ok()) return -1;
-  auto value = testing::ParseJsonValue(*journal);
-  const google::protobuf::Value* entries = testing::JsonAt(*value, "entries");
-  return entries != nullptr ? entries->list_value().values_size() : -1;
 }
 
 class PostgresStoreTest : public ::testing::Test {
@@ -110,8 +88,10 @@ TEST_F(PostgresStoreTest, TasksAreRowsInPostgresAndThePasswordIsNeverLogged) {
       Request("r1"), [&](const v1::WatchVideoTaskResponse& m) { events += m.has_status(); });
   ASSERT_THAT(task, IsOk());
   EXPECT_EQ(task->state(), v1::TASK_STATE_SUCCEEDED);
-  EXPECT_EQ(QueryOne(*uri, "SELECT count(*) FROM seedance_tasks"), "1");
-  EXPECT_EQ(QueryOne(*uri, "SELECT count(*) FROM seedance_task_events"), absl::StrCat(events));
+  EXPECT_THAT(testing::QueryOne(*uri, "SELECT count(*) FROM seedance_tasks"),
+              testing::IsOkAndHolds("1"));
+  EXPECT_THAT(testing::QueryOne(*uri, "SELECT count(*) FROM seedance_task_events"),
+              testing::IsOkAndHolds(absl::StrCat(events)));
   ASSERT_THAT(gateway->Terminate(), testing::IsOkAndHolds(0));
 
   std::string logged = testing::ReadFileBytes(log);
@@ -170,7 +150,8 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
     EXPECT_EQ(done->state(), v1::TASK_STATE_SUCCEEDED) << id;
   }
   // Each was sent upstream once; the refused one never.
-  EXPECT_EQ(JournalCount(*mock_, {{"kind", "request"}, {"path", "/v1/seedance/videos"}}), kTasks);
+  EXPECT_THAT(mock_->JournalCount({{"kind", "request"}, {"path", "/v1/seedance/videos"}}),
+              testing::IsOkAndHolds(kTasks));
   EXPECT_THAT(client.Create(Request("after-outage")), IsOk());
 }
 

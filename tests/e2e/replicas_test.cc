@@ -21,7 +21,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/gateway_process.h"
-#include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/status_matchers.h"
@@ -90,12 +89,8 @@ class ReplicasTest : public ::testing::Test {
   }
 
   int Submissions() {
-    absl::StatusOr<std::string> journal =
-        mock_->Journal({{"kind", "request"}, {"path", "/v1/seedance/videos"}});
-    if (!journal.ok()) return -1;
-    auto value = testing::ParseJsonValue(*journal);
-    const google::protobuf::Value* entries = testing::JsonAt(*value, "entries");
-    return entries != nullptr ? entries->list_value().values_size() : -1;
+    return mock_->JournalCount({{"kind", "request"}, {"path", "/v1/seedance/videos"}})
+        .value_or(-1);
   }
 
   testing::TempDir dir_;

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "tests/testing/curl_client.h"
+#include "tests/testing/json_value.h"
 
 namespace seedance::testing {
 namespace {
@@ -87,6 +88,17 @@ absl::StatusOr<std::string> MockUpstreamProcess::Admin(absl::string_view method,
 absl::StatusOr<std::string> MockUpstreamProcess::Journal(
     const std::vector<std::pair<std::string, std::string>>& filter) {
   return Admin("GET", absl::StrCat("/__mock/journal?", EncodeQuery(filter)), "", 10000);
+}
+
+absl::StatusOr<int> MockUpstreamProcess::JournalCount(
+    const std::vector<std::pair<std::string, std::string>>& filter) {
+  absl::StatusOr<std::string> journal = Journal(filter);
+  if (!journal.ok()) return journal.status();
+  absl::StatusOr<google::protobuf::Value> value = ParseJsonValue(*journal);
+  if (!value.ok()) return value.status();
+  const google::protobuf::Value* entries = JsonAt(*value, "entries");
+  if (entries == nullptr) return absl::InternalError("the journal has no entries");
+  return entries->list_value().values_size();
 }
 
 absl::StatusOr<std::string> MockUpstreamProcess::WaitForJournal(

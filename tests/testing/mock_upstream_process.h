@@ -46,6 +46,10 @@ class MockUpstreamProcess {
   absl::StatusOr<std::string> Journal(
       const std::vector<std::pair<std::string, std::string>>& filter = {});
 
+  // How many journal entries match `filter` now.
+  absl::StatusOr<int> JournalCount(
+      const std::vector<std::pair<std::string, std::string>>& filter);
+
   // GET /__mock/journal/wait: returns the JSON answer once `count` entries
   // match `filter`; DEADLINE_EXCEEDED (with the answer in the message) if
   // they do not within `timeout`.

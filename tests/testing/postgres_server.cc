@@ -312,4 +312,17 @@ absl::StatusOr<std::string> PostgresServer::CreateDatabase() {
   return UriWithPassword(name);
 }
 
+absl::StatusOr<std::string> QueryOne(const std::string& uri, const std::string& sql) {
+  absl::StatusOr<server::store::PgConnection> conn = server::store::ConnectPostgres(uri);
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<server::store::PgResult> r =
+      server::store::ExecParams(conn->get(), "query", sql.c_str(), server::store::PgParams(),
+                                server::store::PgFormat::kText);
+  if (!r.ok()) return r.status();
+  if (PQntuples(r->get()) != 1 || PQnfields(r->get()) != 1) {
+    return absl::InternalError(absl::StrCat("not one value: ", sql));
+  }
+  return std::string(server::store::Value(r->get(), 0, 0));
+}
+
 }  // namespace seedance::testing

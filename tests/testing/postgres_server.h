@@ -78,6 +78,9 @@ class PostgresServer {
   int databases_ = 0;
 };
 
+// The one value the query `sql` returns on the database at `uri` (text).
+absl::StatusOr<std::string> QueryOne(const std::string& uri, const std::string& sql);
+
 }  // namespace seedance::testing
 
 #endif  // SEEDANCE_TESTS_TESTING_POSTGRES_SERVER_H_

@@ -27,13 +27,9 @@ using ::testing::Each;
 using ::testing::SizeIs;
 
 std::string QueryOne(const std::string& uri, const char* sql) {
-  absl::StatusOr<PgConnection> conn = ConnectPostgres(uri);
-  EXPECT_THAT(conn, IsOk());
-  if (!conn.ok()) return "";
-  absl::StatusOr<PgResult> r = ExecParams(conn->get(), "query", sql, PgParams(), PgFormat::kText);
-  EXPECT_THAT(r, IsOk());
-  if (!r.ok() || PQntuples(r->get()) != 1) return "";
-  return std::string(Value(r->get(), 0, 0));
+  absl::StatusOr<std::string> value = testing::QueryOne(uri, sql);
+  EXPECT_THAT(value, IsOk());
+  return value.value_or("");
 }
 
 TEST(PostgresTaskStoreTest, OpeningAgainFindsTheSchemaMigrated) {
