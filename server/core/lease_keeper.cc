@@ -85,6 +85,24 @@ void LeaseKeeper::Round() {
     return;
   }
   absl::flat_hash_map<std::string, uint64_t> epochs(held->begin(), held->end());
+  // Held here by the store but not live: a claim whose answer was lost, or
+  // one whose resumption failed. Resumed now, lest nobody drive them.
+  for (const auto& [id, epoch] : *held) {
+    if (parts_.registry.Find(id) != nullptr) continue;
+    absl::StatusOr<StoredTask> stored = parts_.store.Get(id);
+    if (!stored.ok() || model::IsTerminal(stored->task().state())) continue;
+    store::Lease lease{.replica = options_.replica,
+                       .epoch = epoch,
+                       .expires = clock_.Now() + options_.ttl};
+    if (absl::StatusOr<bool> resumed =
+            ResumeStoredTask(parts_, *std::move(stored), recovery_token_, lease);
+        !resumed.ok()) {
+      Log(LogLevel::kWarning, "lease_resume_failed",
+          {{"task_id", id}, {"error", upstream_api::StatusSummary(resumed.status())}});
+    } else {
+      Log(LogLevel::kInfo, "task_resumed", {{"task_id", id}, {"why", "held_not_live"}});
+    }
+  }
   for (const std::string& id : parts_.registry.TaskIds()) {
     tasks::LiveTask* live = parts_.registry.Find(id);
     // Tasks whose create is not committed yet are not in the store yet.
@@ -132,10 +150,11 @@ size_t LeaseKeeper::InFlightEverywhere(size_t local) {
   absl::Time now = clock_.Now();
   if (now - counted_at_ >= absl::Seconds(1)) {
     absl::StatusOr<int64_t> counted = leases_.CountInProgress();
-    if (!counted.ok()) return local;
-    counted_ = *counted;
+    // A failed count is not retried within the second either (the store
+    // is away: every create would wait on it).
     counted_at_ = now;
     local_at_count_ = local;
+    counted_ = counted.ok() ? *counted : 0;
   }
   size_t grown = local > local_at_count_ ? local - local_at_count_ : 0;
   return std::max(local, static_cast<size_t>(counted_) + grown);

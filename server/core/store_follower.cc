@@ -1,5 +1,7 @@
 #include "server/core/store_follower.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "base/log.h"
@@ -39,11 +41,13 @@ std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& ta
                                                            std::vector<v1::TaskEvent> history) {
   auto it = followed_.find(task_id);
   if (it != followed_.end()) {
-    if (std::shared_ptr<tasks::TaskEventLog> log = it->second.lock()) return log;
+    for (const std::weak_ptr<tasks::TaskEventLog>& weak : it->second) {
+      if (std::shared_ptr<tasks::TaskEventLog> log = weak.lock()) return log;
+    }
   }
   auto log = std::make_shared<tasks::TaskEventLog>(task_id, std::move(history));
   if (!log->terminal()) {
-    followed_[task_id] = log;
+    followed_[task_id].push_back(log);
     ScheduleLocked();
   }
   return log;
@@ -51,29 +55,41 @@ std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& ta
 
 void StoreFollower::Track(std::shared_ptr<tasks::TaskEventLog> log) {
   if (log == nullptr || log->terminal()) return;
-  followed_[log->task_id()] = log;
+  followed_[log->task_id()].push_back(log);
   ScheduleLocked();
 }
 
 void StoreFollower::CatchUp() {
   for (auto it = followed_.begin(); it != followed_.end();) {
-    std::shared_ptr<tasks::TaskEventLog> log = it->second.lock();
-    if (log == nullptr || log->terminal()) {
+    std::vector<std::weak_ptr<tasks::TaskEventLog>>& logs = it->second;
+    std::erase_if(logs, [](const std::weak_ptr<tasks::TaskEventLog>& weak) {
+      std::shared_ptr<tasks::TaskEventLog> log = weak.lock();
+      return log == nullptr || log->terminal();
+    });
+    if (logs.empty()) {
       followed_.erase(it++);
       continue;
     }
-    absl::StatusOr<std::vector<v1::TaskEvent>> events =
-        store_.Events(log->task_id(), log->last_sequence());
+    // One read for the task, from the least advanced of its logs.
+    uint64_t after = UINT64_MAX;
+    for (const auto& weak : logs) {
+      if (auto log = weak.lock()) after = std::min(after, log->last_sequence());
+    }
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(it->first, after);
     if (!events.ok()) {
       // The store is away: the next round reads again, and nothing is
       // skipped, since reads start after the last event appended.
       Log(LogLevel::kDebug, "follow_read_failed",
-          {{"task_id", log->task_id()}, {"error", upstream_api::StatusSummary(events.status())}});
+          {{"task_id", it->first}, {"error", upstream_api::StatusSummary(events.status())}});
       ++it;
       continue;
     }
-    for (v1::TaskEvent& event : *events) {
-      if (event.sequence() == log->last_sequence() + 1) log->Append(std::move(event));
+    for (const auto& weak : logs) {
+      std::shared_ptr<tasks::TaskEventLog> log = weak.lock();
+      if (log == nullptr) continue;
+      for (const v1::TaskEvent& event : *events) {
+        if (event.sequence() == log->last_sequence() + 1) log->Append(event);
+      }
     }
     ++it;
   }

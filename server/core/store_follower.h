@@ -70,7 +70,9 @@ class StoreFollower {
   Scheduler& scheduler_;
   const Clock& clock_;
   const absl::Duration interval_;
-  absl::flat_hash_map<std::string, std::weak_ptr<tasks::TaskEventLog>> followed_;
+  // Per task, every log followed: one from Follow, and those of Track (a
+  // task live here for a while has a log of its own).
+  absl::flat_hash_map<std::string, std::vector<std::weak_ptr<tasks::TaskEventLog>>> followed_;
   bool scheduled_ = false;
   std::atomic<Scheduler::TimerId> timer_{0};
   std::atomic<bool> stopped_{false};

@@ -24,8 +24,9 @@ class EventHints {
   virtual void Notify() = 0;
 
   // `hint` runs, on a thread of the hints', whenever a replica notified
-  // and after a reconnection. It must not block. Returns an id for
-  // Unsubscribe. Thread-safe.
+  // and after a reconnection. It must not block, nor Subscribe or
+  // Unsubscribe (hints run with the subscriber list locked). Returns an id
+  // for Unsubscribe. Thread-safe.
   virtual int Subscribe(std::function<void()> hint) = 0;
 
   // After it returns, the hint of `id` never runs again. Thread-safe.

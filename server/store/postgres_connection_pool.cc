@@ -51,6 +51,16 @@ void PostgresConnectionPool::Return(PgConnection conn) {
   }
 }
 
+void PostgresConnectionPool::CloseIdle() {
+  std::vector<PgConnection> closing;
+  {
+    absl::MutexLock lock(&mu_);
+    open_ -= static_cast<int>(idle_.size());
+    closing.swap(idle_);
+  }
+  // Closed outside the lock: PQfinish may write to the socket.
+}
+
 int PostgresConnectionPool::open_connections() const {
   absl::MutexLock lock(&mu_);
   return open_;

@@ -63,6 +63,10 @@ class PostgresConnectionPool {
   // or the pool stayed busy for acquire_timeout.
   absl::StatusOr<Lease> Acquire();
 
+  // Closes the idle connections (the server restarted: they are broken,
+  // though libpq learns so only at their next use). Lent ones are unchanged.
+  void CloseIdle();
+
   // Connections open now (lent or idle), for tests and metrics.
   int open_connections() const;
 

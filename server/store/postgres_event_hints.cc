@@ -110,6 +110,11 @@ void PostgresEventHints::Serve(PGconn* conn) {
         notify_wanted_ = false;
         if (!ExecCommand(conn, "notify event hints", notify.c_str()).ok()) return;
         last_notify = absl::Now();
+        // The round trip read whatever notifications came meanwhile (ours
+        // too) off the socket: poll would not wake for them.
+        bool hinted = false;
+        while (PgNotification n{PQnotifies(conn)}) hinted = true;
+        if (hinted) Hint();
         continue;
       }
       timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(wait)) + 1;

@@ -21,19 +21,12 @@ std::string Trimmed(const char* message) {
 }
 
 // libpq's parse errors quote the fragment they stumbled on, which may be a
-// password: every quoted fragment is dropped.
+// password (itself holding quotes): everything from the first quote on is
+// dropped.
 std::string WithoutQuotedFragments(absl::string_view message) {
-  std::string out;
-  bool quoted = false;
-  for (char c : message) {
-    if (c == '"') {
-      if (!quoted) out += "\"…\"";
-      quoted = !quoted;
-      continue;
-    }
-    if (!quoted) out += c;
-  }
-  return out;
+  size_t quote = message.find('"');
+  if (quote == absl::string_view::npos) return std::string(message);
+  return absl::StrCat(message.substr(0, quote), "\"…\"");
 }
 
 absl::Status ParseError(const char* error) {
@@ -72,8 +65,10 @@ absl::StatusCode StatusCodeForSqlState(absl::string_view sqlstate) {
   if (sqlstate == "XX001" || sqlstate == "XX002") return absl::StatusCode::kDataLoss;
   // Connection exceptions; insufficient resources (disk full, too many
   // connections); operator intervention (shutdown, statement timeout); a
-  // read-only server (a standby after a failover); system errors (I/O).
-  if (cls == "08" || cls == "53" || cls == "57" || cls == "58" || sqlstate == "25006") {
+  // read-only server (a standby after a failover); system errors (I/O); a
+  // lock not granted within lock_timeout.
+  if (cls == "08" || cls == "53" || cls == "57" || cls == "58" || sqlstate == "25006" ||
+      sqlstate == "55P03") {
     return absl::StatusCode::kUnavailable;
   }
   return absl::StatusCode::kInternal;
@@ -90,11 +85,17 @@ absl::StatusOr<PgConnection> ConnectPostgres(const std::string& conninfo,
   // entry) override them. TCP keepalives and a user timeout make a dead
   // server an error within seconds rather than a call blocked for the
   // kernel's minutes.
+  // Server-side limits too: a statement waiting on a lock that a stalled
+  // replica holds fails (UNAVAILABLE) instead of blocking the task loop.
   const char* keywords[] = {"connect_timeout", "keepalives",     "keepalives_idle",
                             "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-                            "application_name", "dbname",        nullptr};
+                            "application_name", "options",      "dbname",
+                            nullptr};
   const char* values[] = {timeout.c_str(), "1",  "10", "3", "3", "15000",
-                          "seedance-gateway", conninfo.c_str(), nullptr};
+                          "seedance-gateway",
+                          "-c statement_timeout=30000 -c lock_timeout=10000 "
+                          "-c idle_in_transaction_session_timeout=60000",
+                          conninfo.c_str(), nullptr};
   PgConnection conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
   if (PQstatus(conn.get()) != CONNECTION_OK) {

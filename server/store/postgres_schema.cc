@@ -7,9 +7,9 @@
 namespace seedance::server::store {
 namespace {
 
-// The advisory lock key migrations hold (any fixed 64-bit number; this one
-// spells "seedance" in ASCII, so that it does not collide by accident with
-// another application's key on a shared server).
+// The advisory lock key migrations hold: a fixed random 64-bit number, so
+// that it does not collide by accident with another application's key on a
+// shared server.
 constexpr char kLockKey[] = "7310575178521013861";
 
 // Tables mirror the SQLite store's: a task is a row with the serialised

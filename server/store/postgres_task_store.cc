@@ -30,6 +30,18 @@ absl::StatusOr<std::vector<Message>> MessagesOf(const PGresult* result) {
   return out;
 }
 
+// The states of a task in progress, as an integer[] literal.
+std::string InProgressStates() {
+  std::vector<std::string> states;
+  for (int s = v1::TaskState_MIN; s <= v1::TaskState_MAX; ++s) {
+    if (v1::TaskState_IsValid(s) && s != v1::TASK_STATE_UNSPECIFIED &&
+        !model::IsTerminal(static_cast<v1::TaskState>(s))) {
+      states.push_back(absl::StrCat(s));
+    }
+  }
+  return absl::StrCat("{", absl::StrJoin(states, ","), "}");
+}
+
 // Why an update changed no row: the revision moved on (ABORTED), or the
 // lease did (FAILED_PRECONDITION: another replica holds the task now).
 absl::Status WhyNotUpdated(PGconn* conn, const TaskStore::Write& w) {
@@ -152,7 +164,11 @@ absl::Status PostgresTaskStore::WithConnection(
     if (!conn.ok()) return conn.status();
     bool retryable = false;
     status = fn(conn->get(), &retryable);
-    if (status.ok() || !retryable || PQstatus(conn->get()) != CONNECTION_BAD) return status;
+    if (status.ok() || PQstatus(conn->get()) != CONNECTION_BAD) return status;
+    // The server went away since this connection was last used: so did
+    // the idle ones' (libpq notices only at their next use).
+    pool_.CloseIdle();
+    if (!retryable) return status;
   }
   return status;
 }
@@ -281,7 +297,8 @@ absl::StatusOr<std::vector<TaskLeases::Claim>> PostgresTaskStore::ClaimExpired(
         "UPDATE seedance_tasks t SET lease_owner = $1, lease_epoch = t.lease_epoch + 1, "
         "lease_expires_us = $3::bigint FROM (SELECT task_id, coalesce(lease_owner, '') AS "
         "previous FROM seedance_tasks WHERE NOT settled AND (lease_owner IS NULL OR "
-        "lease_expires_us < $2::bigint OR ($5::boolean AND lease_owner = $1)) "
+        "lease_expires_us < $2::bigint OR ($5::boolean AND lease_owner = $1 AND "
+        "lease_expires_us < $3::bigint)) "
         "ORDER BY create_time_us, task_id LIMIT $4::integer FOR UPDATE SKIP LOCKED) c "
         "WHERE t.task_id = c.task_id RETURNING t.lease_epoch, t.record, c.previous",
         PgParams()
@@ -327,8 +344,8 @@ absl::StatusOr<TaskLeases::Claim> PostgresTaskStore::Steal(const std::string& re
         conn, absl::StrCat("take over task ", task_id),
         "UPDATE seedance_tasks SET lease_owner = $1, lease_epoch = lease_epoch + 1, "
         "lease_expires_us = $3::bigint WHERE task_id = $2 AND NOT settled "
-        "RETURNING lease_epoch, record",
-        PgParams().Text(replica).Text(task_id).Int(expires));
+        "AND state = ANY($4::integer[]) RETURNING lease_epoch, record",
+        PgParams().Text(replica).Text(task_id).Int(expires).Text(InProgressStates()));
     if (!r.ok()) return r.status();
     if (PQntuples(r->get()) != 1) return absl::OkStatus();
     absl::string_view bytes = Value(r->get(), 0, 1);
@@ -374,20 +391,13 @@ absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> PostgresTaskStore:
 }
 
 absl::StatusOr<int64_t> PostgresTaskStore::CountInProgress() {
-  std::vector<std::string> states;
-  for (int s = v1::TaskState_MIN; s <= v1::TaskState_MAX; ++s) {
-    if (v1::TaskState_IsValid(s) && s != v1::TASK_STATE_UNSPECIFIED &&
-        !model::IsTerminal(static_cast<v1::TaskState>(s))) {
-      states.push_back(absl::StrCat(s));
-    }
-  }
   int64_t count = 0;
   absl::Status status = WithConnection([&](PGconn* conn, bool* retryable) {
     *retryable = true;
     absl::StatusOr<PgResult> r = ExecParams(
         conn, "count tasks in progress",
         "SELECT count(*) FROM seedance_tasks WHERE NOT settled AND state = ANY($1::integer[])",
-        PgParams().Text(absl::StrCat("{", absl::StrJoin(states, ","), "}")), PgFormat::kText);
+        PgParams().Text(InProgressStates()), PgFormat::kText);
     if (!r.ok()) return r.status();
     if (!absl::SimpleAtoi(Value(r->get(), 0, 0), &count)) {
       return absl::InternalError("a count does not read as a number");

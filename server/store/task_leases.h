@@ -32,9 +32,11 @@ class TaskLeases {
     absl::Duration ttl;
     // At most this many tasks, oldest first.
     int limit = 100;
-    // Also claim the tasks `replica` itself holds: a replica restarting with
-    // the same id takes its own tasks back at once (the raised epoch fences
-    // out a previous process of it that might still run).
+    // Also claim the tasks `replica` itself holds but for those this very
+    // claim's expiry already covers (claimed by an earlier call of the same
+    // start): a replica restarting with the same id takes its own tasks back
+    // at once (the raised epoch fences out a previous process of it that
+    // might still run).
     bool include_own = false;
   };
   struct Claim {
@@ -55,7 +57,7 @@ class TaskLeases {
   // its epoch (the replica that held it is fenced out, and learns so at its
   // next write or renewal): for a request that must be handled where it
   // arrived, such as an upstream callback sent to another replica than the
-  // one driving the task. NOT_FOUND when the task is unknown or settled.
+  // one driving the task. NOT_FOUND when the task is unknown or has ended.
   virtual absl::StatusOr<Claim> Steal(const std::string& replica, const std::string& task_id,
                                       absl::Time now, absl::Duration ttl) = 0;
 

@@ -3,8 +3,12 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "base/log.h"
 #include "upstream_api/status_details.h"
 
@@ -69,13 +73,34 @@ bool TaskLoop::RunBatch() {
 
 namespace {
 
-// True when `write`, whose commit was retried after an unavailable store,
-// is what the store holds now: the first attempt committed and only its
-// answer was lost (a PostgreSQL COMMIT whose reply never came).
-bool AlreadyCommitted(store::TaskStore& store, const store::TaskStore::Write& write) {
-  absl::StatusOr<StoredTask> stored = store.Get(write.task.task().task_id());
-  return stored.ok() && stored->revision() == write.task.revision() &&
-         stored->SerializeAsString() == write.task.SerializeAsString();
+// Which of the first `retried` writes (held after an unavailable store) the
+// store already has: a commit whose answer was lost (a PostgreSQL COMMIT
+// whose reply never came) landed after all. A task's held writes form a
+// chain of revisions, so when the stored record is one of them, it and
+// every earlier one of that task are in.
+std::vector<bool> AlreadyCommitted(store::TaskStore& store,
+                                   const std::vector<store::TaskStore::Write>& writes,
+                                   size_t retried) {
+  std::vector<bool> in(writes.size(), false);
+  absl::flat_hash_map<std::string, size_t> last_of_task;  // index of the newest stored
+  absl::flat_hash_map<std::string, std::optional<StoredTask>> stored;
+  for (size_t i = 0; i < retried; ++i) {
+    const std::string& id = writes[i].task.task().task_id();
+    auto [it, fresh] = stored.try_emplace(id);
+    if (fresh) {
+      absl::StatusOr<StoredTask> got = store.Get(id);
+      if (got.ok()) it->second = *std::move(got);
+    }
+    if (it->second.has_value() && it->second->revision() == writes[i].task.revision() &&
+        it->second->SerializeAsString() == writes[i].task.SerializeAsString()) {
+      last_of_task[id] = i;
+    }
+  }
+  for (size_t i = 0; i < retried; ++i) {
+    auto it = last_of_task.find(writes[i].task.task().task_id());
+    in[i] = it != last_of_task.end() && i <= it->second;
+  }
+  return in;
 }
 
 }  // namespace
@@ -88,36 +113,42 @@ void TaskLoop::CommitStaged() {
   size_t retried = staged.size();
   for (Staged& s : staged_) staged.push_back(std::move(s));
   staged_.clear();
+  std::vector<store::TaskStore::Write> all;
+  all.reserve(staged.size());
+  for (const Staged& s : staged) all.push_back(s.write);
+  std::vector<bool> already =
+      retried > 0 ? AlreadyCommitted(store_, all, retried) : std::vector<bool>(all.size());
+  // What still has to be written, and where each went.
   std::vector<store::TaskStore::Write> writes;
-  writes.reserve(staged.size());
-  for (const Staged& s : staged) writes.push_back(s.write);
-  absl::Status status = store_.Commit(writes);
-  std::vector<absl::Status> outcomes(staged.size(), status);
-  if (!status.ok() && staged.size() > 1 &&
+  std::vector<size_t> index;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (already[i]) continue;
+    writes.push_back(all[i]);
+    index.push_back(i);
+  }
+  absl::Status status = writes.empty() ? absl::OkStatus() : store_.Commit(writes);
+  std::vector<absl::Status> outcomes(staged.size(), absl::OkStatus());
+  for (size_t k = 0; k < writes.size(); ++k) outcomes[index[k]] = status;
+  if (!status.ok() && writes.size() > 1 &&
       (status.code() == absl::StatusCode::kAborted ||
        status.code() == absl::StatusCode::kAlreadyExists ||
        status.code() == absl::StatusCode::kFailedPrecondition ||
        status.code() == absl::StatusCode::kInvalidArgument)) {
     // One bad write must not fail its neighbours: commit them one by one.
-    for (size_t i = 0; i < staged.size(); ++i) {
-      outcomes[i] = store_.Commit({&writes[i], 1});
+    for (size_t k = 0; k < writes.size(); ++k) {
+      outcomes[index[k]] = store_.Commit({&writes[k], 1});
     }
   }
   bool was_holding = retry_delay_ != absl::ZeroDuration();
   // While the store is away, once (store_writes_held), not once per batch.
   if (!status.ok() && !(was_holding && absl::IsUnavailable(status))) {
     Log(LogLevel::kWarning, "store_commit_failed",
-        {{"writes", std::to_string(staged.size())}, {"error", upstream_api::StatusSummary(status)}});
-  }
-  for (size_t i = 0; i < retried; ++i) {
-    if (absl::IsAborted(outcomes[i]) && AlreadyCommitted(store_, writes[i])) {
-      outcomes[i] = absl::OkStatus();
-    }
+        {{"writes", std::to_string(writes.size())}, {"error", upstream_api::StatusSummary(status)}});
   }
   int64_t committed = 0;
   std::vector<size_t> settled;
   for (size_t i = 0; i < staged.size(); ++i) {
-    if (absl::IsUnavailable(outcomes[i]) && writes[i].expected_revision != 0) {
+    if (absl::IsUnavailable(outcomes[i]) && all[i].expected_revision != 0) {
       held_.push_back(std::move(staged[i]));
       continue;
     }

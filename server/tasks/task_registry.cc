@@ -161,17 +161,22 @@ void TaskRegistry::UpdateStored(const std::string& task_id, const Mutation& muta
 void TaskRegistry::Stage(LiveTask& task, uint64_t expected_revision,
                          std::optional<v1::TaskEvent> event, Continuation done) {
   std::string id = task.record.task().task_id();
+  uint64_t epoch = task.lease.has_value() ? task.lease->epoch : 0;
   loop_.Stage({task.record, expected_revision, event, task.lease},
-              [this, id, event, done = std::move(done)](absl::Status status) {
-                OnCommitted(id, event, status, done);
+              [this, id, event, epoch, done = std::move(done)](absl::Status status) {
+                OnCommitted(id, event, status, epoch, done);
               });
 }
 
 void TaskRegistry::OnCommitted(const std::string& task_id,
                                const std::optional<v1::TaskEvent>& event,
-                               const absl::Status& status, const Continuation& done) {
+                               const absl::Status& status, uint64_t lease_epoch,
+                               const Continuation& done) {
   LiveTask* task = Find(task_id);
-  if (absl::IsFailedPrecondition(status) && task != nullptr && task->lease.has_value()) {
+  // Only when the fenced write carried the lease held now: an older write
+  // (staged before a re-claim raised the epoch) fails as any write does.
+  if (absl::IsFailedPrecondition(status) && task != nullptr && task->lease.has_value() &&
+      lease_epoch == task->lease->epoch) {
     // Fenced out: another replica claimed the task and drives it now.
     Log(LogLevel::kWarning, "lease_lost",
         {{"task_id", task_id}, {"error", upstream_api::StatusSummary(status)}});

@@ -110,8 +110,9 @@ class TaskRegistry {
  private:
   void Stage(LiveTask& task, uint64_t expected_revision,
              std::optional<v1::TaskEvent> event, Continuation done);
+  // `lease_epoch`: the epoch the write carried (0: none).
   void OnCommitted(const std::string& task_id, const std::optional<v1::TaskEvent>& event,
-                   const absl::Status& status, const Continuation& done);
+                   const absl::Status& status, uint64_t lease_epoch, const Continuation& done);
 
   TaskLoop& loop_;
   store::TaskStore& store_;

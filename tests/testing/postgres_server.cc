@@ -248,7 +248,9 @@ absl::Status PostgresServer::Launch(absl::Duration timeout) {
             log);
   if (!pid.ok()) return pid.status();
   pid_ = *pid;
-  std::string ping = absl::StrCat("host=127.0.0.1 port=", port_,
+  // Through the server's own socket directory: a server of another test
+  // that took the port cannot answer for this one.
+  std::string ping = absl::StrCat("host=", dir_, " port=", port_,
                                   " dbname=postgres connect_timeout=2");
   absl::Time deadline = absl::Now() + timeout;
   while (true) {

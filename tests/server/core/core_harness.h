@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,19 +54,25 @@ struct RecordedRetrieve {
 
 class CoreHarness {
  public:
+  // `leases` with `lease_store`: one replica of several on a shared store.
   explicit CoreHarness(TaskManagerOptions manager_options = {},
                        upstream::UpstreamDriverOptions driver_options = DefaultDriverOptions(),
-                       store::TaskStore* store = nullptr)
+                       store::TaskStore* store = nullptr,
+                       std::optional<LeaseOptions> leases = std::nullopt,
+                       store::TaskLeases* lease_store = nullptr)
       : store_(store != nullptr ? *store : own_store_),
         keyring(callers::Keyring::FromMasterKey("test master key")),
         webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
-        core({.manager = std::move(manager_options), .driver = driver_options},
+        core({.manager = std::move(manager_options),
+              .driver = driver_options,
+              .leases = std::move(leases)},
              {.store = store_,
               .upstream = upstream,
               .scheduler = scheduler,
               .clock = clock,
               .keyring = keyring,
-              .webhooks = &webhooks}) {
+              .webhooks = &webhooks,
+              .leases = lease_store}) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
                               const std::string& token, absl::Duration timeout,

@@ -34,6 +34,7 @@ TEST(StatusCodeForSqlStateTest, MapsByWhatTheCallerShouldDo) {
       {"53300", absl::StatusCode::kUnavailable},    // too_many_connections
       {"58030", absl::StatusCode::kUnavailable},    // io_error
       {"25006", absl::StatusCode::kUnavailable},    // read-only: a standby
+      {"55P03", absl::StatusCode::kUnavailable},    // lock_not_available (lock_timeout)
       {"XX001", absl::StatusCode::kDataLoss},       // data_corrupted
       {"XX002", absl::StatusCode::kDataLoss},       // index_corrupted
       {"42P01", absl::StatusCode::kInternal},       // undefined_table: our bug
@@ -73,6 +74,10 @@ TEST(ConnectPostgresTest, AConnectionStringThatDoesNotParseIsInvalidWithoutItsPa
   conn = ConnectPostgres("postgresql://gw:hunter2@db/x?no_such_option=hunter2");
   EXPECT_THAT(conn, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(conn.status().message(), Not(HasSubstr("hunter2")));
+  // A password with quotes of its own.
+  conn = ConnectPostgres("postgresql://gw:a%22hun%zzter2@db/x");
+  EXPECT_THAT(conn, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(conn.status().message(), Not(HasSubstr("ter2")));
 }
 
 TEST(ConnectPostgresTest, AWrongPasswordIsUnavailableAndNotQuoted) {

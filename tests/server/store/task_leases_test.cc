@@ -134,12 +134,19 @@ TEST_F(TaskLeasesTest, AReplicaRestartingWithItsIdTakesItsTasksBackAtOnce) {
   StoredTask t = Task("t");
   CreateHeld(t, "gw-a", kNow + kTtl);
   EXPECT_THAT(*store_->ClaimExpired({.replica = "gw-a", .now = kNow, .ttl = kTtl}), IsEmpty());
+  // Restarted a second later.
+  absl::Time restart = kNow + absl::Seconds(1);
   absl::StatusOr<std::vector<TaskLeases::Claim>> claims = store_->ClaimExpired(
-      {.replica = "gw-a", .now = kNow, .ttl = kTtl, .include_own = true});
+      {.replica = "gw-a", .now = restart, .ttl = kTtl, .include_own = true});
   ASSERT_THAT(claims, IsOk());
   ASSERT_THAT(*claims, SizeIs(1));
   // A new epoch: a previous process of gw-a that still runs is fenced out.
   EXPECT_EQ((*claims)[0].lease.epoch, 2u);
+  // Claiming again in the same start finds it claimed already (a start
+  // claims in batches until a batch comes back short).
+  EXPECT_THAT(*store_->ClaimExpired(
+                  {.replica = "gw-a", .now = restart, .ttl = kTtl, .include_own = true}),
+              IsEmpty());
 }
 
 TEST_F(TaskLeasesTest, AStealTakesALiveLeaseAndFencesItsHolder) {

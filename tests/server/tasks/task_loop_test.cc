@@ -123,6 +123,28 @@ TEST(TaskLoopTest, AHeldWriteWhoseFirstCommitLandedIsReportedCommitted) {
   EXPECT_THAT(outcome, IsOk());
 }
 
+TEST(TaskLoopTest, HeldWritesOfOneTaskWhoseBatchLandedAreAllReportedCommitted) {
+  store::MockTaskStore store;
+  ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
+  int calls = 0;
+  ON_CALL(store, Commit).WillByDefault([&](absl::Span<const store::TaskStore::Write> w) {
+    absl::Status s = store.real().Commit(w);
+    return ++calls == 1 ? absl::UnavailableError("connection lost at COMMIT") : s;
+  });
+  TaskLoop loop(store);
+  std::vector<std::string> done;
+  loop.Post([&] {
+    loop.Stage(UpdateWrite("t", 2), [&](absl::Status s) { done.push_back("2 " + s.ToString()); });
+    loop.Stage(UpdateWrite("t", 3), [&](absl::Status s) { done.push_back("3 " + s.ToString()); });
+  });
+  loop.RunUntilIdle();
+  EXPECT_EQ(loop.held_writes(), 2u);
+  // The store is at revision 3: both landed, neither is written again.
+  EXPECT_TRUE(loop.RetryHeld());
+  EXPECT_THAT(done, ElementsAre("2 OK", "3 OK"));
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(TaskLoopTest, ThreadRetriesHeldWritesByItself) {
   store::MockTaskStore store;
   ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
