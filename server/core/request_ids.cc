@@ -28,8 +28,7 @@ bool RequestIds::AnswerRepeat(const std::string& owner, const std::string& reque
   }
   if (!existing.ok()) {
     if (existing.status().code() == absl::StatusCode::kNotFound) return false;
-    done(absl::UnavailableError(
-        absl::StrCat("the task store failed: ", existing.status().message())));
+    done(model::StoreUnavailable("the task store failed", existing.status()));
     return true;
   }
   if (existing->request_fingerprint() != fingerprint) {

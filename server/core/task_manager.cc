@@ -177,8 +177,7 @@ void TaskManager::CreateOnLoop(NewTask create) {
                        return;
                      }
                      if (!s.ok()) {
-                       return done(absl::UnavailableError(absl::StrCat(
-                           "the task could not be stored: ", s.message())));
+                       return done(model::StoreUnavailable("the task could not be stored", s));
                      }
                      tasks::LiveTask* t = registry_.Find(id);
                      if (t == nullptr) return done(store_.Get(id)->task());
@@ -199,8 +198,7 @@ absl::StatusOr<StoredTask> TaskManager::FindOwned(const callers::Caller& caller,
   absl::StatusOr<StoredTask> stored = store_.Get(task_id);
   if (!stored.ok()) {
     if (stored.status().code() == absl::StatusCode::kNotFound) return NotFound(task_id);
-    return absl::UnavailableError(
-        absl::StrCat("the task store failed: ", stored.status().message()));
+    return model::StoreUnavailable("the task store failed", stored.status());
   }
   // Another caller's task is reported exactly like a missing one.
   if (stored->owner() != caller.owner) return NotFound(task_id);
@@ -238,6 +236,9 @@ void TaskManager::List(const callers::Caller& caller, const v1::ListVideoTasksRe
         return done(upstream_api::InvalidArgumentWithViolations(
             {{"page_token", std::string(page.status().message()),
               std::string(upstream_api::kReasonMalformed)}}));
+      }
+      if (absl::IsUnavailable(page.status())) {
+        return done(model::StoreUnavailable("the task store failed", page.status()));
       }
       return done(page.status());
     }

@@ -28,6 +28,13 @@ absl::Status LimitRefusal(absl::string_view message, absl::string_view reason,
                           absl::Duration retry_after,
                           const std::map<std::string, std::string>& metadata = {});
 
+// A call that needed the task store while it failed (PostgreSQL away, a
+// disk error): UNAVAILABLE, "<what>: <the store's message>", ErrorInfo
+// STORE_UNAVAILABLE and a RetryInfo of `retry_after`, so that clients retry
+// (a create with the same request_id). Nothing was changed.
+absl::Status StoreUnavailable(absl::string_view what, const absl::Status& cause,
+                              absl::Duration retry_after = absl::Seconds(1));
+
 }  // namespace seedance::server::model
 
 #endif  // SEEDANCE_SERVER_MODEL_GATEWAY_ERRORS_H_

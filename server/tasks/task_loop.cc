@@ -78,9 +78,11 @@ namespace {
 // whose reply never came) landed after all. A task's held writes form a
 // chain of revisions, so when the stored record is one of them, it and
 // every earlier one of that task are in.
-std::vector<bool> AlreadyCommitted(store::TaskStore& store,
-                                   const std::vector<store::TaskStore::Write>& writes,
-                                   size_t retried) {
+// nullopt when the store could not tell (it is still away): then nothing
+// may be written, lest a write that landed be written again and refused.
+std::optional<std::vector<bool>> AlreadyCommitted(
+    store::TaskStore& store, const std::vector<store::TaskStore::Write>& writes,
+    size_t retried) {
   std::vector<bool> in(writes.size(), false);
   absl::flat_hash_map<std::string, size_t> last_of_task;  // index of the newest stored
   absl::flat_hash_map<std::string, std::optional<StoredTask>> stored;
@@ -89,7 +91,11 @@ std::vector<bool> AlreadyCommitted(store::TaskStore& store,
     auto [it, fresh] = stored.try_emplace(id);
     if (fresh) {
       absl::StatusOr<StoredTask> got = store.Get(id);
-      if (got.ok()) it->second = *std::move(got);
+      if (got.ok()) {
+        it->second = *std::move(got);
+      } else if (!absl::IsNotFound(got.status())) {
+        return std::nullopt;
+      }
     }
     if (it->second.has_value() && it->second->revision() == writes[i].task.revision() &&
         it->second->SerializeAsString() == writes[i].task.SerializeAsString()) {
@@ -116,17 +122,21 @@ void TaskLoop::CommitStaged() {
   std::vector<store::TaskStore::Write> all;
   all.reserve(staged.size());
   for (const Staged& s : staged) all.push_back(s.write);
-  std::vector<bool> already =
+  std::optional<std::vector<bool>> already =
       retried > 0 ? AlreadyCommitted(store_, all, retried) : std::vector<bool>(all.size());
   // What still has to be written, and where each went.
   std::vector<store::TaskStore::Write> writes;
   std::vector<size_t> index;
   for (size_t i = 0; i < all.size(); ++i) {
-    if (already[i]) continue;
+    if (already.has_value() && (*already)[i]) continue;
     writes.push_back(all[i]);
     index.push_back(i);
   }
-  absl::Status status = writes.empty() ? absl::OkStatus() : store_.Commit(writes);
+  absl::Status status =
+      !already.has_value()
+          ? absl::UnavailableError("the store cannot be read yet to see what is in it")
+      : writes.empty() ? absl::OkStatus()
+                       : store_.Commit(writes);
   std::vector<absl::Status> outcomes(staged.size(), absl::OkStatus());
   for (size_t k = 0; k < writes.size(); ++k) outcomes[index[k]] = status;
   if (!status.ok() && writes.size() > 1 &&

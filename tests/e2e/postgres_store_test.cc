@@ -21,6 +21,7 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/stderr_capture.h"
 #include "tests/testing/temp_dir.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance {
 namespace {
@@ -142,6 +143,11 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
   // A new task cannot be made durable, so it is refused, retryably.
   absl::StatusOr<v1::VideoTask> refused = client.Create(Request("during-outage"));
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(upstream_api::RetryDelayOf(refused.status()), absl::Seconds(1));
+  // Reads fail the same way, retryably.
+  absl::StatusOr<v1::VideoTask> read = client.Get(ids[0]);
+  EXPECT_THAT(read, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(upstream_api::RetryDelayOf(read.status()), absl::Seconds(1));
 
   ASSERT_THAT((*pg)->Restart(), IsOk());
   for (const std::string& id : ids) {
