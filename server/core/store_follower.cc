@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "upstream_api/status_details.h"
 
@@ -60,38 +61,42 @@ void StoreFollower::Track(std::shared_ptr<tasks::TaskEventLog> log) {
 }
 
 void StoreFollower::CatchUp() {
+  // One read for every followed task, each from the least advanced of its
+  // logs: a hint costs one round trip, not one per task.
+  std::vector<store::EventCursor> cursors;
   for (auto it = followed_.begin(); it != followed_.end();) {
     std::vector<std::weak_ptr<tasks::TaskEventLog>>& logs = it->second;
-    std::erase_if(logs, [](const std::weak_ptr<tasks::TaskEventLog>& weak) {
+    uint64_t after = UINT64_MAX;
+    std::erase_if(logs, [&after](const std::weak_ptr<tasks::TaskEventLog>& weak) {
       std::shared_ptr<tasks::TaskEventLog> log = weak.lock();
-      return log == nullptr || log->terminal();
+      if (log == nullptr || log->terminal()) return true;
+      after = std::min(after, log->last_sequence());
+      return false;
     });
     if (logs.empty()) {
       followed_.erase(it++);
       continue;
     }
-    // One read for the task, from the least advanced of its logs.
-    uint64_t after = UINT64_MAX;
-    for (const auto& weak : logs) {
-      if (auto log = weak.lock()) after = std::min(after, log->last_sequence());
-    }
-    absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.Events(it->first, after);
-    if (!events.ok()) {
-      // The store is away: the next round reads again, and nothing is
-      // skipped, since reads start after the last event appended.
-      Log(LogLevel::kDebug, "follow_read_failed",
-          {{"task_id", it->first}, {"error", upstream_api::StatusSummary(events.status())}});
-      ++it;
-      continue;
-    }
-    for (const auto& weak : logs) {
-      std::shared_ptr<tasks::TaskEventLog> log = weak.lock();
-      if (log == nullptr) continue;
-      for (const v1::TaskEvent& event : *events) {
-        if (event.sequence() == log->last_sequence() + 1) log->Append(event);
-      }
-    }
+    cursors.push_back({it->first, after});
     ++it;
+  }
+  if (cursors.empty()) return;
+  absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.EventsOfTasks(cursors);
+  if (!events.ok()) {
+    // The store is away: the next round reads again, and nothing is
+    // skipped, since reads start after the last event appended.
+    Log(LogLevel::kDebug, "follow_read_failed",
+        {{"tasks", absl::StrCat(cursors.size())},
+         {"error", upstream_api::StatusSummary(events.status())}});
+    return;
+  }
+  for (const v1::TaskEvent& event : *events) {
+    auto it = followed_.find(event.task_id());
+    if (it == followed_.end()) continue;
+    for (const auto& weak : it->second) {
+      std::shared_ptr<tasks::TaskEventLog> log = weak.lock();
+      if (log != nullptr && event.sequence() == log->last_sequence() + 1) log->Append(event);
+    }
   }
 }
 

@@ -3,8 +3,9 @@
 // change of its task in order, each once. With several replicas, a watch of
 // a task that is neither live here nor ended gets a followed log: every
 // `interval`, and at once when the store's EventHints say a replica
-// committed events, the
-// follower reads the events after the log's last sequence and appends them.
+// committed events, the follower reads the events after each log's last
+// sequence, every followed task in one read (TaskStore::EventsOfTasks), and
+// appends them.
 // A log is followed while a watcher holds it and until it ends.
 //
 //   StoreFollower follower(store, loop, scheduler, clock, absl::Milliseconds(250));

@@ -77,9 +77,16 @@ void PostgresEventHints::Run() {
   while (!stopping_) {
     absl::StatusOr<PgConnection> conn = ConnectPostgres(options_.conninfo);
     std::string listen = absl::StrCat("LISTEN ", options_.channel);
+    // A NOTIFY is a transaction of its own with a commit record: not
+    // waiting for its WAL flush keeps the cluster-wide notification lock
+    // short, and a hint lost in a crash costs nothing (readers re-read).
     absl::Status listening =
-        conn.ok() ? ExecCommand(conn->get(), "listen for event hints", listen.c_str())
+        conn.ok() ? ExecCommand(conn->get(), "set up the hints connection",
+                                "SET synchronous_commit TO off")
                   : conn.status();
+    if (listening.ok()) {
+      listening = ExecCommand(conn->get(), "listen for event hints", listen.c_str());
+    }
     if (listening.ok()) {
       ++connections_;
       // Whatever was notified while there was no connection is lost: the

@@ -34,7 +34,7 @@ class PostgresEventHints : public EventHints {
     // The notification channel (one per database is enough).
     std::string channel = "seedance_events";
     // At most one NOTIFY this often.
-    absl::Duration min_gap = absl::Milliseconds(20);
+    absl::Duration min_gap = absl::Milliseconds(2);
     // Between attempts to reconnect.
     absl::Duration reconnect_delay = absl::Seconds(1);
   };

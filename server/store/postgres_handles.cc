@@ -217,4 +217,8 @@ std::string TextArray(absl::Span<const std::string> values) {
   return out;
 }
 
+std::string IntArray(absl::Span<const int64_t> values) {
+  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
+}
+
 }  // namespace seedance::server::store

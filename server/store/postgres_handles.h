@@ -114,6 +114,9 @@ int64_t BinaryInt64(const PGresult* result, int row, int column);
 // A text[] literal for `values` ("{"a","b"}"), each quoted and escaped.
 std::string TextArray(absl::Span<const std::string> values);
 
+// An integer[] or bigint[] literal for `values` ("{1,2}").
+std::string IntArray(absl::Span<const int64_t> values);
+
 }  // namespace seedance::server::store
 
 #endif  // SEEDANCE_SERVER_STORE_POSTGRES_HANDLES_H_

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_join.h"
 #include "server/model/task_state.h"
 #include "server/store/postgres_schema.h"
 #include "server/store/task_store_util.h"
@@ -32,14 +31,14 @@ absl::StatusOr<std::vector<Message>> MessagesOf(const PGresult* result) {
 
 // The states of a task in progress, as an integer[] literal.
 std::string InProgressStates() {
-  std::vector<std::string> states;
+  std::vector<int64_t> states;
   for (int s = v1::TaskState_MIN; s <= v1::TaskState_MAX; ++s) {
     if (v1::TaskState_IsValid(s) && s != v1::TASK_STATE_UNSPECIFIED &&
         !model::IsTerminal(static_cast<v1::TaskState>(s))) {
-      states.push_back(absl::StrCat(s));
+      states.push_back(s);
     }
   }
-  return absl::StrCat("{", absl::StrJoin(states, ","), "}");
+  return IntArray(states);
 }
 
 // Why an update changed no row: the revision moved on (ABORTED), or the
@@ -246,6 +245,33 @@ absl::StatusOr<std::vector<v1::TaskEvent>> PostgresTaskStore::Events(absl::strin
       PgParams().Text(task_id).Int(static_cast<int64_t>(after_sequence)));
 }
 
+absl::StatusOr<std::vector<v1::TaskEvent>> PostgresTaskStore::EventsOfTasks(
+    absl::Span<const EventCursor> cursors) {
+  // Chunks keep each statement's parameters and answer small.
+  constexpr size_t kChunk = 1000;
+  std::vector<v1::TaskEvent> out;
+  for (size_t first = 0; first < cursors.size(); first += kChunk) {
+    absl::Span<const EventCursor> chunk = cursors.subspan(first, kChunk);
+    std::vector<std::string> ids;
+    std::vector<int64_t> afters;
+    for (const EventCursor& c : chunk) {
+      ids.push_back(c.task_id);
+      afters.push_back(static_cast<int64_t>(c.after_sequence));
+    }
+    // The ids compare in the column's collation ("C"), so that the
+    // primary key's index serves the join.
+    absl::StatusOr<std::vector<v1::TaskEvent>> events = Query<v1::TaskEvent>(
+        "read events of tasks",
+        "SELECT e.event FROM unnest($1::text[], $2::bigint[]) AS c(task_id, after_sequence) "
+        "JOIN seedance_task_events e ON e.task_id = c.task_id COLLATE \"C\" "
+        "AND e.sequence > c.after_sequence ORDER BY e.task_id, e.sequence",
+        PgParams().Text(TextArray(ids)).Text(IntArray(afters)));
+    if (!events.ok()) return events.status();
+    for (v1::TaskEvent& e : *events) out.push_back(std::move(e));
+  }
+  return out;
+}
+
 absl::StatusOr<TaskPage> PostgresTaskStore::List(const ListQuery& query) {
   PagePosition after{.create_time_micros = INT64_MAX, .task_id = ""};
   bool from_start = query.page_token.empty();
@@ -255,8 +281,7 @@ absl::StatusOr<TaskPage> PostgresTaskStore::List(const ListQuery& query) {
     after = *position;
   }
   int page_size = std::max(query.page_size, 1);
-  std::vector<std::string> states;
-  for (v1::TaskState s : query.states) states.push_back(absl::StrCat(static_cast<int>(s)));
+  std::vector<int64_t> states(query.states.begin(), query.states.end());
   // One statement for every query shape: an empty state array means all
   // states, and the first page starts after a position no task has.
   absl::StatusOr<std::vector<StoredTask>> rows = Query<StoredTask>(
@@ -267,7 +292,7 @@ absl::StatusOr<TaskPage> PostgresTaskStore::List(const ListQuery& query) {
       "ORDER BY create_time_us DESC, task_id DESC LIMIT $6::integer",
       PgParams()
           .Text(query.owner)
-          .Text(absl::StrCat("{", absl::StrJoin(states, ","), "}"))
+          .Text(IntArray(states))
           .Bool(from_start)
           .Int(after.create_time_micros)
           .Text(after.task_id)

@@ -54,6 +54,8 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
                                              absl::string_view request_id) override;
   absl::StatusOr<std::vector<v1::TaskEvent>> Events(absl::string_view task_id,
                                                     uint64_t after_sequence) override;
+  absl::StatusOr<std::vector<v1::TaskEvent>> EventsOfTasks(
+      absl::Span<const EventCursor> cursors) override;
   absl::StatusOr<TaskPage> List(const ListQuery& query) override;
   absl::StatusOr<std::vector<StoredTask>> ListUnfinished() override;
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -135,6 +136,30 @@ TEST_P(TaskStoreConformanceTest, EventsComeInSequenceAfterTheGivenOne) {
   EXPECT_THAT(*store_->Events("t1", 4), IsEmpty());
   EXPECT_THAT(*store_->Events("unknown", 0), IsEmpty());
   EXPECT_EQ((*store_->Events("t1", 3))[0].state(), v1::TASK_STATE_SUCCEEDED);
+}
+
+TEST_P(TaskStoreConformanceTest, EventsOfManyTasksComeGroupedAfterEachCursor) {
+  StoredTask a = Task("a");
+  StoredTask b = Task("b");
+  StoredTask c = Task("c");
+  ASSERT_THAT(store_->Commit({Create(a), Create(b), Create(c)}), IsOk());
+  ASSERT_THAT(store_->Commit({Advance(a, v1::TASK_STATE_QUEUED), Advance(b, v1::TASK_STATE_QUEUED)}),
+              IsOk());
+  ASSERT_THAT(store_->Commit({Advance(a, v1::TASK_STATE_RUNNING)}), IsOk());
+  std::vector<EventCursor> cursors = {{"b", 0}, {"a", 1}, {"c", 1}, {"unknown", 0}};
+  absl::StatusOr<std::vector<v1::TaskEvent>> events = store_->EventsOfTasks(cursors);
+  ASSERT_THAT(events, IsOk());
+  std::map<std::string, std::vector<uint64_t>> by_task;
+  std::vector<std::string> order;
+  for (const v1::TaskEvent& e : *events) {
+    if (order.empty() || order.back() != e.task_id()) order.push_back(e.task_id());
+    by_task[e.task_id()].push_back(e.sequence());
+  }
+  EXPECT_THAT(by_task["a"], ElementsAre(2, 3));
+  EXPECT_THAT(by_task["b"], ElementsAre(1, 2));
+  EXPECT_EQ(by_task.count("c"), 0u);  // nothing after its cursor
+  EXPECT_THAT(order, SizeIs(2));      // each task's events together
+  EXPECT_THAT(*store_->EventsOfTasks({}), IsEmpty());
 }
 
 TEST_P(TaskStoreConformanceTest, ListsOwnersTasksNewestFirstInPages) {
