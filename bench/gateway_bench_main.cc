@@ -14,6 +14,9 @@
 //   idle         memory per open idle watch stream vs. the bare server.
 //   persistence  state changes/s with the SQLite store (durable fsync) vs.
 //                in memory, and recovery time of 100,000 stored tasks.
+//   replicas     gateways on one PostgreSQL: store and gateway throughput
+//                vs. SQLite, a change on replica A to a watcher on B vs. on
+//                A, takeover after SIGKILL vs. the lease length.
 //
 //   seedance-gateway-bench                 # the full suite (minutes)
 //   seedance-gateway-bench --quick         # small numbers, a smoke test
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
   if (wanted("held")) RunHeld(config, report);
   if (wanted("fanout") || wanted("idle")) RunFanout(config, report);
   if (wanted("persistence")) RunPersistence(config, report);
+  if (wanted("replicas")) RunReplicas(config, report);
 
   report.Print();
   std::ofstream(absl::GetFlag(FLAGS_output)) << report.Json() << "\n";

@@ -17,6 +17,7 @@
 #include "bench/bare_stream.grpc.pb.h"
 #include "bench/bench_stack.h"
 #include "bench/curl_load.h"
+#include "bench/gateway_calls.h"
 #include "bench/grpc_load.h"
 #include "bench/scenarios.h"
 #include "tests/testing/curl_client.h"
@@ -24,55 +25,6 @@
 #include "tests/testing/temp_dir.h"
 
 namespace seedance::bench {
-namespace {
-
-constexpr char kToken[] = "bench-token";
-
-v1::CreateVideoTaskRequest CreateRequest() {
-  v1::CreateVideoTaskRequest r;
-  r.mutable_spec()->set_model("doubao-seedance-1-0-pro-250528");
-  r.mutable_spec()->set_prompt("A kitten yawning at the camera. --rs 720p --dur 5");
-  return r;
-}
-
-bool IsTerminal(v1::TaskState s) {
-  return s == v1::TASK_STATE_SUCCEEDED || s == v1::TASK_STATE_FAILED ||
-         s == v1::TASK_STATE_CANCELLED || s == v1::TASK_STATE_EXPIRED;
-}
-
-// A channel of its own (its own TCP connection): gRPC shares connections
-// between channels with equal arguments.
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, int id) {
-  grpc::ChannelArguments args;
-  args.SetInt("seedance.bench.channel", id);
-  args.SetMaxReceiveMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
-
-std::string Ms(double ms) { return absl::StrFormat("%.3f ms", ms); }
-
-// One create-and-watch through the gateway, synchronously: milliseconds to
-// the terminal event, or -1 on an error.
-double TimedCreateAndWatch(v1::VideoGateway::Stub& stub) {
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", std::string("Bearer ") + kToken);
-  absl::Time start = absl::Now();
-  auto reader = stub.CreateAndWatchVideoTask(&context, CreateRequest());
-  v1::WatchVideoTaskResponse m;
-  bool succeeded = false;
-  while (reader->Read(&m)) {
-    if (m.has_status() && IsTerminal(m.status().state())) {
-      succeeded = m.status().state() == v1::TASK_STATE_SUCCEEDED;
-      break;
-    }
-  }
-  double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
-  context.TryCancel();
-  (void)reader->Finish();
-  return succeeded ? ms : -1;
-}
-
-}  // namespace
 
 void RunOverhead(const BenchConfig& config, Report& report) {
   const std::string name = "overhead";
@@ -152,35 +104,14 @@ void RunThroughput(const BenchConfig& config, Report& report) {
   if (!gateway.ok()) return report.Error(name, std::string(gateway.status().message()));
   pid_t gateway_pid = gateway->process->pid();
   auto stub = v1::VideoGateway::NewStub(NewChannel(gateway->address(), 0));
-  std::atomic<long> done{0};
-  std::atomic<long> failed{0};
-  absl::Time start = absl::Now();
-  double gateway_cpu = CpuSeconds(gateway_pid);
   mock_cpu = CpuSeconds(mock_pid);
-  ClosedLoop loop(config.throughput_concurrency,
-                  start + absl::Seconds(config.throughput_seconds),
-                  [&](std::function<void()> finished) {
-                    auto terminal = std::make_shared<v1::TaskState>(v1::TASK_STATE_UNSPECIFIED);
-                    StreamCall::CreateAndWatch(
-                        *stub, CreateRequest(), kToken,
-                        [terminal](const v1::WatchVideoTaskResponse& m) {
-                          if (m.has_status()) *terminal = m.status().state();
-                        },
-                        [&, terminal, finished](const grpc::Status& status) {
-                          if (status.ok() && *terminal == v1::TASK_STATE_SUCCEEDED) {
-                            ++done;
-                          } else {
-                            ++failed;
-                          }
-                          finished();
-                        });
-                  });
-  loop.Run();
-  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  double rate = static_cast<double>(done) / seconds;
-  double gateway_cpu_percent = 100 * (CpuSeconds(gateway_pid) - gateway_cpu) / seconds;
-  double mock_cpu_percent = 100 * (CpuSeconds(mock_pid) - mock_cpu) / seconds;
-  if (failed > 0) report.Error(name, absl::StrCat(failed.load(), " gateway tasks failed"));
+  absl::Time start = absl::Now();
+  GatewayThroughput run = MeasureGatewayThroughput(
+      *stub, config.throughput_concurrency, absl::Seconds(config.throughput_seconds), gateway_pid);
+  double mock_cpu_percent =
+      100 * (CpuSeconds(mock_pid) - mock_cpu) / absl::ToDoubleSeconds(absl::Now() - start);
+  double rate = run.tasks_per_second;
+  if (run.failed > 0) report.Error(name, absl::StrCat(run.failed, " gateway tasks failed"));
   report.AddRow({name,
                  absl::StrFormat("tasks/s, %d in flight", config.throughput_concurrency),
                  absl::StrFormat("%.0f/s", rate), absl::StrFormat("%.0f/s", direct.per_second()),
@@ -188,9 +119,9 @@ void RunThroughput(const BenchConfig& config, Report& report) {
   report.AddDetails(name, JsonObject()
                               .Add("concurrency", config.throughput_concurrency)
                               .Add("gateway_tasks_per_second", rate)
-                              .Add("gateway_tasks", done.load())
-                              .Add("gateway_failed", failed.load())
-                              .Add("gateway_cpu_percent", gateway_cpu_percent)
+                              .Add("gateway_tasks", run.done)
+                              .Add("gateway_failed", run.failed)
+                              .Add("gateway_cpu_percent", run.gateway_cpu_percent)
                               .Add("mock_cpu_percent_under_gateway", mock_cpu_percent)
                               .Add("direct_requests_per_second", direct.per_second())
                               .Add("direct_p50_ms", Percentile(direct.latencies_ms, 0.5))

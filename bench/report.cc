@@ -20,6 +20,9 @@ BenchConfig BenchConfig::Quick() {
   c.fanout_channels = 4;
   c.persistence_tasks = 300;
   c.recovery_tasks = 2000;
+  c.replica_watch_tasks = 20;
+  c.replica_takeover_tasks = 5;
+  c.replica_lease_seconds = 1;
   return c;
 }
 

@@ -24,6 +24,11 @@ struct BenchConfig {
   int fanout_channels = 100;
   int persistence_tasks = 20000;
   int recovery_tasks = 100000;
+  // Replicas on PostgreSQL: tasks watched on two replicas, tasks taken
+  // over after a SIGKILL, and the lease length then.
+  int replica_watch_tasks = 400;
+  int replica_takeover_tasks = 50;
+  int replica_lease_seconds = 2;
   // Extra flags for every gateway started (experiments, e.g. profiling).
   std::vector<std::string> gateway_flags;
 
@@ -71,6 +76,8 @@ void RunHeld(const BenchConfig& config, Report& report);
 // Fan-out latency and idle-stream memory, from the same streams.
 void RunFanout(const BenchConfig& config, Report& report);
 void RunPersistence(const BenchConfig& config, Report& report);
+// Gateways on PostgreSQL (replica_scenarios.cc).
+void RunReplicas(const BenchConfig& config, Report& report);
 // Where the time of one task goes (an experiment: prints, reports nothing).
 void RunProbe(const BenchConfig& config, Report& report);
 

@@ -157,8 +157,9 @@ std::string RandomHex(int bytes) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(Options options) {
   std::unique_ptr<PostgresServer> pg(new PostgresServer());
+  pg->options_ = options;
   absl::StatusOr<std::string> bindir = FindBindir();
   if (!bindir.ok()) return bindir.status();
   pg->bindir_ = *bindir;
@@ -236,15 +237,17 @@ absl::Status PostgresServer::Launch(absl::Duration timeout) {
   absl::StatusOr<RunAs> as = ServerUser();
   if (!as.ok()) return as.status();
   std::string log = dir_ + "/server.log";
-  // Durability settings that cost fsyncs are off: a test server never
-  // loses power. synchronous_commit stays on, so an immediate shutdown
-  // (Crash) keeps every committed transaction, as a real crash would.
+  // Durability settings that cost fsyncs are off unless asked for: a test
+  // server never loses power. synchronous_commit stays on, so an immediate
+  // shutdown (Crash) keeps every committed transaction, as a real crash
+  // would.
+  const char* durable = options_.durable ? "on" : "off";
   absl::StatusOr<pid_t> pid =
       Spawn(*as,
             {bindir_ + "/postgres", "-D", dir_ + "/data", "-p", absl::StrCat(port_), "-k", dir_,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-             "full_page_writes=off", "-c", "max_connections=200", "-c", "log_min_messages=warning",
-             "-c", "log_connections=off"},
+             "-c", "listen_addresses=127.0.0.1", "-c", absl::StrCat("fsync=", durable), "-c",
+             absl::StrCat("full_page_writes=", durable), "-c", "max_connections=200", "-c",
+             "log_min_messages=warning", "-c", "log_connections=off"},
             log);
   if (!pid.ok()) return pid.status();
   pid_ = *pid;

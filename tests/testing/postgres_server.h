@@ -29,9 +29,16 @@ namespace seedance::testing {
 
 class PostgresServer {
  public:
+  struct Options {
+    // fsync and full-page writes on, as a production server has them (for
+    // benchmarks); off by default, since a test server never loses power.
+    bool durable = false;
+  };
+
   // initdb, then starts the server. Errors say what is missing (e.g. the
   // postgresql package) or quote the server's log.
-  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(Options options);
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start() { return Start(Options()); }
 
   // One server for the whole test process, started at the first call and
   // stopped at exit; tests sharing it take a database each
@@ -69,6 +76,7 @@ class PostgresServer {
   absl::Status Launch(absl::Duration timeout);
   absl::Status StopWith(int signal);
 
+  Options options_;
   std::string bindir_;
   std::string dir_;
   std::string user_ = "seedance";
