@@ -14,7 +14,7 @@ CXX_PACKAGES=(
   protobuf-compiler libprotobuf-dev libprotoc-dev
   protobuf-compiler-grpc libgrpc++-dev libabsl-dev
   libcurl4-openssl-dev libsqlite3-dev libpq-dev libboost-dev libssl-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev prometheus-cpp-dev
 )
 
 # The mock upstream's tests run the guide's own curl and Python `requests`
@@ -22,7 +22,9 @@ CXX_PACKAGES=(
 # its certificates with the openssl command (tests/e2e/tls_test.cc).
 # The PostgreSQL store's tests start real PostgreSQL servers of their own
 # (tests/testing/postgres_server.h), from Debian's server package.
-TEST_PACKAGES=(curl python3 python3-requests openssl postgresql)
+# The metrics tests check the gateway's and the mock's /metrics with
+# Prometheus's own `promtool check metrics` (the prometheus package).
+TEST_PACKAGES=(curl python3 python3-requests openssl postgresql prometheus)
 
 # The fuzz targets (fuzz/, their short runs are tests): libFuzzer comes with
 # clang's runtime; llvm-symbolizer turns sanitizer reports into file:line.

@@ -26,6 +26,9 @@ struct GatewayOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // The admin HTTP port (/metrics, /healthz, /readyz), "host:port"; empty:
+  // none. No authentication: keep it on loopback or a private network.
+  std::string admin_listen;
   // Largest request (images as data URLs are big).
   int max_message_bytes = 32 << 20;
   // Open watch streams at most.

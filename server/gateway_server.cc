@@ -22,6 +22,7 @@
 #include "base/thread_scheduler.h"
 #include "http/curl/curl_multi_transport.h"
 #include "server/callers/forwarding_authenticator.h"
+#include "server/metrics/exposition.h"
 #include "server/callers/gateway_key_authenticator.h"
 #include "server/service/server_credentials.h"
 #include "server/store/in_memory_task_store.h"
@@ -29,6 +30,7 @@
 #include "server/store/sqlite_task_store.h"
 #include "server/store/store_location.h"
 #include "server/upstream/rest_upstream_client.h"
+#include "upstream_api/status_details.h"
 
 namespace seedance::server {
 namespace {
@@ -263,15 +265,53 @@ absl::Status GatewayServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(o.max_message_bytes);
   builder.RegisterService(service_.get());
+  metrics::RegisterBuildInfo(registry_, SEEDANCE_VERSION);
+  grpc_metrics_ = std::make_unique<metrics::GrpcServerMetrics>(registry_, clock);
+  builder.experimental().SetInterceptorCreators(grpc_metrics_->InterceptorCreators());
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || grpc_port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve gRPC on ", o.listen, " (is the port in use?)"));
   }
+  // The server as a whole ("") and the service by name, as balancers ask.
+  grpc_server_->GetHealthCheckService()->SetServingStatus(
+      v1::VideoGateway::service_full_name(), true);
   grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  // While the store cannot be reached the service is NOT_SERVING (a
+  // balancer sends callers elsewhere), and SERVING again once it can.
+  store_probe_ = std::make_unique<admin::StoreProbe>(
+      *store_, absl::Seconds(1), [this](bool reachable) {
+        // Every service this server has a status for: "" and the gateway.
+        grpc_server_->GetHealthCheckService()->SetServingStatus(reachable);
+      });
+  if (!o.admin_listen.empty()) {
+    absl::StatusOr<std::pair<std::string, int>> listen = SplitHostPort(o.admin_listen);
+    if (!listen.ok()) return listen.status();
+    absl::StatusOr<std::unique_ptr<admin::AdminServer>> admin = admin::AdminServer::Start(
+        listen->first, listen->second,
+        {.metrics = [this] { return metrics::TextExposition(registry_); },
+         .ready = [this]() -> absl::Status {
+           if (stopping_) return absl::UnavailableError("shutting down");
+           if (options_.upstream_base_url.empty()) {
+             return absl::FailedPreconditionError("no upstream configured");
+           }
+           absl::Status store = store_probe_->last();
+           if (!store.ok()) {
+             return absl::UnavailableError(absl::StrCat(
+                 "the task store is unreachable: ", upstream_api::StatusSummary(store)));
+           }
+           return absl::OkStatus();
+         }});
+    if (!admin.ok()) {
+      return absl::UnavailableError(absl::StrCat("cannot serve the admin port on ",
+                                                 o.admin_listen, ": ", admin.status().message()));
+    }
+    admin_ = *std::move(admin);
+  }
   Log(LogLevel::kInfo, "gateway_started",
       {{"grpc_port", absl::StrCat(grpc_port_)},
        {"callback_port", absl::StrCat(callback_port())},
+       {"admin_port", absl::StrCat(admin_port())},
        {"mode", gateway::v1::DeliveryMode_Name(mode_)},
        {"tls", o.tls_cert_file.empty()          ? "off"
                : o.tls_client_ca_file.empty() ? "on"
@@ -313,6 +353,8 @@ void GatewayServer::Shutdown() {
     shut_down_ = true;
   }
   Log(LogLevel::kInfo, "gateway_stopping");
+  stopping_ = true;  // /readyz says so at once
+  store_probe_.reset();  // it must not set the health back to SERVING
   if (core_ != nullptr) core_->manager().StopAccepting();
   // Creates waiting for DNS are answered (UNAVAILABLE) and none start,
   // before gRPC's shutdown, which waits for every such create to finish.

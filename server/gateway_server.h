@@ -21,6 +21,9 @@
 #include "base/scheduler.h"
 #include "http/curl/http_transport.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
+#include "prometheus/registry.h"
+#include "server/admin/admin_server.h"
+#include "server/admin/store_probe.h"
 #include "server/admission/getaddrinfo_resolver.h"
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
@@ -28,6 +31,7 @@
 #include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
+#include "server/metrics/grpc_server_metrics.h"
 #include "server/service/video_gateway_service.h"
 #include "server/store/event_hints.h"
 #include "server/store/store_location.h"
@@ -52,6 +56,8 @@ class GatewayServer {
   // CALLBACK mode).
   int grpc_port() const { return grpc_port_; }
   int callback_port() const;
+  // The admin port (0 without --admin_listen).
+  int admin_port() const { return admin_ != nullptr ? admin_->port() : 0; }
   // The delivery mode in use.
   gateway::v1::DeliveryMode mode() const { return mode_; }
   // Tasks recovered from the store at start.
@@ -103,7 +109,15 @@ class GatewayServer {
   std::unique_ptr<callers::Authenticator> authenticator_;
   std::unique_ptr<upstream::CallbackReceiver> receiver_;
   std::unique_ptr<service::VideoGatewayService> service_;
+  // The metrics every part reports to; the interceptor's families must
+  // outlive the gRPC server.
+  prometheus::Registry registry_;
+  std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  // After the gRPC server: stopped before it (the probe sets its health).
+  std::unique_ptr<admin::StoreProbe> store_probe_;
+  std::unique_ptr<admin::AdminServer> admin_;
+  std::atomic<bool> stopping_{false};
 
   // Where callbacks go; null until the manager exists (503 meanwhile).
   std::atomic<core::TaskManager*> callback_target_{nullptr};

@@ -24,6 +24,9 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address, host:port (port 0: any free port, printed at start)");
+ABSL_FLAG(std::string, admin_listen, "",
+          "admin HTTP address, host:port, serving /metrics (Prometheus), /healthz and /readyz; "
+          "empty: off. No authentication: loopback or a private network");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC port (with --tls_key_file); "
           "empty: plaintext");
@@ -137,6 +140,7 @@ absl::StatusOr<std::vector<std::string>> ReadLines(const std::string& path) {
 absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   GatewayOptions o;
   o.listen = absl::GetFlag(FLAGS_listen);
+  o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
   o.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   o.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   o.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
@@ -270,8 +274,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // One line each, for scripts and tests that started us on port 0.
-  std::printf("grpc_port=%d\ncallback_port=%d\n", (*gateway)->grpc_port(),
-              (*gateway)->callback_port());
+  std::printf("grpc_port=%d\ncallback_port=%d\nadmin_port=%d\n", (*gateway)->grpc_port(),
+              (*gateway)->callback_port(), (*gateway)->admin_port());
   std::fflush(stdout);
 
   int signal_number = 0;

@@ -272,6 +272,13 @@ absl::StatusOr<std::vector<v1::TaskEvent>> PostgresTaskStore::EventsOfTasks(
   return out;
 }
 
+absl::Status PostgresTaskStore::Ping() {
+  return WithConnection([](PGconn* conn, bool* retryable) {
+    *retryable = true;
+    return ExecCommand(conn, "ping the database", "SELECT 1");
+  });
+}
+
 absl::StatusOr<TaskPage> PostgresTaskStore::List(const ListQuery& query) {
   PagePosition after{.create_time_micros = INT64_MAX, .task_id = ""};
   bool from_start = query.page_token.empty();

@@ -56,6 +56,7 @@ class PostgresTaskStore : public TaskStore, public TaskLeases {
                                                     uint64_t after_sequence) override;
   absl::StatusOr<std::vector<v1::TaskEvent>> EventsOfTasks(
       absl::Span<const EventCursor> cursors) override;
+  absl::Status Ping() override;
   absl::StatusOr<TaskPage> List(const ListQuery& query) override;
   absl::StatusOr<std::vector<StoredTask>> ListUnfinished() override;
 

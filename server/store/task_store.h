@@ -128,6 +128,11 @@ class TaskStore {
   // this store did not issue.
   virtual absl::StatusOr<TaskPage> List(const ListQuery& query) = 0;
 
+  // OK when the store can serve requests now; UNAVAILABLE (with why) when
+  // it cannot, e.g. its server is unreachable. For readiness checks: the
+  // in-process stores are always reachable.
+  virtual absl::Status Ping() { return absl::OkStatus(); }
+
   // Every task not settled (see IsSettled in task_store_util.h: in
   // progress, or ended with a webhook delivery pending), oldest first, for
   // recovery.

@@ -24,6 +24,7 @@
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/prometheus_text.h"
 #include "tests/testing/scripted_http_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -575,6 +576,51 @@ TEST_F(GatewayE2eTest, ASecondGatewayOnTheSameDataDirectoryOrPortRefusesToStart)
   TaskRun run = CreateAndWatch("token-second", Request());
   ASSERT_THAT(run.task, IsOk());
   EXPECT_EQ(run.task->state(), v1::TASK_STATE_SUCCEEDED);
+}
+
+// The admin port: gRPC metrics with go-grpc-prometheus's names, counted as
+// calls go, a valid exposition, no task id or token in it; liveness and
+// readiness.
+TEST_F(GatewayE2eTest, ServesMetricsAndHealthOnTheAdminPort) {
+  StartStack("poll", {}, {"--admin_listen=127.0.0.1:0"});
+  ASSERT_NE(gateway_->admin_port(), 0);
+  const std::string token = "token-metrics-3f9a";
+  TaskRun run = CreateAndWatch(token, Request());
+  ASSERT_THAT(run.task, IsOk());
+  v1::CreateVideoTaskRequest invalid = Request();
+  invalid.mutable_spec()->set_model("");
+  EXPECT_THAT(Client(token).Create(invalid), StatusIs(absl::StatusCode::kInvalidArgument));
+
+  testing::CurlClient http;
+  std::string base = absl::StrCat("http://127.0.0.1:", gateway_->admin_port());
+  testing::HttpResult metrics = http.Perform({.url = base + "/metrics"});
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.Header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& text = metrics.body;
+  SCOPED_TRACE(text);
+  const std::string watch =
+      R"(grpc_method="CreateAndWatchVideoTask",grpc_service="seedance.v1.VideoGateway",grpc_type="server_stream")";
+  const std::string create =
+      R"(grpc_method="CreateVideoTask",grpc_service="seedance.v1.VideoGateway",grpc_type="unary")";
+  EXPECT_EQ(testing::SampleValue(text, "grpc_server_started_total{" + watch + "}"), 1);
+  EXPECT_EQ(testing::SampleValue(text, R"(grpc_server_handled_total{grpc_code="OK",)" + watch + "}"),
+            1);
+  // One status message per change of the task, at least PENDING and SUCCEEDED.
+  EXPECT_GE(testing::SampleValue(text, "grpc_server_msg_sent_total{" + watch + "}").value_or(0),
+            run.events.size());
+  EXPECT_EQ(testing::SampleValue(
+                text, R"(grpc_server_handled_total{grpc_code="InvalidArgument",)" + create + "}"),
+            1);
+  EXPECT_EQ(testing::SampleValue(text, "grpc_server_handling_seconds_count{" + create + "}"), 1);
+  EXPECT_TRUE(testing::SampleValue(text, R"(seedance_gateway_build_info{version="0.1.0"})"));
+  EXPECT_THAT(testing::PromtoolCheck(text, dir_.path() + "/metrics.txt"), IsOk());
+  // Bounded labels: nothing of a task, a caller or an address.
+  EXPECT_THAT(text, Not(HasSubstr(run.task->task_id())));
+  EXPECT_THAT(text, Not(HasSubstr(token)));
+  EXPECT_THAT(text, Not(HasSubstr(mock_->base_url())));
+
+  EXPECT_EQ(http.Perform({.url = base + "/healthz"}).status, 200);
+  EXPECT_EQ(http.Perform({.url = base + "/readyz"}).status, 200);
 }
 
 // What a gateway printed from its start up to its ports line (it is

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/child_process.h"
+#include "tests/testing/curl_client.h"
 #include "tests/testing/file_bytes.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/mock_upstream_process.h"
@@ -62,6 +63,26 @@ class PostgresStoreTest : public ::testing::Test {
     return client::GatewayClient(
         grpc::CreateChannel(gateway.address(), grpc::InsecureChannelCredentials()), kToken,
         options);
+  }
+
+  // GET /readyz on the gateway's admin port: its status, 0 on no answer.
+  long Readiness(const testing::GatewayProcess& gateway) {
+    return testing::CurlClient()
+        .Perform({.url = absl::StrCat("http://127.0.0.1:", gateway.admin_port(), "/readyz")})
+        .status;
+  }
+
+  // Waits until /readyz answers `status` and gRPC health says `serving`
+  // (the gateway probes its store every second); false after 20 s.
+  bool WaitForReadiness(const testing::GatewayProcess& gateway, client::GatewayClient& client,
+                        long status, grpc::health::v1::HealthCheckResponse::ServingStatus serving) {
+    absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline) {
+      auto health = client.CheckHealth("seedance.v1.VideoGateway");
+      if (Readiness(gateway) == status && health.ok() && *health == serving) return true;
+      absl::SleepFor(absl::Milliseconds(50));  // polling another process's state
+    }
+    return false;
   }
 
   testing::TempDir dir_;
@@ -118,9 +139,13 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
   ASSERT_THAT(uri, IsOk());
   // Long enough that the tasks are still running when the database goes.
   StartMock("1500");
-  auto gateway = testing::GatewayProcess::Start(GatewayFlags(*uri), dir_.path() + "/data");
+  std::vector<std::string> flags = GatewayFlags(*uri);
+  flags.push_back("--admin_listen=127.0.0.1:0");
+  auto gateway = testing::GatewayProcess::Start(flags, dir_.path() + "/data");
   ASSERT_THAT(gateway, IsOk());
   client::GatewayClient client = Client(**gateway);
+  using Serving = grpc::health::v1::HealthCheckResponse;
+  EXPECT_TRUE(WaitForReadiness(**gateway, client, 200, Serving::SERVING));
 
   constexpr int kTasks = 4;
   std::vector<std::string> ids;
@@ -134,6 +159,14 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
               IsOk());
 
   ASSERT_THAT((*pg)->Stop(), IsOk());
+  // Not ready, and NOT_SERVING for a balancer's health check, while the
+  // database is away; alive all the same.
+  EXPECT_TRUE(WaitForReadiness(**gateway, client, 503, Serving::NOT_SERVING));
+  EXPECT_EQ(testing::CurlClient()
+                .Perform({.url = absl::StrCat("http://127.0.0.1:", (*gateway)->admin_port(),
+                                              "/healthz")})
+                .status,
+            200);
   // The upstream finishes every task while the database is away; the
   // gateway's progress on them waits (its writes are held) instead of being
   // lost.
@@ -150,6 +183,7 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
   EXPECT_EQ(upstream_api::RetryDelayOf(read.status()), absl::Seconds(1));
 
   ASSERT_THAT((*pg)->Restart(), IsOk());
+  EXPECT_TRUE(WaitForReadiness(**gateway, client, 200, Serving::SERVING));
   for (const std::string& id : ids) {
     absl::StatusOr<v1::VideoTask> done = client.WatchToEnd(id, std::nullopt, [](const v1::WatchVideoTaskResponse&) {});
     ASSERT_THAT(done, IsOk()) << id;

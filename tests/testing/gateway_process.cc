@@ -51,8 +51,11 @@ absl::Status GatewayProcess::Launch() {
   if (!grpc.ok()) return grpc.status();
   absl::StatusOr<int> callback = ReadPort(*process_, "callback_port");
   if (!callback.ok()) return callback.status();
+  absl::StatusOr<int> admin = ReadPort(*process_, "admin_port");
+  if (!admin.ok()) return admin.status();
   grpc_port_ = *grpc;
   callback_port_ = *callback;
+  admin_port_ = *admin;
   return absl::OkStatus();
 }
 

@@ -34,6 +34,8 @@ class GatewayProcess {
   std::string address() const;
   int grpc_port() const { return grpc_port_; }
   int callback_port() const { return callback_port_; }
+  // The admin port, with --admin_listen (0 without).
+  int admin_port() const { return admin_port_; }
   ChildProcess& process() { return *process_; }
 
   // SIGKILL and reap: a crash, with nothing flushed or shut down.
@@ -60,6 +62,7 @@ class GatewayProcess {
   std::unique_ptr<ChildProcess> process_;
   int grpc_port_ = 0;
   int callback_port_ = 0;
+  int admin_port_ = 0;
   bool keep_callback_port_ = false;
 };
 

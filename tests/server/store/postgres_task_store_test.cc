@@ -185,8 +185,10 @@ TEST(PostgresTaskStoreTest, CallsFailUnavailableWhileTheServerIsDownAndWorkAfter
   EXPECT_THAT((*store)->Commit({Advance(stale, v1::TASK_STATE_QUEUED)}),
               StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT((*store)->ListUnfinished(), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT((*store)->Ping(), StatusIs(absl::StatusCode::kUnavailable));
 
   ASSERT_THAT((*pg)->Restart(), IsOk());
+  EXPECT_THAT((*store)->Ping(), IsOk());
   // The same store object reconnects by itself; the failed write left
   // nothing behind.
   absl::StatusOr<StoredTask> got = (*store)->Get("t1");

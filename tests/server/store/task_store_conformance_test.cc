@@ -162,6 +162,8 @@ TEST_P(TaskStoreConformanceTest, EventsOfManyTasksComeGroupedAfterEachCursor) {
   EXPECT_THAT(*store_->EventsOfTasks({}), IsEmpty());
 }
 
+TEST_P(TaskStoreConformanceTest, AnOpenStoreAnswersPing) { EXPECT_THAT(store_->Ping(), IsOk()); }
+
 TEST_P(TaskStoreConformanceTest, ListsOwnersTasksNewestFirstInPages) {
   for (int i = 0; i < 7; ++i) {
     ASSERT_THAT(store_->Commit({Create(Task(absl::StrCat("a", i), "alice", 100 + i))}),
