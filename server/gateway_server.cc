@@ -282,7 +282,9 @@ absl::Status GatewayServer::Start() {
   store_probe_ = std::make_unique<admin::StoreProbe>(
       *store_, absl::Seconds(1), [this](bool reachable) {
         // Every service this server has a status for: "" and the gateway.
-        grpc_server_->GetHealthCheckService()->SetServingStatus(reachable);
+        // Never back to SERVING once shutting down.
+        absl::MutexLock lock(&health_mu_);
+        if (!stopping_) grpc_server_->GetHealthCheckService()->SetServingStatus(reachable);
       });
   if (!o.admin_listen.empty()) {
     absl::StatusOr<std::pair<std::string, int>> listen = SplitHostPort(o.admin_listen);
@@ -353,13 +355,17 @@ void GatewayServer::Shutdown() {
     shut_down_ = true;
   }
   Log(LogLevel::kInfo, "gateway_stopping");
-  stopping_ = true;  // /readyz says so at once
-  store_probe_.reset();  // it must not set the health back to SERVING
+  {
+    // /readyz says so at once; the store probe no longer sets the health.
+    absl::MutexLock lock(&health_mu_);
+    stopping_ = true;
+  }
   if (core_ != nullptr) core_->manager().StopAccepting();
   // Creates waiting for DNS are answered (UNAVAILABLE) and none start,
   // before gRPC's shutdown, which waits for every such create to finish.
   if (resolver_ != nullptr) resolver_->Stop();
   if (grpc_server_ != nullptr) {
+    absl::MutexLock lock(&health_mu_);
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   }
   if (service_ != nullptr) {

@@ -114,9 +114,13 @@ class GatewayServer {
   prometheus::Registry registry_;
   std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
   std::unique_ptr<grpc::Server> grpc_server_;
-  // After the gRPC server: stopped before it (the probe sets its health).
+  // After the gRPC server: destroyed before it (the probe sets its
+  // health), and the admin port before the probe (/readyz reads it).
   std::unique_ptr<admin::StoreProbe> store_probe_;
   std::unique_ptr<admin::AdminServer> admin_;
+  // Set at Shutdown; with health_mu_ held, so that the probe cannot set
+  // the health back to SERVING after Shutdown set NOT_SERVING.
+  absl::Mutex health_mu_;
   std::atomic<bool> stopping_{false};
 
   // Where callbacks go; null until the manager exists (503 meanwhile).
