@@ -55,9 +55,19 @@ struct StreamLog {
   bool ok = false;
 };
 
-// Watch streams of many tasks on several replicas, logged.
+// Watch streams of many tasks on several replicas, logged. Streams still
+// open when it goes (a scenario that gave up early) are cancelled and
+// waited for: their callbacks refer to it.
 class Watchers {
  public:
+  Watchers() = default;
+  Watchers(const Watchers&) = delete;
+  Watchers& operator=(const Watchers&) = delete;
+  ~Watchers() {
+    CancelAndWait();
+    for (StreamCall* call : calls_) delete call;
+  }
+
   // Starts watching `task_id` on `stub`; returns its log's index.
   int Watch(v1::VideoGateway::Stub& stub, const std::string& task_id) {
     int index;
@@ -69,7 +79,7 @@ class Watchers {
     }
     v1::WatchVideoTaskRequest request;
     request.set_task_id(task_id);
-    StreamCall::Watch(
+    StreamCall* call = StreamCall::Watch(
         stub, request, kToken,
         [this, index](const v1::WatchVideoTaskResponse& m) {
           absl::Time now = absl::Now();
@@ -86,7 +96,10 @@ class Watchers {
           logs_[index].done = true;
           logs_[index].ok = status.ok();
           --open_;
-        });
+        },
+        /*caller_owns=*/true);
+    absl::MutexLock lock(&mu_);
+    calls_.push_back(call);
     return index;
   }
 
@@ -108,15 +121,29 @@ class Watchers {
            logs_[index].arrived.count(sequence) > 0;
   }
 
-  // The logs, once every stream has ended.
-  std::vector<StreamLog> Finish() {
-    WaitOpenBelow(1);
+  // The logs, once every stream has ended, or at `deadline` with the
+  // streams still open cancelled (they end not ok).
+  std::vector<StreamLog> Finish(absl::Time deadline) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto ended = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return open_ == 0; };
+      mu_.AwaitWithDeadline(absl::Condition(&ended), deadline);
+    }
+    CancelAndWait();
     absl::MutexLock lock(&mu_);
     return logs_;
   }
 
  private:
+  void CancelAndWait() {
+    absl::MutexLock lock(&mu_);
+    for (StreamCall* call : calls_) call->Cancel();
+    auto ended = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return open_ == 0; };
+    mu_.Await(absl::Condition(&ended));
+  }
+
   absl::Mutex mu_;
+  std::vector<StreamCall*> calls_ ABSL_GUARDED_BY(mu_);
   std::vector<StreamLog> logs_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 };
@@ -254,7 +281,7 @@ void MeasureWatchLatency(const BenchConfig& config, testing::PostgresServer& pg,
     if (!id.ok()) return report.Error(kName, std::string(id.status().message()));
     pairs.emplace_back(watchers.Watch(*a, *id), watchers.Watch(*b, *id));
   }
-  std::vector<StreamLog> logs = watchers.Finish();
+  std::vector<StreamLog> logs = watchers.Finish(absl::Now() + absl::Minutes(2));
   std::vector<double> on_a, on_b;
   int failed = 0;
   for (auto [ia, ib] : pairs) {
@@ -330,7 +357,7 @@ void MeasureTakeover(const BenchConfig& config, testing::PostgresServer& pg, Rep
   absl::SleepFor(absl::Milliseconds(kQueueMs + kGenerationMs + 100));
   absl::Time killed = absl::Now();
   (*replicas)[0].process->Signal(SIGKILL);
-  std::vector<StreamLog> logs = watchers.Finish();
+  std::vector<StreamLog> logs = watchers.Finish(killed + absl::Minutes(1));
   std::vector<double> seconds;
   int failed = 0;
   for (const StreamLog& log : logs) {

@@ -109,6 +109,11 @@ class GatewayServer {
   std::unique_ptr<callers::Authenticator> authenticator_;
   std::unique_ptr<upstream::CallbackReceiver> receiver_;
   std::unique_ptr<service::VideoGatewayService> service_;
+  // Set at Shutdown; with health_mu_ held, so that the probe cannot set
+  // the health back to SERVING after Shutdown set NOT_SERVING. Declared
+  // before the probe and the admin port, which use them: destroyed after.
+  absl::Mutex health_mu_;
+  std::atomic<bool> stopping_{false};
   // The metrics every part reports to; the interceptor's families must
   // outlive the gRPC server.
   prometheus::Registry registry_;
@@ -118,10 +123,6 @@ class GatewayServer {
   // health), and the admin port before the probe (/readyz reads it).
   std::unique_ptr<admin::StoreProbe> store_probe_;
   std::unique_ptr<admin::AdminServer> admin_;
-  // Set at Shutdown; with health_mu_ held, so that the probe cannot set
-  // the health back to SERVING after Shutdown set NOT_SERVING.
-  absl::Mutex health_mu_;
-  std::atomic<bool> stopping_{false};
 
   // Where callbacks go; null until the manager exists (503 meanwhile).
   std::atomic<core::TaskManager*> callback_target_{nullptr};

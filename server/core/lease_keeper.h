@@ -40,6 +40,9 @@ struct LeaseOptions {
   // How often a watcher of a task another replica drives is caught up from
   // the store (store_follower.h), besides at once on the store's hints.
   absl::Duration follow_interval = absl::Seconds(1);
+  // At most one hinted catch-up this often: hints from every replica at
+  // full load would otherwise keep the task loop reading back to back.
+  absl::Duration follow_hint_gap = absl::Milliseconds(2);
 };
 
 class LeaseKeeper {

@@ -12,22 +12,33 @@ namespace seedance::server::core {
 
 StoreFollower::StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop,
                              Scheduler& scheduler, const Clock& clock, absl::Duration interval,
-                             store::EventHints* hints)
+                             absl::Duration hint_gap, store::EventHints* hints)
     : store_(store),
       loop_(loop),
       scheduler_(scheduler),
       clock_(clock),
       interval_(interval),
+      hint_gap_(hint_gap),
       hints_(hints) {
   if (hints_ != nullptr) {
     subscription_ = hints_->Subscribe([this] {
       if (stopped_ || hint_pending_.exchange(true)) return;
-      loop_.Post([this] {
-        hint_pending_ = false;
-        if (!stopped_) CatchUp();
-      });
+      loop_.Post([this] { OnHint(); });
     });
   }
+}
+
+void StoreFollower::OnHint() {
+  if (stopped_) return;
+  absl::Time due = last_hinted_read_ + hint_gap_;
+  if (clock_.Now() < due) {
+    hint_timer_ = scheduler_.RunAt(due, [this] { loop_.Post([this] { OnHint(); }); });
+    return;
+  }
+  // Cleared before the read: a hint during it is news the read may miss.
+  hint_pending_ = false;
+  last_hinted_read_ = clock_.Now();
+  CatchUp();
 }
 
 StoreFollower::~StoreFollower() { Stop(); }
@@ -36,6 +47,7 @@ void StoreFollower::Stop() {
   if (stopped_.exchange(true)) return;
   if (hints_ != nullptr) hints_->Unsubscribe(subscription_);
   scheduler_.Cancel(timer_.load());
+  scheduler_.Cancel(hint_timer_.load());
 }
 
 std::shared_ptr<tasks::TaskEventLog> StoreFollower::Follow(const std::string& task_id,
@@ -81,7 +93,14 @@ void StoreFollower::CatchUp() {
     ++it;
   }
   if (cursors.empty()) return;
+  ++reads_;
   absl::StatusOr<std::vector<v1::TaskEvent>> events = store_.EventsOfTasks(cursors);
+  if (!events.ok() && !absl::IsUnavailable(events.status())) {
+    Log(LogLevel::kWarning, "follow_read_failed",
+        {{"tasks", absl::StrCat(cursors.size())},
+         {"error", upstream_api::StatusSummary(events.status())}});
+    events = ReadEachTask(cursors);
+  }
   if (!events.ok()) {
     // The store is away: the next round reads again, and nothing is
     // skipped, since reads start after the last event appended.
@@ -98,6 +117,25 @@ void StoreFollower::CatchUp() {
       if (log != nullptr && event.sequence() == log->last_sequence() + 1) log->Append(event);
     }
   }
+}
+
+absl::StatusOr<std::vector<v1::TaskEvent>> StoreFollower::ReadEachTask(
+    const std::vector<store::EventCursor>& cursors) {
+  std::vector<v1::TaskEvent> all;
+  for (const store::EventCursor& cursor : cursors) {
+    absl::StatusOr<std::vector<v1::TaskEvent>> events =
+        store_.Events(cursor.task_id, cursor.after_sequence);
+    if (absl::IsUnavailable(events.status())) return events.status();
+    if (!events.ok()) {
+      Log(LogLevel::kWarning, "follow_task_read_failed",
+          {{"task_id", cursor.task_id},
+           {"error", upstream_api::StatusSummary(events.status())}});
+      continue;
+    }
+    all.insert(all.end(), std::make_move_iterator(events->begin()),
+               std::make_move_iterator(events->end()));
+  }
+  return all;
 }
 
 void StoreFollower::ScheduleLocked() {

@@ -5,10 +5,12 @@
 // `interval`, and at once when the store's EventHints say a replica
 // committed events, the follower reads the events after each log's last
 // sequence, every followed task in one read (TaskStore::EventsOfTasks), and
-// appends them.
+// appends them. Hinted reads are at least `hint_gap` apart: hints that
+// come sooner wait for the gap and are served by one read.
 // A log is followed while a watcher holds it and until it ends.
 //
-//   StoreFollower follower(store, loop, scheduler, clock, absl::Milliseconds(250));
+//   StoreFollower follower(store, loop, scheduler, clock, absl::Seconds(1),
+//                          absl::Milliseconds(2), &hints);
 //   std::shared_ptr<tasks::TaskEventLog> log = follower.Follow(id, history);
 //
 // Loop thread only, but for the destructor.
@@ -37,7 +39,7 @@ class StoreFollower {
   // `hints` (may be null) trigger a catch-up as soon as a replica commits
   // events.
   StoreFollower(store::TaskStore& store, tasks::TaskLoop& loop, Scheduler& scheduler,
-                const Clock& clock, absl::Duration interval,
+                const Clock& clock, absl::Duration interval, absl::Duration hint_gap,
                 store::EventHints* hints = nullptr);
   ~StoreFollower();
   StoreFollower(const StoreFollower&) = delete;
@@ -62,15 +64,25 @@ class StoreFollower {
 
   // Logs followed now (for tests and metrics).
   size_t followed() const { return followed_.size(); }
+  // Reads of the store made so far (for tests and metrics).
+  int reads() const { return reads_; }
 
  private:
   void ScheduleLocked();
+  // On the loop, after a hint: a catch-up now, or at the end of the gap.
+  void OnHint();
+  // The events after `cursors`, one task at a time: after a read of them
+  // all failed for a reason other than the store being away, so that one
+  // task the store cannot answer for does not stall the others.
+  absl::StatusOr<std::vector<v1::TaskEvent>> ReadEachTask(
+      const std::vector<store::EventCursor>& cursors);
 
   store::TaskStore& store_;
   tasks::TaskLoop& loop_;
   Scheduler& scheduler_;
   const Clock& clock_;
   const absl::Duration interval_;
+  const absl::Duration hint_gap_;
   // Per task, every log followed: one from Follow, and those of Track (a
   // task live here for a while has a log of its own).
   absl::flat_hash_map<std::string, std::vector<std::weak_ptr<tasks::TaskEventLog>>> followed_;
@@ -79,8 +91,12 @@ class StoreFollower {
   std::atomic<bool> stopped_{false};
   store::EventHints* hints_;
   int subscription_ = 0;
-  // A catch-up is posted and has not run yet (hints coalesce).
+  // A catch-up is posted or waits for the gap, and has not run yet (hints
+  // coalesce).
   std::atomic<bool> hint_pending_{false};
+  absl::Time last_hinted_read_ = absl::InfinitePast();
+  std::atomic<Scheduler::TimerId> hint_timer_{0};
+  int reads_ = 0;
 };
 
 }  // namespace seedance::server::core

@@ -36,7 +36,8 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
                       .keyring = deps.keyring},
         options.manager.recovery_token, loop_, deps.scheduler, deps.clock);
     follower_ = std::make_unique<StoreFollower>(deps.store, loop_, deps.scheduler, deps.clock,
-                                                options.leases->follow_interval, deps.hints);
+                                                options.leases->follow_interval,
+                                                options.leases->follow_hint_gap, deps.hints);
     manager_.SetFollower(follower_.get());
     manager_.SetLeaseKeeper(keeper_.get());
   }

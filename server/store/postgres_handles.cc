@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
 
 namespace seedance::server::store {
 namespace {
@@ -36,7 +37,29 @@ absl::Status ParseError(const char* error) {
       absl::StrCat("the PostgreSQL connection string does not parse: ", message));
 }
 
+// A URI whose user or password holds an '@', '/' or '?' not percent-encoded
+// parses, but wrongly: libpq splits it at the first '@' or '/', and a piece
+// of the password lands in the host, port or database name, which are
+// logged. Such a URI is refused instead. (An '@' after a '/' or '?' could be
+// a database or user name's: those must be percent-encoded too, then.)
+bool HasUnencodedAt(absl::string_view conninfo) {
+  for (absl::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (!absl::StartsWith(conninfo, scheme)) continue;
+    absl::string_view rest = conninfo.substr(scheme.size());
+    size_t at = rest.find('@');
+    if (at == absl::string_view::npos) return false;
+    return rest.find_first_of("/?#") < at || rest.find('@', at + 1) != absl::string_view::npos;
+  }
+  return false;
+}
+
 absl::StatusOr<ConninfoOptions> Parse(const std::string& conninfo) {
+  if (HasUnencodedAt(conninfo)) {
+    return absl::InvalidArgumentError(
+        "the PostgreSQL URI has an '@' where libpq would split it wrongly: percent-encode "
+        "'@', '/', '?' and '#' in its user name and password (%40, %2F, %3F, %23), or give "
+        "the password in PGPASSWORD or ~/.pgpass");
+  }
   char* error = nullptr;
   ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error));
   if (options == nullptr) return ParseError(error);
@@ -110,6 +133,7 @@ absl::StatusOr<PgConnection> ConnectPostgres(const std::string& conninfo,
 }
 
 std::string DescribeConninfo(const std::string& conninfo) {
+  if (HasUnencodedAt(conninfo)) return "(a URI with an unencoded '@')";
   char* error = nullptr;
   ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error));
   if (options == nullptr) {

@@ -162,6 +162,16 @@ TEST_F(PostgresStoreTest, APostgresOutageLosesNoAcknowledgedTask) {
   // Not ready, and NOT_SERVING for a balancer's health check, while the
   // database is away; alive all the same.
   EXPECT_TRUE(WaitForReadiness(**gateway, client, 503, Serving::NOT_SERVING));
+  // Why is in the log: the answer names neither the database's address
+  // nor its user to whoever can reach the admin port.
+  std::string not_ready =
+      testing::CurlClient()
+          .Perform({.url = absl::StrCat("http://127.0.0.1:", (*gateway)->admin_port(),
+                                        "/readyz")})
+          .body;
+  EXPECT_THAT(not_ready, HasSubstr("the task store is unreachable"));
+  EXPECT_THAT(not_ready, Not(HasSubstr(absl::StrCat((*pg)->port()))));
+  EXPECT_THAT(not_ready, Not(HasSubstr((*pg)->user())));
   EXPECT_EQ(testing::CurlClient()
                 .Perform({.url = absl::StrCat("http://127.0.0.1:", (*gateway)->admin_port(),
                                               "/healthz")})

@@ -60,10 +60,27 @@ TEST(DescribeConninfoTest, KeepsOnlyWhatIsSafeToLog) {
        "host=db port=5432 dbname=tasks user=gw"},
       {"postgresql://", "(from the PG* environment)"},
       {"host=db password='hunter2", "(unparseable)"},
+      // An '@' or '/' in the password, not percent-encoded: libpq would
+      // put a piece of it in the host or the database name.
+      {"postgresql://gw:hun@ter2@db/x", "(a URI with an unencoded '@')"},
+      {"postgresql://gw:hun/ter2@db/x", "(a URI with an unencoded '@')"},
+      {"postgresql://gw:hun%40ter2@db/x", "host=db dbname=x user=gw"},
+      {"postgresql://db/x", "host=db dbname=x"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.conninfo);
     EXPECT_EQ(DescribeConninfo(c.conninfo), c.described);
+  }
+}
+
+TEST(ConnectPostgresTest, AUriWithAnUnencodedAtInItsPasswordIsInvalidWithoutIt) {
+  for (const char* uri : {"postgresql://gw:hun@ter2@db/x", "postgres://gw:hun/ter2@db/x",
+                          "postgresql://gw:hun?ter2@db/x"}) {
+    SCOPED_TRACE(uri);
+    absl::StatusOr<PgConnection> conn = ConnectPostgres(uri);
+    EXPECT_THAT(conn, StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT(conn.status().message(), HasSubstr("percent-encode"));
+    EXPECT_THAT(conn.status().message(), Not(HasSubstr("ter2")));
   }
 }
 
