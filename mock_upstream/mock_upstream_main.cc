@@ -83,6 +83,7 @@ ABSL_FLAG(bool, refuse_unknown_fields, kDefaults.config.refuse_unknown_fields,
           "\"durtion\") with 400 api_not_implemented naming them; without it they are "
           "ignored and reported in the X-Mock-Unknown-Fields header and the journal");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
+ABSL_FLAG(std::string, log_format, "text", "text (key=value fields) or json (an object per line).");
 
 namespace {
 
@@ -147,16 +148,6 @@ MockOptions OptionsFromFlags() {
   return options;
 }
 
-bool SetLogLevel(const std::string& name) {
-  using seedance::LogLevel;
-  if (name == "debug") seedance::SetMinLogLevel(LogLevel::kDebug);
-  else if (name == "info") seedance::SetMinLogLevel(LogLevel::kInfo);
-  else if (name == "warning") seedance::SetMinLogLevel(LogLevel::kWarning);
-  else if (name == "error") seedance::SetMinLogLevel(LogLevel::kError);
-  else return false;
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,8 +168,10 @@ int main(int argc, char** argv) {
   };
   absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(argc, argv);
-  if (!SetLogLevel(absl::GetFlag(FLAGS_log_level))) {
-    std::cerr << "seedance-mock-upstream: bad --log_level\n";
+  if (absl::Status logging = seedance::ConfigureLogging(absl::GetFlag(FLAGS_log_level),
+                                                         absl::GetFlag(FLAGS_log_format));
+      !logging.ok()) {
+    std::cerr << "seedance-mock-upstream: " << logging.message() << "\n";
     return 2;
   }
   seedance::mock_upstream::Scenario check;

@@ -127,6 +127,9 @@ absl::Status GatewayServer::Start() {
     if (absl::Status s = OpenStore(*where); !s.ok()) return s;
   }
 
+  // What every part counts, for /metrics.
+  stats_ = std::make_unique<metrics::PrometheusGatewayStats>(registry_);
+
   // Upstream.
   const Clock& clock = SystemClock::Get();
   scheduler_ = std::make_unique<ThreadScheduler>(clock);
@@ -137,7 +140,10 @@ absl::Status GatewayServer::Start() {
   if (!transport.ok()) return transport.status();
   transport_ = *std::move(transport);
   upstream_ = std::make_unique<upstream::RestUpstreamClient>(
-      *transport_, upstream::RestUpstreamClient::Options{o.upstream_base_url}, clock);
+      *transport_,
+      upstream::RestUpstreamClient::Options{.base_url = o.upstream_base_url,
+                                            .stats = stats_.get()},
+      clock);
 
   // The callback receiver, first: its URL goes into every submission.
   upstream::UpstreamDriverOptions driver_options = o.driver;
@@ -147,11 +153,15 @@ absl::Status GatewayServer::Start() {
     upstream::CallbackReceiver::Options receiver_options;
     receiver_options.address = listen->first;
     receiver_options.port = listen->second;
+    receiver_options.stats = stats_.get();
     absl::StatusOr<std::unique_ptr<upstream::CallbackReceiver>> receiver = upstream::CallbackReceiver::Start(
         receiver_options,
         [this](upstream::ParsedCallback callback, std::function<void(absl::Status)> done) {
           core::TaskManager* manager = callback_target_.load();
-          if (manager == nullptr) return done(absl::UnavailableError("starting"));
+          if (manager == nullptr) {
+            stats_->CallbackReceived(stats::CallbackResult::kRetryLater);
+            return done(absl::UnavailableError("starting"));
+          }
           manager->OnUpstreamCallback(callback.task_id, callback.secret,
                                       std::move(callback.answer), std::move(done));
         });
@@ -188,6 +198,7 @@ absl::Status GatewayServer::Start() {
   webhooks::WebhookForwarderOptions webhook_options;
   webhook_options.secret = keyring_->WebhookSecret();
   webhook_options.url_guard = url_guard_.get();
+  webhook_options.stats = stats_.get();
   webhooks_ = std::make_unique<webhooks::WebhookForwarder>(webhook_options, *transport_, *scheduler_,
                                                  clock);
 
@@ -216,7 +227,8 @@ absl::Status GatewayServer::Start() {
                          .keyring = *keyring_,
                          .webhooks = webhooks_.get(),
                          .leases = leases_,
-                         .hints = hints_});
+                         .hints = hints_,
+                         .stats = stats_.get()});
   core::TaskManager& manager = core_->manager();
   if (forward) {
     authenticator_ = std::make_unique<callers::ForwardingAuthenticator>(*keyring_);
@@ -291,7 +303,11 @@ absl::Status GatewayServer::Start() {
     if (!listen.ok()) return listen.status();
     absl::StatusOr<std::unique_ptr<admin::AdminServer>> admin = admin::AdminServer::Start(
         listen->first, listen->second,
-        {.metrics = [this] { return metrics::TextExposition(registry_); },
+        {.metrics =
+             [this] {
+               RefreshStats();
+               return metrics::TextExposition(registry_);
+             },
          .ready = [this]() -> absl::Status {
            if (stopping_) return absl::UnavailableError("shutting down");
            if (options_.upstream_base_url.empty()) {
@@ -426,6 +442,37 @@ void GatewayServer::Wait() {
   absl::MutexLock lock(&mu_);
   mu_.Await(absl::Condition(&shut_down_));
   if (grpc_server_ != nullptr) grpc_server_->Wait();
+}
+
+void GatewayServer::RefreshStats() {
+  metrics::ServingFigures serving;
+  if (service_ != nullptr) {
+    service::WatchRegistry::Stats watches = service_->watch_stats();
+    serving.watch_streams = static_cast<int64_t>(watches.open_streams);
+    serving.watch_streams_stalled = static_cast<int64_t>(watches.stalled_closed);
+  }
+  if (core_ != nullptr) serving.loop_oldest_wait = core_->loop().oldest_wait();
+  stats_->RefreshServing(serving);
+  // The tasks live on the loop: counted there, in one pass, and the scrape
+  // waits a moment for it (an idle loop answers in microseconds). It never
+  // waits long: the admin port's one thread also answers /healthz, which
+  // must not time out because a store blocks the loop. A loop that does not
+  // get to it in time refreshes the figures when it does; one census at a
+  // time, so that a stuck loop does not pile them up.
+  if (!loop_started_ || stopping_ || census_pending_.exchange(true)) return;
+  auto counted = std::make_shared<absl::Notification>();
+  core_->loop().Post([this, counted] {
+    tasks::TaskRegistry::Census tasks = core_->registry().Count();
+    metrics::TaskCensus census{.tasks_by_state = tasks.by_state, .leases_held = tasks.leased};
+    if (core::LeaseKeeper* keeper = core_->leases()) {
+      census.leases_taken_over = keeper->taken_over();
+      census.leases_lost = keeper->lost();
+    }
+    stats_->RefreshTasks(census);
+    census_pending_ = false;
+    counted->Notify();
+  });
+  counted->WaitForNotificationWithTimeout(absl::Milliseconds(100));
 }
 
 GatewayServer::~GatewayServer() { Shutdown(); }

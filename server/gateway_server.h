@@ -32,6 +32,7 @@
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
 #include "server/metrics/grpc_server_metrics.h"
+#include "server/metrics/prometheus_gateway_stats.h"
 #include "server/service/video_gateway_service.h"
 #include "server/store/event_hints.h"
 #include "server/store/store_location.h"
@@ -78,6 +79,8 @@ class GatewayServer {
   absl::Status Start();
   // Opens the SQLite or PostgreSQL store `where` names into store_.
   absl::Status OpenStore(const store::StoreLocation& where);
+  // Reads what the parts hold now into stats_ (before each /metrics).
+  void RefreshStats();
 
   const GatewayOptions options_;
   // The store as logged (store_location.h: never a password).
@@ -94,6 +97,10 @@ class GatewayServer {
   // store_'s leases when it has them (PostgreSQL): several replicas.
   store::TaskLeases* leases_ = nullptr;
   store::EventHints* hints_ = nullptr;
+  // The metrics every part reports to, declared before the parts so that
+  // it outlives them (the interceptor's families outlive the gRPC server).
+  prometheus::Registry registry_;
+  std::unique_ptr<metrics::PrometheusGatewayStats> stats_;
   // Used by the transport's calls and the manager: destroyed after them.
   std::unique_ptr<admission::GetaddrinfoResolver> resolver_;
   std::unique_ptr<admission::UrlGuard> url_guard_;
@@ -114,9 +121,6 @@ class GatewayServer {
   // before the probe and the admin port, which use them: destroyed after.
   absl::Mutex health_mu_;
   std::atomic<bool> stopping_{false};
-  // The metrics every part reports to; the interceptor's families must
-  // outlive the gRPC server.
-  prometheus::Registry registry_;
   std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
   std::unique_ptr<grpc::Server> grpc_server_;
   // After the gRPC server: destroyed before it (the probe sets its
@@ -124,6 +128,8 @@ class GatewayServer {
   std::unique_ptr<admin::StoreProbe> store_probe_;
   std::unique_ptr<admin::AdminServer> admin_;
 
+  // A task census is posted to the loop and has not run yet.
+  std::atomic<bool> census_pending_{false};
   // Where callbacks go; null until the manager exists (503 meanwhile).
   std::atomic<core::TaskManager*> callback_target_{nullptr};
 

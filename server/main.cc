@@ -117,6 +117,9 @@ ABSL_FLAG(int64_t, max_data_url_bytes,
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM, how long RPCs in flight may take to finish");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::string, log_format, "text",
+          "text (a line of key=value fields per event) or json (one JSON object per line, "
+          "with the task and trace ids at the top, for log shippers)");
 ABSL_FLAG(bool, print_webhook_secret, false,
           "print the whsec_ secret that signs results forwarded to callers' "
           "callback_url (derived from the master key) and exit");
@@ -239,11 +242,12 @@ int main(int argc, char** argv) {
   // Debian builds Abseil with mutex deadlock detection on; it costs a graph
   // update per lock on every request path. Tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  std::string level = absl::GetFlag(FLAGS_log_level);
-  seedance::SetMinLogLevel(level == "debug"     ? seedance::LogLevel::kDebug
-                           : level == "warning" ? seedance::LogLevel::kWarning
-                           : level == "error"   ? seedance::LogLevel::kError
-                                                : seedance::LogLevel::kInfo);
+  if (absl::Status logging = seedance::ConfigureLogging(absl::GetFlag(FLAGS_log_level),
+                                                         absl::GetFlag(FLAGS_log_format));
+      !logging.ok()) {
+    std::cerr << "seedance-gateway: " << logging.message() << "\n";
+    return 2;
+  }
 
   // Signals are taken by sigwait below, before any thread starts.
   sigset_t signals;

@@ -5,7 +5,7 @@
 namespace seedance::server::core {
 
 TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
-    : loop_(deps.store),
+    : loop_(deps.store, {.clock = &deps.clock, .stats = deps.stats}),
       registry_(loop_, deps.store, deps.clock),
       driver_(std::move(options.driver), registry_, loop_, deps.upstream, deps.scheduler,
               deps.clock),
@@ -15,6 +15,11 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
   // The one place where an ended task reaches back up: once its terminal
   // state is committed, the driver stops what it has in flight for it and
   // the webhooks forward it to the caller's callback_url.
+  if (deps.stats != nullptr) {
+    registry_.SetStats(*deps.stats);
+    driver_.SetStats(*deps.stats);
+    manager_.SetStats(*deps.stats);
+  }
   registry_.SetTerminalHook([this](tasks::LiveTask& task) {
     driver_.Stop(task.record.task().task_id());
     webhooks_.OnTaskEnded(task.record);

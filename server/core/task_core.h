@@ -60,6 +60,8 @@ struct TaskCoreDeps {
   store::TaskLeases* leases = nullptr;
   // With leases: the store's word that another replica committed events.
   store::EventHints* hints = nullptr;
+  // Where the engine's parts count what happens; null: nowhere.
+  stats::GatewayStats* stats = nullptr;
 };
 
 class TaskCore {

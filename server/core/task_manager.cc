@@ -12,6 +12,7 @@
 #include "server/core/request_ids.h"
 #include "server/model/gateway_errors.h"
 #include "server/model/task_state.h"
+#include "server/upstream/callback_receiver.h"
 #include "server/upstream/upstream_report.h"
 #include "upstream_api/field_violation.h"
 #include "upstream_api/status_details.h"
@@ -325,7 +326,14 @@ void TaskManager::OpenWatch(const callers::Caller& caller, const std::string& ta
 void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::string& secret,
                                      seedance::upstream::v1::VideosResponse answer,
                                      std::function<void(absl::Status)> done) {
-  loop_.Post([this, task_id, secret, answer = std::move(answer), done = std::move(done)] {
+  // Every outcome is counted once, as the upstream will see it.
+  auto counted = [this, done = std::move(done)](absl::Status outcome, bool task_had_ended) {
+    stats_->CallbackReceived(upstream::CallbackResultOf(outcome, task_had_ended));
+    done(std::move(outcome));
+  };
+  loop_.Post([this, task_id, secret, answer = std::move(answer),
+              finish = std::move(counted)] {
+    auto done = [&finish](absl::Status outcome) { finish(std::move(outcome), false); };
     tasks::LiveTask* live = registry_.Find(task_id);
     std::optional<StoredTask> ended;
     if (live == nullptr && keeper_ != nullptr) {
@@ -357,7 +365,10 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
       Log(LogLevel::kWarning, "upstream_callback_rejected", {{"task_id", task_id}});
       return done(absl::PermissionDeniedError("wrong callback secret"));
     }
-    if (live != nullptr) return driver_.Apply(task_id, answer, done);
+    if (live != nullptr) {
+      return driver_.Apply(task_id, answer,
+                           [finish](absl::Status outcome) { finish(std::move(outcome), false); });
+    }
     if (!model::IsTerminal(record.task().state())) {
       // Stored but not yet resumed (the callback beat recovery after a
       // restart): a 503 makes the upstream send it again.
@@ -371,7 +382,7 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
       Log(LogLevel::kWarning, "upstream_report_names_another_task",
           {{"task_id", task_id}, {"error", same.message()}});
     }
-    done(same);
+    finish(same, /*task_had_ended=*/true);
   });
 }
 

@@ -23,6 +23,7 @@
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
 #include "server/admission/create_limits.h"
+#include "server/stats/gateway_stats.h"
 #include "server/admission/spec_conversion.h"
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
@@ -113,6 +114,8 @@ class TaskManager {
   // With several replicas: watches of tasks another replica drives are
   // followed through the store. Set before the loop starts.
   void SetFollower(StoreFollower* follower) { follower_ = follower; }
+  // Where callbacks are counted (stats::NoStats() until set).
+  void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
   // With several replicas: a callback or cancel for a task another replica
   // drives takes the task over here. Set before the loop starts.
   void SetLeaseKeeper(LeaseKeeper* keeper) { keeper_ = keeper; }
@@ -148,6 +151,7 @@ class TaskManager {
   // Idempotency by request_id. Loop thread only.
   RequestIds request_ids_;
   StoreFollower* follower_ = nullptr;
+  stats::GatewayStats* stats_ = &stats::NoStats();
   LeaseKeeper* keeper_ = nullptr;
 };
 

@@ -36,9 +36,18 @@ void TaskLoop::Stop() {
 }
 
 void TaskLoop::Post(std::function<void()> fn) {
+  absl::Time now = timed() ? options_.clock->Now() : absl::InfinitePast();
   absl::MutexLock lock(&mu_);
   if (stopped_) return;
-  queue_.push_back(std::move(fn));
+  queue_.push_back({std::move(fn), now});
+}
+
+absl::Duration TaskLoop::oldest_wait() const {
+  if (!timed()) return absl::ZeroDuration();
+  absl::Time now = options_.clock->Now();
+  absl::MutexLock lock(&mu_);
+  if (queue_.empty()) return absl::ZeroDuration();
+  return std::max(absl::ZeroDuration(), now - queue_.front().at);
 }
 
 void TaskLoop::Stage(store::TaskStore::Write write, std::function<void(absl::Status)> committed) {
@@ -60,13 +69,16 @@ int64_t TaskLoop::writes_committed() const {
 }
 
 bool TaskLoop::RunBatch() {
-  std::deque<std::function<void()>> batch;
+  std::deque<Posted> batch;
   {
     absl::MutexLock lock(&mu_);
     batch.swap(queue_);
   }
   if (batch.empty() && staged_.empty()) return false;
-  for (std::function<void()>& fn : batch) fn();
+  for (Posted& posted : batch) {
+    if (timed()) options_.stats->LoopQueueDelay(options_.clock->Now() - posted.at);
+    posted.fn();
+  }
   CommitStaged();
   return true;
 }
@@ -122,6 +134,7 @@ void TaskLoop::CommitStaged() {
   std::vector<store::TaskStore::Write> all;
   all.reserve(staged.size());
   for (const Staged& s : staged) all.push_back(s.write);
+  absl::Time commit_start = timed() ? options_.clock->Now() : absl::InfinitePast();
   std::optional<std::vector<bool>> already =
       retried > 0 ? AlreadyCommitted(store_, all, retried) : std::vector<bool>(all.size());
   // What still has to be written, and where each went.
@@ -137,6 +150,11 @@ void TaskLoop::CommitStaged() {
           ? absl::UnavailableError("the store cannot be read yet to see what is in it")
       : writes.empty() ? absl::OkStatus()
                        : store_.Commit(writes);
+  // A batch the store could not even be asked to take (still away) fails
+  // as a commit does: an outage keeps showing, retry after retry.
+  if (timed() && (!already.has_value() || !writes.empty())) {
+    options_.stats->StoreCommitted(options_.clock->Now() - commit_start, status.ok());
+  }
   std::vector<absl::Status> outcomes(staged.size(), absl::OkStatus());
   for (size_t k = 0; k < writes.size(); ++k) outcomes[index[k]] = status;
   if (!status.ok() && writes.size() > 1 &&

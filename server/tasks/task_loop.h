@@ -35,6 +35,8 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/clock.h"
+#include "server/stats/gateway_stats.h"
 #include "server/store/task_store.h"
 
 namespace seedance::server::tasks {
@@ -47,6 +49,10 @@ class TaskLoop {
     // the store stays unavailable (with the thread; RetryHeld() without).
     absl::Duration retry_min = absl::Milliseconds(50);
     absl::Duration retry_max = absl::Seconds(2);
+    // With both: how long posted work waits and commits take is reported
+    // (the clock must outlive the loop).
+    const Clock* clock = nullptr;
+    stats::GatewayStats* stats = nullptr;
   };
   explicit TaskLoop(store::TaskStore& store) : TaskLoop(store, Options()) {}
   TaskLoop(store::TaskStore& store, Options options);
@@ -85,9 +91,14 @@ class TaskLoop {
 
   // Batches committed so far and writes they held (for metrics and tests).
   int64_t batches_committed() const;
+  // How long the oldest work still queued has waited (zero when none, or
+  // without a clock): unlike the queue delay, which is reported when work
+  // runs, this grows while the loop is stuck. Thread-safe.
+  absl::Duration oldest_wait() const;
   int64_t writes_committed() const;
 
  private:
+  bool timed() const { return options_.clock != nullptr && options_.stats != nullptr; }
   struct Staged {
     store::TaskStore::Write write;
     std::function<void(absl::Status)> committed;
@@ -101,7 +112,11 @@ class TaskLoop {
   store::TaskStore& store_;
   const Options options_;
   mutable absl::Mutex mu_;
-  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  struct Posted {
+    std::function<void()> fn;
+    absl::Time at;  // InfinitePast without a clock
+  };
+  std::deque<Posted> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   int64_t batches_ ABSL_GUARDED_BY(mu_) = 0;

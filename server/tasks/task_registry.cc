@@ -55,6 +55,7 @@ LiveTask& TaskRegistry::Create(StoredTask record, std::string upstream_token,
                   return;
                 }
                 task->created = true;
+                stats_->TaskEntered(first.state());
                 task->log->Append(first);
                 std::vector<Continuation> waiters = std::move(task->on_created);
                 created(status);
@@ -93,6 +94,17 @@ void TaskRegistry::Forget(const std::string& task_id) {
 LiveTask* TaskRegistry::Find(const std::string& task_id) {
   auto it = tasks_.find(task_id);
   return it == tasks_.end() ? nullptr : it->second.get();
+}
+
+TaskRegistry::Census TaskRegistry::Count() const {
+  Census census;
+  for (const auto& [id, task] : tasks_) {
+    if (!task->created) continue;  // not stored yet
+    int state = static_cast<int>(task->record.task().state());
+    if (state >= 0 && state < static_cast<int>(census.by_state.size())) ++census.by_state[state];
+    if (task->lease.has_value()) ++census.leased;
+  }
+  return census;
 }
 
 std::vector<std::string> TaskRegistry::TaskIds() const {
@@ -198,6 +210,7 @@ void TaskRegistry::OnCommitted(const std::string& task_id,
     if (done) done(status);
     return;
   }
+  if (event.has_value()) stats_->TaskEntered(event->state());
   if (task != nullptr && event.has_value()) {
     task->log->Append(*event);
     if (model::IsTerminal(event->state())) {

@@ -14,6 +14,7 @@
 #ifndef SEEDANCE_SERVER_TASKS_TASK_REGISTRY_H_
 #define SEEDANCE_SERVER_TASKS_TASK_REGISTRY_H_
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "base/clock.h"
+#include "server/stats/gateway_stats.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
@@ -100,9 +102,19 @@ class TaskRegistry {
   // Runs when a task is forgotten because its lease was lost (a write was
   // fenced out, or a renewal found it taken over), before it goes.
   void SetLostHook(TerminalHook hook) { lost_hook_ = std::move(hook); }
+  // Where committed state changes are counted (stats::NoStats() until set).
+  void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
 
   // Live tasks not yet in a terminal state.
   size_t in_flight() const { return in_flight_; }
+
+  // The live tasks by state (index: v1::TaskState), and how many hold a
+  // lease: what the metrics show at a scrape. Loop thread; one pass.
+  struct Census {
+    std::array<int64_t, 8> by_state{};
+    int64_t leased = 0;
+  };
+  Census Count() const;
 
   // Every live task id (for shutdown and tests).
   std::vector<std::string> TaskIds() const;
@@ -119,6 +131,7 @@ class TaskRegistry {
   const Clock& clock_;
   TerminalHook terminal_hook_;
   TerminalHook lost_hook_;
+  stats::GatewayStats* stats_ = &stats::NoStats();
   // Set by EnableLeases.
   std::optional<std::pair<std::string, absl::Duration>> leases_;
   absl::flat_hash_map<std::string, std::unique_ptr<LiveTask>> tasks_;

@@ -55,6 +55,21 @@ http::Response CallbackResponse(const absl::Status& outcome) {
   }
 }
 
+stats::CallbackResult CallbackResultOf(const absl::Status& outcome, bool task_had_ended) {
+  switch (outcome.code()) {
+    case absl::StatusCode::kOk:
+      return task_had_ended ? stats::CallbackResult::kDuplicate : stats::CallbackResult::kApplied;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+      return stats::CallbackResult::kRefused;  // a 4xx: not sent again
+    default:
+      return stats::CallbackResult::kRetryLater;  // a 503
+  }
+}
+
 absl::StatusOr<std::unique_ptr<CallbackReceiver>> CallbackReceiver::Start(
     const Options& options, Sink sink) {
   http::ServerOptions server_options;
@@ -62,10 +77,11 @@ absl::StatusOr<std::unique_ptr<CallbackReceiver>> CallbackReceiver::Start(
   server_options.port = options.port;
   server_options.max_body_bytes = options.max_body_bytes;
   server_options.header_timeout = options.header_timeout;
-  auto handler = [sink = std::move(sink)](http::Request request,
-                                         std::shared_ptr<http::Exchange> exchange) {
+  auto handler = [sink = std::move(sink), stats = options.stats](
+                     http::Request request, std::shared_ptr<http::Exchange> exchange) {
     absl::StatusOr<ParsedCallback> parsed = ParseCallbackRequest(request);
     if (!parsed.ok()) {
+      stats->CallbackReceived(CallbackResultOf(parsed.status(), false));
       Log(LogLevel::kWarning, "upstream_callback_refused",
           {{"from", request.remote_address}, {"error", parsed.status().message()}});
       exchange->Respond(CallbackResponse(parsed.status()));

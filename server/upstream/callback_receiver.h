@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "server/stats/gateway_stats.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "http/http_server.h"
@@ -44,6 +45,11 @@ absl::StatusOr<ParsedCallback> ParseCallbackRequest(const http::Request& request
 // The HTTP answer for the outcome of handling a callback.
 http::Response CallbackResponse(const absl::Status& outcome);
 
+// How the callback counts (stats::CallbackResult) after the manager
+// answered `outcome`; `task_had_ended`: an acknowledged repeat for a task
+// that had ended before it came.
+stats::CallbackResult CallbackResultOf(const absl::Status& outcome, bool task_had_ended);
+
 class CallbackReceiver {
  public:
   static constexpr absl::string_view kPathPrefix = "/v1/upstream-callbacks";
@@ -54,6 +60,10 @@ class CallbackReceiver {
     // Callback bodies are a few hundred bytes.
     size_t max_body_bytes = 64 << 10;
     absl::Duration header_timeout = absl::Seconds(10);
+    // Where callbacks refused before they reach the sink (a body that does
+    // not parse) are counted; the sink counts the rest. Must outlive the
+    // receiver.
+    stats::GatewayStats* stats = &stats::NoStats();
   };
 
   // Takes a parsed callback; calls `done` with the outcome (see

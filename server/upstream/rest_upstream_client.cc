@@ -32,9 +32,13 @@ UpstreamClient::CallId RestUpstreamClient::Submit(
   http::curl::HttpCall call =
       MakeCall("/v1/seedance/videos", upstream_api::ToWireJson(request), token, timeout);
   return transport_.Start(
-      std::move(call), [this, done = std::move(done)](absl::StatusOr<http::curl::HttpReply> reply) {
-        if (!reply.ok()) return done(reply.status());
-        done(ReadSubmitAnswer(*reply, clock_.Now()));
+      std::move(call), [this, start = clock_.Now(), done = std::move(done)](
+                           absl::StatusOr<http::curl::HttpReply> reply) {
+        absl::StatusOr<SubmitResult> result =
+            reply.ok() ? ReadSubmitAnswer(*reply, clock_.Now())
+                       : absl::StatusOr<SubmitResult>(reply.status());
+        Count(stats::UpstreamCall::kSubmit, result.status(), reply, start);
+        done(std::move(result));
       });
 }
 
@@ -46,12 +50,29 @@ UpstreamClient::CallId RestUpstreamClient::Retrieve(
   body.set_id(upstream_task_id);
   http::curl::HttpCall call = MakeCall("/v1/seedance/tasks", upstream_api::ToWireJson(body), token, timeout);
   return transport_.Start(
-      std::move(call), [this, done = std::move(done)](absl::StatusOr<http::curl::HttpReply> reply) {
-        if (!reply.ok()) return done(reply.status());
-        done(ReadRetrieveAnswer(*reply, clock_.Now()));
+      std::move(call), [this, start = clock_.Now(), done = std::move(done)](
+                           absl::StatusOr<http::curl::HttpReply> reply) {
+        absl::StatusOr<seedance::upstream::v1::TaskRecord> record =
+            reply.ok() ? ReadRetrieveAnswer(*reply, clock_.Now())
+                       : absl::StatusOr<seedance::upstream::v1::TaskRecord>(reply.status());
+        Count(stats::UpstreamCall::kRetrieve, record.status(), reply, start);
+        done(std::move(record));
       });
 }
 
 void RestUpstreamClient::Cancel(CallId id) { transport_.Cancel(id); }
+
+void RestUpstreamClient::Count(stats::UpstreamCall call, const absl::Status& outcome,
+                               const absl::StatusOr<http::curl::HttpReply>& reply,
+                               absl::Time start) const {
+  // Calls the gateway itself ended (a task cancelled, the transport
+  // shutting down) say nothing of the upstream: not counted.
+  if (!reply.ok() && (absl::IsCancelled(reply.status()) ||
+                      absl::IsFailedPrecondition(reply.status()))) {
+    return;
+  }
+  options_.stats->UpstreamRequest(call, outcome, reply.ok() ? reply->status : 0,
+                                  clock_.Now() - start);
+}
 
 }  // namespace seedance::server::upstream

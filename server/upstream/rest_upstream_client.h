@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "http/curl/http_transport.h"
+#include "server/stats/gateway_stats.h"
 #include "server/upstream/upstream_client.h"
 
 namespace seedance::server::upstream {
@@ -22,6 +23,9 @@ class RestUpstreamClient : public UpstreamClient {
   struct Options {
     // Scheme, host and optional path prefix, without a trailing slash.
     std::string base_url;
+    // Where every request's outcome and latency is counted (must outlive
+    // the client).
+    stats::GatewayStats* stats = &stats::NoStats();
   };
 
   // `transport` and `clock` must outlive this client.
@@ -37,6 +41,8 @@ class RestUpstreamClient : public UpstreamClient {
   void Cancel(CallId id) override;
 
  private:
+  void Count(stats::UpstreamCall call, const absl::Status& outcome,
+             const absl::StatusOr<http::curl::HttpReply>& reply, absl::Time start) const;
   http::curl::HttpCall MakeCall(absl::string_view path, std::string body, const std::string& token,
                     absl::Duration timeout) const;
 

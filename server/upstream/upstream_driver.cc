@@ -183,6 +183,7 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
          {"attempt", absl::StrCat(calls.submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
          {"error", upstream_api::StatusSummary(error)}});
+    stats_->SubmissionRetried();
     // Not processed upstream: until the retry is sent, a restarted gateway
     // may safely send it again.
     registry_.Update(task_id, [](StoredTask& t) { t.set_submitted(false); }, nullptr);

@@ -29,6 +29,7 @@
 #include "base/scheduler.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "server/tasks/task_loop.h"
+#include "server/stats/gateway_stats.h"
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_client.h"
 
@@ -114,6 +115,9 @@ class UpstreamDriver {
   // resumed by the next process.
   void Shutdown();
 
+  // Where retried submissions are counted (stats::NoStats() until set).
+  void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
+
  private:
   void MarkSubmittedAndSend(const std::string& task_id);
   void Send(const std::string& task_id);
@@ -159,6 +163,7 @@ class UpstreamDriver {
   UpstreamClient& client_;
   Scheduler& scheduler_;
   const Clock& clock_;
+  stats::GatewayStats* stats_ = &stats::NoStats();
   bool shut_down_ = false;
   // By task id; node-based, so a Calls& stays valid while others are added.
   absl::node_hash_map<std::string, Calls> calls_;

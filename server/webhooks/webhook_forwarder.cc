@@ -73,6 +73,7 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
   absl::StatusOr<std::string> signature =
       Sign(options_.secret, delivery->message_id, timestamp, delivery->payload);
   if (!signature.ok()) {
+    options_.stats->WebhookEnded(stats::WebhookResult::kGaveUp);
     delivery->done(signature.status(), delivery->attempts);
     return;
   }
@@ -105,12 +106,16 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
     bool permanent = reply.ok() && reply->status >= 400 && reply->status < 500 &&
                      reply->status != 408 && reply->status != 429;
     // Neither will an unusable URL, nor one that leads to a refused address.
-    if (outcome.ok() || permanent || delivery->attempts >= options_.max_attempts ||
-        outcome.code() == absl::StatusCode::kInvalidArgument ||
-        outcome.code() == absl::StatusCode::kPermissionDenied) {
+    bool refused = permanent || outcome.code() == absl::StatusCode::kInvalidArgument ||
+                   outcome.code() == absl::StatusCode::kPermissionDenied;
+    if (outcome.ok() || refused || delivery->attempts >= options_.max_attempts) {
+      options_.stats->WebhookEnded(outcome.ok() ? stats::WebhookResult::kDelivered
+                                   : refused    ? stats::WebhookResult::kRefused
+                                                : stats::WebhookResult::kGaveUp);
       delivery->done(outcome, delivery->attempts);
       return;
     }
+    options_.stats->WebhookRetried();
     absl::Duration delay = delivery->delay;
     delivery->delay = NextBackoff(delivery->delay, options_.max_delay);
     scheduler_.RunAt(clock_.Now() + delay, [this, delivery] { Attempt(delivery); });

@@ -20,6 +20,7 @@
 #include <functional>
 #include <string>
 
+#include "server/stats/gateway_stats.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -46,6 +47,8 @@ struct WebhookForwarderOptions {
   // elsewhere now); a refused address ends the delivery at once. Null: no
   // check (tests of other things). Must outlive the forwarder.
   const admission::UrlGuard* url_guard = nullptr;
+  // Where deliveries and retries are counted. Must outlive the forwarder.
+  stats::GatewayStats* stats = &stats::NoStats();
 };
 
 class WebhookForwarder {

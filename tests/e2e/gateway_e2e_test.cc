@@ -623,6 +623,77 @@ TEST_F(GatewayE2eTest, ServesMetricsAndHealthOnTheAdminPort) {
   EXPECT_EQ(http.Perform({.url = base + "/readyz"}).status, 200);
 }
 
+// The gateway's own metrics move as tasks go through their states: one
+// that succeeds, one that fails upstream, one cancelled while it runs (seen
+// in the tasks gauge first), and a refused create.
+TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
+  StartStack("poll", {}, {"--admin_listen=127.0.0.1:0"});
+  const std::string token = "token-metrics-77c1";
+  client::GatewayClient client = Client(token);
+  testing::CurlClient http;
+  std::string url = absl::StrCat("http://127.0.0.1:", gateway_->admin_port(), "/metrics");
+  auto scrape = [&] { return http.Perform({.url = url}).body; };
+
+  absl::StatusOr<v1::VideoTask> running =
+      client.Create(Request("A kitten [mock:generation_ms=60000]"));
+  ASSERT_THAT(running, IsOk());
+  // Polling another process's state: until the gateway saw it run.
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (client.Get(running->task_id())->state() != v1::TASK_STATE_RUNNING &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  std::string during = scrape();
+  EXPECT_EQ(testing::SampleValue(during, R"(seedance_gateway_tasks{state="running"})"), 1)
+      << during;
+  ASSERT_THAT(client.Cancel(running->task_id()), IsOk());
+  ASSERT_THAT(CreateAndWatch(token, Request()).task, IsOk());
+  absl::StatusOr<v1::VideoTask> failed =
+      CreateAndWatch(token, Request("A kitten [mock:generation_ms=5,fail]")).task;
+  ASSERT_THAT(failed, IsOk());
+  EXPECT_EQ(failed->state(), v1::TASK_STATE_FAILED);
+  v1::CreateVideoTaskRequest invalid = Request();
+  invalid.mutable_spec()->set_model("");
+  EXPECT_THAT(client.Create(invalid), StatusIs(absl::StatusCode::kInvalidArgument));
+
+  std::string text = scrape();
+  SCOPED_TRACE(text);
+  auto value = [&text](const std::string& series) {
+    return testing::SampleValue(text, series).value_or(-1);
+  };
+  // Every state entered, counted once per task (the refused create made none).
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="pending"})"), 3);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="queued"})"), 3);
+  // The polls may miss a short task's run; the long one was seen running.
+  EXPECT_GE(value(R"(seedance_gateway_task_transitions_total{state="running"})"), 1);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="succeeded"})"), 1);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="failed"})"), 1);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="cancelled"})"), 1);
+  // None in progress now.
+  for (const char* state : {"pending", "queued", "running"}) {
+    EXPECT_EQ(value(absl::StrCat(R"(seedance_gateway_tasks{state=")", state, "\"}")), 0)
+        << state;
+  }
+  // Three submissions answered 200; polls answered too, each timed.
+  EXPECT_EQ(value(
+                R"(seedance_gateway_upstream_requests_total{call="submit",http_status="200",outcome="OK"})"),
+            3);
+  EXPECT_GE(value(
+                R"(seedance_gateway_upstream_requests_total{call="retrieve",http_status="200",outcome="OK"})"),
+            3);
+  EXPECT_EQ(value(R"(seedance_gateway_upstream_request_seconds_count{call="submit"})"), 3);
+  EXPECT_GE(value(R"(seedance_gateway_store_commit_seconds_count)"), 3);
+  EXPECT_EQ(value(R"(seedance_gateway_store_commits_failed_total)"), 0);
+  EXPECT_GT(value(R"(seedance_gateway_loop_queue_delay_seconds_count)"), 0);
+  EXPECT_EQ(value(R"(seedance_gateway_watch_streams)"), 0);
+  EXPECT_EQ(value(R"(seedance_gateway_submissions_retried_total)"), 0);
+  EXPECT_EQ(value(R"(seedance_gateway_leases_held)"), 0);  // one gateway, no leases
+  EXPECT_THAT(testing::PromtoolCheck(text, dir_.path() + "/metrics.txt"), IsOk());
+  EXPECT_THAT(text, Not(HasSubstr(running->task_id())));
+  EXPECT_THAT(text, Not(HasSubstr(token)));
+  EXPECT_THAT(text, Not(HasSubstr(mock_->base_url())));
+}
+
 // What a gateway printed from its start up to its ports line (it is
 // serving then), after which it is stopped with SIGTERM.
 std::string StartupOutput(const std::vector<std::string>& args) {

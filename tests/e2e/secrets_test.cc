@@ -13,8 +13,9 @@
 // wrong credentials, another caller's task, and a restart that must reopen
 // the sealed credential to resume a task.
 //
-// The gateway exposes no metrics endpoint yet; when it does, its output
-// belongs in the search too.
+// The gateway's /metrics (its admin port) is searched too, and one of the
+// two runs logs in JSON (--log_format=json): every line of it must be a
+// JSON object, and hold no secret either.
 #include <grpcpp/grpcpp.h>
 
 #include <stdlib.h>
@@ -30,7 +31,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "tests/testing/curl_client.h"
 #include "tests/testing/gateway_process.h"
+#include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/stderr_capture.h"
@@ -79,7 +84,7 @@ class SecretsTest : public ::testing::Test {
     }
     std::vector<std::string> flags = {
         "--upstream_base_url=" + mock_->base_url(), "--delivery=callback",
-        "--callback_fallback_poll=300ms", "--log_level=debug"};
+        "--callback_fallback_poll=300ms", "--log_level=debug", "--admin_listen=127.0.0.1:0"};
     flags.insert(flags.end(), gateway_flags.begin(), gateway_flags.end());
     // A restarted gateway inherits the test's stderr again: capture while
     // it lives (the test itself writes nothing to stderr).
@@ -285,6 +290,15 @@ class SecretsTest : public ::testing::Test {
     ExpectNoSecret("the mock's journal", *journal, secrets);
     ExpectNoSecret("the client's transcript", transcript_, secrets);
     ExpectNoSecret("the data directory (running)", DataDirBytes(), secrets);
+    testing::HttpResult metrics = testing::CurlClient().Perform(
+        {.url = absl::StrCat("http://127.0.0.1:", gateway_->admin_port(), "/metrics")});
+    EXPECT_EQ(metrics.status, 200);
+    // It did count what the restarted gateway did (the resumed task
+    // succeeded), so its silence means something.
+    EXPECT_THAT(metrics.body,
+                ::testing::HasSubstr(
+                    R"(seedance_gateway_task_transitions_total{state="succeeded"} 1)"));
+    ExpectNoSecret("the gateway's /metrics", metrics.body, secrets);
     EXPECT_THAT(gateway_->Terminate(), testing::IsOkAndHolds(0));
     ASSERT_THAT(mock_->Stop(), IsOk());
     capture_.reset();
@@ -299,6 +313,23 @@ class SecretsTest : public ::testing::Test {
     EXPECT_THAT(mock_log, ::testing::HasSubstr("mock_upstream_listening"));
     ExpectNoSecret("the gateway's log", gateway_log, secrets);
     ExpectNoSecret("the mock's log", mock_log, secrets);
+    if (json_log_) {
+      int lines = 0;
+      for (absl::string_view line : absl::StrSplit(gateway_log, '\n', absl::SkipEmpty())) {
+        // gRPC's own lines ("E1203 ...") are not the gateway's to format;
+        // none of the gateway's may be text ("2026-12-03T... INFO ...").
+        if (line[0] != '{') {
+          EXPECT_FALSE(absl::ascii_isdigit(line[0])) << line;
+          continue;
+        }
+        absl::StatusOr<google::protobuf::Value> object = testing::ParseJsonValue(line);
+        ASSERT_THAT(object, IsOk()) << line;
+        EXPECT_TRUE(object->has_struct_value()) << line;
+        EXPECT_NE(testing::JsonString(*object, "event"), "") << line;
+        ++lines;
+      }
+      EXPECT_GT(lines, 20);
+    }
   }
 
   testing::TempDir dir_;
@@ -311,6 +342,7 @@ class SecretsTest : public ::testing::Test {
   std::unique_ptr<v1::VideoGateway::Stub> stub_;
   std::string transcript_;
   std::vector<std::string> data_files_seen_;
+  bool json_log_ = false;
 };
 
 TEST_F(SecretsTest, ForwardedTokensAppearInNoLogErrorStoreOrJournal) {
@@ -328,8 +360,9 @@ TEST_F(SecretsTest, GatewayKeysAndTheUpstreamKeyAppearInNoLogErrorStoreOrJournal
   // The gateway (and its restart) reads its upstream key from the
   // environment it inherits; TearDown removes it.
   ASSERT_EQ(setenv("SEEDANCE_UPSTREAM_TOKEN", kUpstreamKey, 1), 0);
-  StartStack(kUpstreamKey,
-             {"--auth=gateway_keys", "--client_keys_file=" + keys_file});
+  json_log_ = true;
+  StartStack(kUpstreamKey, {"--auth=gateway_keys", "--client_keys_file=" + keys_file,
+                            "--log_format=json"});
   // The upstream rejects the gateway's key for one call ([mock:invalid_token]).
   std::string running =
       RunFlow(kClientKey, kWrongKey, "a fox [mock:invalid_token]", kClientKey);

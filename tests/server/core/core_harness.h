@@ -28,6 +28,7 @@
 #include "server/upstream/upstream_errors.h"
 #include "server/webhooks/webhook_forwarder.h"
 #include "tests/http/curl/fake_http_transport.h"
+#include "tests/server/stats/recording_stats.h"
 #include "tests/server/upstream/mock_upstream_client.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
@@ -72,7 +73,8 @@ class CoreHarness {
               .clock = clock,
               .keyring = keyring,
               .webhooks = &webhooks,
-              .leases = lease_store}) {
+              .leases = lease_store,
+              .stats = &stats}) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
                               const std::string& token, absl::Duration timeout,
@@ -166,6 +168,8 @@ class CoreHarness {
  public:
   testing::FakeClock clock;
   testing::FakeScheduler scheduler{clock};
+  // What the engine counted (declared before it: it reports until it goes).
+  stats::RecordingStats stats;
   ::testing::NiceMock<upstream::MockUpstreamClient> upstream;
   callers::Keyring keyring;
   // Results forwarded to callers' callback_url go here.

@@ -94,6 +94,27 @@ TEST(TaskManagerTest, CallbackForEndedTaskIsAcknowledged) {
   EXPECT_THAT(h.Callback(id, secret, Answer("succeeded", "https://cdn/v.mp4")), IsOk());
   EXPECT_THAT(h.Callback(id, "wrong", Answer("succeeded", "https://cdn/v.mp4")),
               StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(h.Callback("no-such-task", secret, Answer("succeeded", "https://cdn/v.mp4")),
+              StatusIs(absl::StatusCode::kNotFound));
+  // Each counted once, as the upstream saw it.
+  EXPECT_THAT(h.stats.callbacks,
+              ElementsAre(stats::CallbackResult::kApplied, stats::CallbackResult::kDuplicate,
+                          stats::CallbackResult::kRefused, stats::CallbackResult::kRefused));
+  // Each committed change counted by the state it entered.
+  EXPECT_THAT(h.stats.entered, ElementsAre(v1::TASK_STATE_PENDING, v1::TASK_STATE_QUEUED,
+                                           v1::TASK_STATE_SUCCEEDED));
+}
+
+TEST(TaskManagerTest, TheLoopReportsItsCommitsAndHowLongPostedWorkWaited) {
+  CoreHarness h(Mode(DELIVERY_MODE_HOLD));
+  h.manager.Create(kAlice, Request(), [](absl::StatusOr<v1::VideoTask>) {});
+  h.clock.Advance(absl::Milliseconds(7));  // the loop gets to it 7 ms later
+  h.Run();
+  ASSERT_THAT(h.stats.queue_delays, SizeIs(1));
+  EXPECT_EQ(h.stats.queue_delays[0], absl::Milliseconds(7));
+  // One batch, the create; the fake clock does not move during it.
+  EXPECT_THAT(h.stats.commit_latencies, ElementsAre(absl::ZeroDuration()));
+  EXPECT_EQ(h.stats.failed_commits, 0);
 }
 
 // ---- idempotency, capacity, ownership ------------------------------------------------

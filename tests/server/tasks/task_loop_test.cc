@@ -8,7 +8,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/in_memory_task_store.h"
+#include "tests/server/stats/recording_stats.h"
 #include "tests/server/store/mock_task_store.h"
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 
 namespace seedance::server::tasks {
@@ -191,6 +193,40 @@ TEST(TaskLoopTest, ThreadRunsPostedWorkAndStopsAfterDraining) {
   loop.Stop();  // idempotent
   EXPECT_EQ(loop.RunUntilIdle(), 0);
   EXPECT_FALSE(ran_after_stop);
+}
+
+TEST(TaskLoopTest, ReportsHowLongWorkWaitedAndEveryCommitAnOutageIncluded) {
+  store::MockTaskStore store;
+  ASSERT_THAT(store.Commit({CreateWrite("t")}), IsOk());
+  bool down = false;
+  ON_CALL(store, Commit).WillByDefault([&](absl::Span<const store::TaskStore::Write> w) {
+    if (down) return absl::UnavailableError("PostgreSQL restarting");
+    return store.real().Commit(w);
+  });
+  ON_CALL(store, Get).WillByDefault([&](absl::string_view id) -> absl::StatusOr<StoredTask> {
+    if (down) return absl::UnavailableError("PostgreSQL restarting");
+    return store.real().Get(id);
+  });
+  testing::FakeClock clock;
+  stats::RecordingStats stats;
+  TaskLoop loop(store, {.clock = &clock, .stats = &stats});
+  loop.Post([] {});
+  clock.Advance(absl::Milliseconds(5));
+  EXPECT_EQ(loop.oldest_wait(), absl::Milliseconds(5));  // grows while nothing runs
+  loop.RunUntilIdle();
+  EXPECT_THAT(stats.queue_delays, ElementsAre(absl::Milliseconds(5)));
+  EXPECT_EQ(loop.oldest_wait(), absl::ZeroDuration());
+  EXPECT_TRUE(stats.commit_latencies.empty());  // nothing was staged
+
+  down = true;
+  loop.Post([&] { loop.Stage(UpdateWrite("t", 2), nullptr); });
+  loop.RunUntilIdle();
+  EXPECT_FALSE(loop.RetryHeld());  // the store cannot even say what it has
+  EXPECT_EQ(stats.failed_commits, 2);  // each try counts: the outage keeps showing
+  down = false;
+  EXPECT_TRUE(loop.RetryHeld());
+  EXPECT_EQ(stats.commit_latencies.size(), 3u);
+  EXPECT_EQ(stats.failed_commits, 2);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "gmock/gmock.h"
+#include "tests/server/stats/recording_stats.h"
 #include "gtest/gtest.h"
 #include "tests/http/curl/fake_http_transport.h"
 #include "tests/testing/fake_clock.h"
@@ -22,7 +23,8 @@ using ::testing::Pair;
 
 class RestUpstreamClientTest : public ::testing::Test {
  protected:
-  RestUpstreamClientTest() : client_(transport_, {"https://api.test"}, clock_) {}
+  RestUpstreamClientTest()
+      : client_(transport_, {.base_url = "https://api.test", .stats = &stats_}, clock_) {}
 
   std::optional<absl::StatusOr<SubmitResult>> Submit() {
     seedance::upstream::v1::VideosRequest request;
@@ -36,6 +38,7 @@ class RestUpstreamClientTest : public ::testing::Test {
 
   testing::FakeClock clock_;
   http::curl::FakeHttpTransport transport_;
+  stats::RecordingStats stats_;
   RestUpstreamClient client_;
   std::optional<absl::StatusOr<SubmitResult>> submitted_;
 };
@@ -122,6 +125,33 @@ TEST_F(RestUpstreamClientTest, CancelReachesTheTransport) {
   client_.Cancel(1);
   EXPECT_TRUE(transport_.calls[0].cancelled);
   EXPECT_THAT(*submitted_, StatusIs(absl::StatusCode::kCancelled));
+  // The gateway ended it: nothing the upstream did, so not counted.
+  EXPECT_TRUE(stats_.requests.empty());
+}
+
+TEST_F(RestUpstreamClientTest, EveryRequestIsCountedWithItsOutcomeHttpStatusAndLatency) {
+  Submit();
+  clock_.Advance(absl::Seconds(70));  // a blocking answer
+  transport_.Answer(1, 200, ReadFixture("upstream/videos_response_text.json"));
+  Submit();
+  transport_.Answer(2, 401, ReadFixture("upstream/error_response.json"));
+  Submit();
+  transport_.Answer(3, absl::UnavailableError("connection reset"));
+  client_.Retrieve("f7096c6c", "tok-123", absl::Seconds(30), [](auto) {});
+  clock_.Advance(absl::Milliseconds(40));
+  transport_.Answer(4, 200, ReadFixture("upstream/sibling_task_record.json"));
+  ASSERT_EQ(stats_.requests.size(), 4u);
+  EXPECT_EQ(stats_.requests[0].call, stats::UpstreamCall::kSubmit);
+  EXPECT_EQ(stats_.requests[0].outcome, absl::StatusCode::kOk);
+  EXPECT_EQ(stats_.requests[0].http_status, 200);
+  EXPECT_EQ(stats_.requests[0].latency, absl::Seconds(70));
+  EXPECT_EQ(stats_.requests[1].outcome, absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(stats_.requests[1].http_status, 401);
+  EXPECT_EQ(stats_.requests[2].outcome, absl::StatusCode::kUnavailable);
+  EXPECT_EQ(stats_.requests[2].http_status, 0);  // no HTTP answer
+  EXPECT_EQ(stats_.requests[3].call, stats::UpstreamCall::kRetrieve);
+  EXPECT_EQ(stats_.requests[3].http_status, 200);
+  EXPECT_EQ(stats_.requests[3].latency, absl::Milliseconds(40));
 }
 
 }  // namespace

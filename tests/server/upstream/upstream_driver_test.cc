@@ -101,6 +101,7 @@ TEST(UpstreamDriverTest, RateLimitedSubmissionIsRetriedAfterRetryAfter) {
   h.submits[1].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
   h.Run();
   EXPECT_EQ(h.Get(kAlice, id)->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(h.stats.submissions_retried, 1);
 }
 
 TEST(UpstreamDriverTest, RateLimitAfterAllAttemptsFailsWithRetryInfo) {
@@ -128,6 +129,7 @@ TEST(UpstreamDriverTest, ServerErrorOnSubmissionIsNotRetried) {
   h.submits[0].done(UpstreamError(500, "api_error"));
   h.Advance(absl::Minutes(5));
   EXPECT_THAT(h.submits, SizeIs(1));  // it may have been billed: no second try
+  EXPECT_EQ(h.stats.submissions_retried, 0);
   absl::StatusOr<v1::VideoTask> task = h.Get(kAlice, id);
   EXPECT_EQ(task->state(), v1::TASK_STATE_FAILED);
   EXPECT_EQ(task->error().code(), static_cast<int>(absl::StatusCode::kInternal));

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "gmock/gmock.h"
+#include "tests/server/stats/recording_stats.h"
 #include "gtest/gtest.h"
 #include "tests/http/curl/fake_http_transport.h"
 #include "tests/server/admission/fake_host_resolver.h"
@@ -40,7 +41,8 @@ TEST(WebhookForwarderTest, SignatureMatchesTheStandardWebhooksExample) {
 class WebhookForwarderDeliveryTest : public ::testing::Test {
  protected:
   WebhookForwarderDeliveryTest()
-      : forwarder_({.secret = kSpecSecret, .max_attempts = 3}, transport_, scheduler_, clock_) {}
+      : forwarder_({.secret = kSpecSecret, .max_attempts = 3, .stats = &stats_}, transport_,
+                   scheduler_, clock_) {}
 
   void Deliver() {
     forwarder_.Deliver("https://me.example/hook?k=1", "task-1", R"({"type":"x"})", 0,
@@ -53,6 +55,7 @@ class WebhookForwarderDeliveryTest : public ::testing::Test {
   testing::FakeClock clock_;
   testing::FakeScheduler scheduler_{clock_};
   http::curl::FakeHttpTransport transport_;
+  stats::RecordingStats stats_;
   WebhookForwarder forwarder_;
   std::optional<absl::Status> outcome_;
   int attempts_ = 0;
@@ -87,6 +90,8 @@ TEST_F(WebhookForwarderDeliveryTest, SignsEveryAttemptAndRetriesUntilAcknowledge
   ASSERT_TRUE(outcome_.has_value());
   EXPECT_THAT(*outcome_, IsOk());
   EXPECT_EQ(attempts_, 3);
+  EXPECT_EQ(stats_.webhook_retries, 2);
+  EXPECT_EQ(stats_.webhooks_ended, std::vector{stats::WebhookResult::kDelivered});
 }
 
 TEST_F(WebhookForwarderDeliveryTest, GivesUpAfterTheLastAttempt) {
@@ -99,6 +104,8 @@ TEST_F(WebhookForwarderDeliveryTest, GivesUpAfterTheLastAttempt) {
   ASSERT_TRUE(outcome_.has_value());
   EXPECT_THAT(*outcome_, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(attempts_, 3);
+  EXPECT_EQ(stats_.webhook_retries, 2);
+  EXPECT_EQ(stats_.webhooks_ended, std::vector{stats::WebhookResult::kGaveUp});
 }
 
 TEST_F(WebhookForwarderDeliveryTest, ClientErrorsAreFinal) {
@@ -107,6 +114,8 @@ TEST_F(WebhookForwarderDeliveryTest, ClientErrorsAreFinal) {
   ASSERT_TRUE(outcome_.has_value());
   EXPECT_EQ(attempts_, 1);
   EXPECT_EQ(scheduler_.pending(), 0u);
+  EXPECT_EQ(stats_.webhook_retries, 0);
+  EXPECT_EQ(stats_.webhooks_ended, std::vector{stats::WebhookResult::kRefused});
 }
 
 TEST_F(WebhookForwarderDeliveryTest, RefusedAddressIsFinal) {
