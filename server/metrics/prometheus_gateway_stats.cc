@@ -1,8 +1,8 @@
 #include "server/metrics/prometheus_gateway_stats.h"
 
-#include "server/metrics/stats_labels.h"
-
 #include <algorithm>
+
+#include "server/metrics/stats_labels.h"
 
 namespace seedance::server::metrics {
 namespace {
