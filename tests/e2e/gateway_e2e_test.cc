@@ -632,7 +632,20 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
   client::GatewayClient client = Client(token);
   testing::CurlClient http;
   std::string url = absl::StrCat("http://127.0.0.1:", gateway_->admin_port(), "/metrics");
-  auto scrape = [&] { return http.Perform({.url = url}).body; };
+  // The task gauges are counted on the gateway's task loop, which a scrape
+  // waits for only briefly (a busy machine may make it late: the next
+  // scrape has it). Polling another process's state, until `series` reads
+  // `value`; the last exposition either way.
+  auto scrape_until = [&](const std::string& series, double value) {
+    std::string text;
+    absl::Time deadline = absl::Now() + absl::Seconds(20);
+    do {
+      text = http.Perform({.url = url}).body;
+      if (testing::SampleValue(text, series) == value) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    } while (absl::Now() < deadline);
+    return text;
+  };
 
   absl::StatusOr<v1::VideoTask> running =
       client.Create(Request("A kitten [mock:generation_ms=60000]"));
@@ -643,7 +656,7 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
          absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(20));
   }
-  std::string during = scrape();
+  std::string during = scrape_until(R"(seedance_gateway_tasks{state="running"})", 1);
   EXPECT_EQ(testing::SampleValue(during, R"(seedance_gateway_tasks{state="running"})"), 1)
       << during;
   ASSERT_THAT(client.Cancel(running->task_id()), IsOk());
@@ -656,7 +669,7 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
   invalid.mutable_spec()->set_model("");
   EXPECT_THAT(client.Create(invalid), StatusIs(absl::StatusCode::kInvalidArgument));
 
-  std::string text = scrape();
+  std::string text = scrape_until(R"(seedance_gateway_tasks{state="running"})", 0);
   SCOPED_TRACE(text);
   auto value = [&text](const std::string& series) {
     return testing::SampleValue(text, series).value_or(-1);
