@@ -32,11 +32,12 @@ using server::store::TaskStore;
 // recovery is measured up to the point where every task is resumed.
 class SilentUpstream : public server::upstream::UpstreamClient {
  public:
-  CallId Submit(const upstream::v1::VideosRequest&, const std::string&, absl::Duration,
+  CallId Submit(const upstream::v1::VideosRequest&, const server::upstream::CallContext&,
+                absl::Duration,
                 std::function<void(absl::StatusOr<server::upstream::SubmitResult>)>) override {
     return ++calls;
   }
-  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
+  CallId Retrieve(const std::string&, const server::upstream::CallContext&, absl::Duration,
                   std::function<void(absl::StatusOr<upstream::v1::TaskRecord>)>) override {
     return ++calls;
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/trace_context.h"
 #include "mock_upstream/replies.h"
 #include "mock_upstream/task.h"
 #include "upstream_api/wire_values.h"
@@ -19,6 +20,26 @@ constexpr size_t kJournalBodyLimit = 64 * 1024;
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Answer(), with the documented error code (if it is an error envelope)
+// journaled for the metrics and for tests.
+void JournalAndSend(MockState& state, int64_t seq, http::Exchange& exchange,
+                    http::Response response, const Scenario& scenario,
+                    const std::string& task_id, absl::string_view error_code) {
+  std::vector<JournalField> fields = {{"request_seq", seq},
+                                      {"status", int64_t{response.status}}};
+  if (!task_id.empty()) fields.push_back({"task_id", task_id});
+  if (!error_code.empty()) fields.push_back({"error_code", std::string(error_code)});
+  if (scenario.fault != Fault::kNone) {
+    fields.push_back({"fault", std::string(FaultName(scenario.fault))});
+  }
+  if (!scenario.applied.empty()) fields.push_back({"scenario", scenario.ToString()});
+  if (response.status >= 400 && absl::StartsWith(response.body, "{")) {
+    fields.push_back({"body", response.body});
+  }
+  state.journal().Append("response", std::move(fields));
+  DeliverFault(scenario.fault, std::move(response), state.PaceFor(scenario), exchange);
 }
 
 }  // namespace
@@ -40,6 +61,10 @@ int64_t JournalRequest(MockState& state, const http::Request& request) {
   if (!token.empty()) fields.push_back({"token_key", TokenFingerprint(token)});
   if (const std::string* scenario = request.FindHeader(kScenarioHeader)) {
     fields.push_back({"scenario_header", *scenario});
+  }
+  // The caller's W3C trace context, so that a test sees it arrive.
+  if (const std::string* trace = request.FindHeader(kTraceparentHeader)) {
+    fields.push_back({"traceparent", *trace});
   }
   if (!request.body.empty()) {
     fields.push_back({"body", request.body.substr(0, kJournalBodyLimit)});
@@ -112,25 +137,15 @@ bool AnswerScenarioErrorOrLimit(MockState& state, const Scenario& scenario,
 void Answer(MockState& state, int64_t seq, http::Exchange& exchange,
             http::Response response, const Scenario& scenario,
             const std::string& task_id) {
-  std::vector<JournalField> fields = {{"request_seq", seq},
-                                      {"status", int64_t{response.status}}};
-  if (!task_id.empty()) fields.push_back({"task_id", task_id});
-  if (scenario.fault != Fault::kNone) {
-    fields.push_back({"fault", std::string(FaultName(scenario.fault))});
-  }
-  if (!scenario.applied.empty()) fields.push_back({"scenario", scenario.ToString()});
-  if (response.status >= 400 && absl::StartsWith(response.body, "{")) {
-    fields.push_back({"body", response.body});
-  }
-  state.journal().Append("response", std::move(fields));
-  DeliverFault(scenario.fault, std::move(response), state.PaceFor(scenario), exchange);
+  JournalAndSend(state, seq, exchange, std::move(response), scenario, task_id, "");
 }
 
 void AnswerError(MockState& state, int64_t seq, http::Exchange& exchange,
                  absl::string_view code, absl::string_view message,
                  const Scenario& scenario) {
   absl::Duration retry_after = scenario.retry_after.value_or(state.config().retry_after);
-  Answer(state, seq, exchange, ErrorReply(code, message, retry_after), scenario);
+  JournalAndSend(state, seq, exchange, ErrorReply(code, message, retry_after), scenario, "",
+                 code);
 }
 
 }  // namespace seedance::mock_upstream

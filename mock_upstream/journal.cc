@@ -1,5 +1,6 @@
 #include "mock_upstream/journal.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -53,12 +54,14 @@ std::string EntryToJson(const JournalEntry& entry) {
 
 int64_t Journal::Append(std::string kind, std::vector<JournalField> fields) {
   std::vector<std::pair<WatchCallback, std::vector<JournalEntry>>> ready;
+  std::optional<JournalEntry> observed;
   int64_t seq;
   {
     absl::MutexLock lock(&mu_);
     seq = next_seq_++;
     entries_.push_back({seq, clock_.Now(), std::move(kind), std::move(fields)});
     const JournalEntry& entry = entries_.back();
+    if (observer_) observed = entry;
     for (auto it = watchers_.begin(); it != watchers_.end();) {
       Watcher& watcher = it->second;
       if (seq > watcher.since && entry.Matches(watcher.filter)) {
@@ -73,6 +76,7 @@ int64_t Journal::Append(std::string kind, std::vector<JournalField> fields) {
     }
     while (entries_.size() > limit_) entries_.pop_front();
   }
+  if (observed) observer_(*observed);
   for (auto& [done, found] : ready) done(std::move(found));
   return seq;
 }
@@ -120,6 +124,16 @@ std::pair<bool, std::vector<JournalEntry>> Journal::Cancel(uint64_t id) {
 void Journal::Clear() {
   absl::MutexLock lock(&mu_);
   entries_.clear();
+}
+
+std::string Journal::FieldText(int64_t seq, absl::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  // Seqs are consecutive in entries_ (appended in order, dropped from the
+  // front): the entry's place follows from the first one's seq.
+  if (entries_.empty() || seq < entries_.front().seq) return "";
+  size_t index = static_cast<size_t>(seq - entries_.front().seq);
+  if (index >= entries_.size()) return "";
+  return entries_[index].Text(name);
 }
 
 int64_t Journal::last_seq() const {

@@ -55,8 +55,14 @@ std::string EntryToJson(const JournalEntry& entry);
 class Journal {
  public:
   using WatchCallback = std::function<void(std::vector<JournalEntry> found)>;
+  using Observer = std::function<void(const JournalEntry& entry)>;
 
   Journal(const Clock& clock, size_t limit) : clock_(clock), limit_(limit) {}
+
+  // Calls `observer` with every entry appended from now on, outside the
+  // lock (it may read the journal), on the appending thread. Set it before
+  // the journal is shared; the mock's metrics are counted this way.
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
   // Records an entry; returns its seq.
   int64_t Append(std::string kind, std::vector<JournalField> fields);
@@ -79,6 +85,10 @@ class Journal {
   // The seq of the newest entry, 0 if none yet.
   int64_t last_seq() const;
 
+  // JournalEntry::Text(name) of entry `seq`, or "" if it is gone (past the
+  // limit, or cleared) or never was.
+  std::string FieldText(int64_t seq, absl::string_view name) const;
+
  private:
   struct Watcher {
     JournalFilter filter;
@@ -90,6 +100,7 @@ class Journal {
 
   const Clock& clock_;
   const size_t limit_;
+  Observer observer_;
   mutable absl::Mutex mu_;
   std::deque<JournalEntry> entries_ ABSL_GUARDED_BY(mu_);
   int64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;

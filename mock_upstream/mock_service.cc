@@ -13,15 +13,22 @@ MockService::MockService(MockOptions options, const Clock& clock,
                          Scheduler& task_scheduler, Scheduler& admin_scheduler,
                          http::HttpClient& client)
     : state_(std::move(options), clock, task_scheduler, admin_scheduler),
+      metrics_(state_.journal()),
       runner_(state_, client),
       videos_(state_, runner_),
       tasks_(state_),
       media_(state_),
-      admin_(state_) {}
+      admin_(state_) {
+  state_.journal().SetObserver([this](const JournalEntry& entry) { metrics_.Count(entry); });
+}
 
 void MockService::Handle(http::Request request, std::shared_ptr<http::Exchange> exchange) {
   if (absl::StartsWith(request.path, kAdminPrefix)) {
     admin_.Handle(request, std::move(exchange));
+    return;
+  }
+  if (request.path == kMetricsPath && request.method == "GET") {
+    exchange->Respond(http::MakeResponse(200, kMetricsContentType, metrics_.Exposition()));
     return;
   }
   int64_t seq = JournalRequest(state_, request);

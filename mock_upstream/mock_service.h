@@ -2,8 +2,9 @@
 // over the endpoint classes it owns, which share one MockState: the
 // documented REST API (POST /v1/seedance/videos: VideosEndpoint, POST
 // /v1/seedance/tasks: TasksEndpoint), the media behind the result URLs
-// (MediaEndpoint), and the admin API under /__mock/ (AdminEndpoint); the
-// task engine (TaskRunner) plays the tasks the videos endpoint creates. Its
+// (MediaEndpoint), the admin API under /__mock/ (AdminEndpoint), and the
+// mock's Prometheus metrics at /metrics (MockMetrics); the task engine
+// (TaskRunner) plays the tasks the videos endpoint creates. Its
 // time comes from an injected Clock and its waiting from Schedulers, so
 // everything but the sockets is deterministic.
 //
@@ -28,6 +29,7 @@
 #include "mock_upstream/admin_endpoint.h"
 #include "mock_upstream/api_call.h"
 #include "mock_upstream/media_endpoint.h"
+#include "mock_upstream/mock_metrics.h"
 #include "mock_upstream/mock_options.h"
 #include "mock_upstream/mock_state.h"
 #include "base/scheduler.h"
@@ -49,8 +51,9 @@ class MockService {
   // serving.
   void SetBaseUrl(std::string base_url) { state_.SetBaseUrl(std::move(base_url)); }
 
-  // The http::Handler: the admin API unjournaled; every other request
-  // journaled, then answered by its endpoint or 400 api_not_implemented.
+  // The http::Handler: the admin API and GET /metrics unjournaled; every
+  // other request journaled, then answered by its endpoint or 400
+  // api_not_implemented.
   void Handle(http::Request request, std::shared_ptr<http::Exchange> exchange);
 
   // The admin reset (MockState::Reset).
@@ -58,6 +61,7 @@ class MockService {
 
  private:
   MockState state_;
+  MockMetrics metrics_;  // counts the journal's entries: before the parts that append
   TaskRunner runner_;
   VideosEndpoint videos_;
   TasksEndpoint tasks_;

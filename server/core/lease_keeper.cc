@@ -39,6 +39,7 @@ absl::StatusOr<int> LeaseKeeper::ClaimAndResume(bool include_own, int* resumed) 
   if (!claims.ok()) return claims.status();
   for (store::TaskLeases::Claim& claim : *claims) {
     std::string id = claim.task.task().task_id();
+    std::string trace_id = claim.task.task().trace_id();
     if (tasks::LiveTask* live = parts_.registry.Find(id)) {
       // Ours, but the lease ran out (the store was away for longer than a
       // lease): the claim gave it a new epoch, which our writes now carry.
@@ -53,6 +54,7 @@ absl::StatusOr<int> LeaseKeeper::ClaimAndResume(bool include_own, int* resumed) 
       ++taken_over_;
       Log(LogLevel::kInfo, "task_taken_over",
           {{"task_id", id},
+           {"trace_id", trace_id},
            {"from", claim.previous_replica},
            {"epoch", absl::StrCat(claim.lease.epoch)},
            {"why", "lease_expired"}});
@@ -91,6 +93,7 @@ void LeaseKeeper::Round() {
     if (parts_.registry.Find(id) != nullptr) continue;
     absl::StatusOr<StoredTask> stored = parts_.store.Get(id);
     if (!stored.ok() || model::IsTerminal(stored->task().state())) continue;
+    std::string trace_id = stored->task().trace_id();
     store::Lease lease{.replica = options_.replica,
                        .epoch = epoch,
                        .expires = clock_.Now() + options_.ttl};
@@ -98,9 +101,12 @@ void LeaseKeeper::Round() {
             ResumeStoredTask(parts_, *std::move(stored), recovery_token_, lease);
         !resumed.ok()) {
       Log(LogLevel::kWarning, "lease_resume_failed",
-          {{"task_id", id}, {"error", upstream_api::StatusSummary(resumed.status())}});
+          {{"task_id", id},
+           {"trace_id", trace_id},
+           {"error", upstream_api::StatusSummary(resumed.status())}});
     } else {
-      Log(LogLevel::kInfo, "task_resumed", {{"task_id", id}, {"why", "held_not_live"}});
+      Log(LogLevel::kInfo, "task_resumed",
+          {{"task_id", id}, {"trace_id", trace_id}, {"why", "held_not_live"}});
     }
   }
   for (const std::string& id : parts_.registry.TaskIds()) {
@@ -110,7 +116,8 @@ void LeaseKeeper::Round() {
     auto it = epochs.find(id);
     if (it != epochs.end() && it->second == live->lease->epoch) continue;
     ++lost_;
-    Log(LogLevel::kWarning, "lease_lost", {{"task_id", id}});
+    Log(LogLevel::kWarning, "lease_lost",
+        {{"task_id", id}, {"trace_id", live->record.task().trace_id()}});
     parts_.registry.Forget(id);
   }
   int resumed = 0;
@@ -127,6 +134,7 @@ absl::Status LeaseKeeper::TakeOver(const std::string& task_id, bool resume) {
       leases_.Steal(options_.replica, task_id, clock_.Now(), options_.ttl);
   if (!claim.ok()) return claim.status();
   store::Lease lease = claim->lease;
+  std::string trace_id = claim->task.task().trace_id();
   if (model::IsTerminal(claim->task.task().state())) {
     return absl::NotFoundError(absl::StrCat("task ", task_id, " has ended"));
   }
@@ -142,7 +150,10 @@ absl::Status LeaseKeeper::TakeOver(const std::string& task_id, bool resume) {
   }
   ++taken_over_;
   Log(LogLevel::kInfo, "task_taken_over",
-      {{"task_id", task_id}, {"epoch", absl::StrCat(lease.epoch)}, {"why", "request"}});
+      {{"task_id", task_id},
+       {"trace_id", trace_id},
+       {"epoch", absl::StrCat(lease.epoch)},
+       {"why", "request"}});
   return absl::OkStatus();
 }
 

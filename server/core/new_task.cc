@@ -22,6 +22,7 @@ std::string SpecFingerprint(const v1::VideoSpec& spec) {
 
 absl::StatusOr<StoredTask> BuildNewTask(const callers::Caller& caller,
                                         const v1::CreateVideoTaskRequest& request,
+                                        const TraceContext& trace,
                                         std::vector<std::string> notes,
                                         const NewTaskSettings& settings, absl::Time now,
                                         const callers::Keyring& keyring) {
@@ -39,6 +40,8 @@ absl::StatusOr<StoredTask> BuildNewTask(const callers::Caller& caller,
                                      : settings.default_expires_after;
   SetProtoTime(now + expires_after, task.mutable_expire_time());
   for (std::string& note : notes) task.add_notes(std::move(note));
+  task.set_trace_id(trace.trace_id);
+  record.set_traceparent(trace.Traceparent());
   record.set_owner(caller.owner);
   record.set_request_fingerprint(SpecFingerprint(request.spec()));
   record.set_mode(settings.mode);

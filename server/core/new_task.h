@@ -6,7 +6,7 @@
 // request_id reuse checks, and the caller's upstream token is sealed.
 //
 //   absl::StatusOr<StoredTask> record = BuildNewTask(
-//       caller, request, checked.notes, settings, clock.Now(), keyring);
+//       caller, request, trace, checked.notes, settings, clock.Now(), keyring);
 //   // record->task(): PENDING, sequence 1, new task id; revision 1
 //
 // Thread-safe.
@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "base/trace_context.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
 #include "server/callers/authenticator.h"
@@ -38,10 +39,12 @@ struct NewTaskSettings {
 
 // The record of a new task (state PENDING, sequence 1, revision 1, marked
 // submitted: it is sent as soon as it is durable), created at `now` (the
-// manager passes the time the create arrived, before any DNS wait), with
-// `notes` about accepted-but-ignored inputs. Fails only if sealing fails.
+// manager passes the time the create arrived, before any DNS wait), in
+// `trace`, with `notes` about accepted-but-ignored inputs. Fails only if
+// sealing fails.
 absl::StatusOr<StoredTask> BuildNewTask(const callers::Caller& caller,
                                         const v1::CreateVideoTaskRequest& request,
+                                        const TraceContext& trace,
                                         std::vector<std::string> notes,
                                         const NewTaskSettings& settings, absl::Time now,
                                         const callers::Keyring& keyring);

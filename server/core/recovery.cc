@@ -17,6 +17,7 @@ std::string UpstreamTokenOf(const StoredTask& record, const callers::Keyring& ke
   if (opened.ok()) return *std::move(opened);
   Log(LogLevel::kError, "credential_unsealable",
       {{"task_id", record.task().task_id()},
+       {"trace_id", record.task().trace_id()},
        {"error", upstream_api::StatusSummary(opened.status())}});
   return recovery_token;
 }

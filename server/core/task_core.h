@@ -9,7 +9,7 @@
 //                       {.store = store, .upstream = client, .scheduler = scheduler,
 //                        .clock = clock, .keyring = keyring});
 //   core.loop().Start();   // or core.loop().RunUntilIdle() in a test
-//   core.manager().Create(caller, request, done);
+//   core.manager().Create(caller, request, trace, done);
 //
 // The engine's parts are reached through the accessors; they live as long
 // as the TaskCore, whose destructor stops the loop first.

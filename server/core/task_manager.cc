@@ -78,7 +78,7 @@ TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, stor
 void TaskManager::StopAccepting() { accepting_ = false; }
 
 void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
-                         Done<v1::VideoTask> done) {
+                         const TraceContext& trace, Done<v1::VideoTask> done) {
   // Validation and the new record need no shared state: done on the
   // caller's thread, so the loop only decides and commits.
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return done(s);
@@ -88,6 +88,7 @@ void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTas
     v1::VideoTask preview;
     preview.set_request_id(request.request_id());
     *preview.mutable_spec() = request.spec();
+    preview.set_trace_id(trace.trace_id);
     for (const std::string& note : checked->notes) preview.add_notes(note);
     return CheckUrls(caller.owner, CallersUrls(request.spec()),
                      [preview = std::move(preview), done = std::move(done)](absl::Status allowed) {
@@ -96,7 +97,7 @@ void TaskManager::Create(const callers::Caller& caller, const v1::CreateVideoTas
                      });
   }
   absl::StatusOr<StoredTask> record =
-      BuildNewTask(caller, request, std::move(checked->notes),
+      BuildNewTask(caller, request, trace, std::move(checked->notes),
                    {.mode = options_.mode,
                     .default_expires_after = options_.default_expires_after,
                     .seal_credentials = options_.seal_credentials},
@@ -164,6 +165,7 @@ void TaskManager::CreateOnLoop(NewTask create) {
   if (!request_id.empty()) request_ids_.Reserve(caller.owner, request_id, id);
   Log(LogLevel::kInfo, "task_created",
       {{"task_id", id},
+       {"trace_id", create.record.task().trace_id()},
        {"model", create.record.task().spec().model()},
        {"mode", gateway::v1::DeliveryMode_Name(options_.mode)}});
   std::string fingerprint = create.record.request_fingerprint();
@@ -362,7 +364,8 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
     const StoredTask& record = live != nullptr ? live->record : *ended;
     const std::string& expected = record.callback_secret();
     if (expected.empty() || !callers::ConstantTimeEquals(secret, expected)) {
-      Log(LogLevel::kWarning, "upstream_callback_rejected", {{"task_id", task_id}});
+      Log(LogLevel::kWarning, "upstream_callback_rejected",
+          {{"task_id", task_id}, {"trace_id", record.task().trace_id()}});
       return done(absl::PermissionDeniedError("wrong callback secret"));
     }
     if (live != nullptr) {
@@ -380,7 +383,9 @@ void TaskManager::OnUpstreamCallback(const std::string& task_id, const std::stri
                                                 upstream::ReadUpstreamReport(answer).ref);
     if (!same.ok()) {
       Log(LogLevel::kWarning, "upstream_report_names_another_task",
-          {{"task_id", task_id}, {"error", same.message()}});
+          {{"task_id", task_id},
+           {"trace_id", record.task().trace_id()},
+           {"error", same.message()}});
     }
     finish(same, /*task_had_ended=*/true);
   });

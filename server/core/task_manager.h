@@ -3,7 +3,7 @@
 // open a watch, take an upstream callback, and recover after a restart. The
 // gRPC service (video_gateway_service.h) is a thin layer over it.
 //
-//   manager.Create(caller, request, [](absl::StatusOr<v1::VideoTask> task) {
+//   manager.Create(caller, request, trace, [](absl::StatusOr<v1::VideoTask> task) {
 //     // runs once the task is durably stored (or the request was refused)
 //   });
 //
@@ -20,10 +20,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
+#include "base/trace_context.h"
 #include "seedance/gateway/v1/stored_task.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
 #include "server/admission/create_limits.h"
-#include "server/stats/gateway_stats.h"
 #include "server/admission/spec_conversion.h"
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
@@ -31,6 +31,7 @@
 #include "server/core/lease_keeper.h"
 #include "server/core/request_ids.h"
 #include "server/core/store_follower.h"
+#include "server/stats/gateway_stats.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_event_log.h"
 #include "server/tasks/task_loop.h"
@@ -80,8 +81,10 @@ class TaskManager {
   // its creates waiting for DNS) or UNAVAILABLE (store, shutdown, a host
   // name that could not be resolved for now). `done` runs on the calling
   // thread (validation), the loop, or a resolver thread (the URL guard).
+  // `trace` goes with the task: every upstream call, webhook and log line
+  // of it carries it.
   void Create(const callers::Caller& caller, const v1::CreateVideoTaskRequest& request,
-              Done<v1::VideoTask> done);
+              const TraceContext& trace, Done<v1::VideoTask> done);
 
   // The caller's task, or NOT_FOUND (also for other callers' tasks).
   void Get(const callers::Caller& caller, const std::string& task_id, Done<v1::VideoTask> done);

@@ -37,15 +37,26 @@ template <typename Response, typename Call>
 grpc::ServerUnaryReactor* VideoGatewayService::Unary(grpc::CallbackServerContext* context,
                                                      Response* response, Call call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  TraceContext trace = Trace(*context);
   absl::StatusOr<callers::Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  call(*caller, [reactor, response](absl::StatusOr<Response> result) {
+  call(*caller, trace, [reactor, response](absl::StatusOr<Response> result) {
     Reply(reactor, response, std::move(result));
   });
   return reactor;
+}
+
+TraceContext VideoGatewayService::Trace(grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kTraceparentHeader);
+  TraceContext trace = ContinueOrStartTrace(
+      it == metadata.end() ? absl::string_view()
+                           : absl::string_view(it->second.data(), it->second.size()));
+  context.AddInitialMetadata(kTraceparentHeader, trace.Traceparent());
+  return trace;
 }
 
 absl::StatusOr<callers::Caller> VideoGatewayService::Authenticate(
@@ -62,28 +73,32 @@ absl::StatusOr<callers::Caller> VideoGatewayService::Authenticate(
 
 grpc::ServerUnaryReactor* VideoGatewayService::CreateVideoTask(
     grpc::CallbackServerContext* context, const v1::CreateVideoTaskRequest* request, v1::VideoTask* response) {
-  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
-    manager_.Create(caller, *request, std::move(done));
+  return Unary(context, response, [&](const callers::Caller& caller, const TraceContext& trace,
+                                      auto done) {
+    manager_.Create(caller, *request, trace, std::move(done));
   });
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::GetVideoTask(
     grpc::CallbackServerContext* context, const v1::GetVideoTaskRequest* request, v1::VideoTask* response) {
-  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+  return Unary(context, response, [&](const callers::Caller& caller, const TraceContext&,
+                                      auto done) {
     manager_.Get(caller, request->task_id(), std::move(done));
   });
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::ListVideoTasks(
     grpc::CallbackServerContext* context, const v1::ListVideoTasksRequest* request, v1::ListVideoTasksResponse* response) {
-  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+  return Unary(context, response, [&](const callers::Caller& caller, const TraceContext&,
+                                      auto done) {
     manager_.List(caller, *request, std::move(done));
   });
 }
 
 grpc::ServerUnaryReactor* VideoGatewayService::CancelVideoTask(
     grpc::CallbackServerContext* context, const v1::CancelVideoTaskRequest* request, v1::VideoTask* response) {
-  return Unary(context, response, [&](const callers::Caller& caller, auto done) {
+  return Unary(context, response, [&](const callers::Caller& caller, const TraceContext&,
+                                      auto done) {
     manager_.Cancel(caller, request->task_id(), std::move(done));
   });
 }
@@ -91,6 +106,7 @@ grpc::ServerUnaryReactor* VideoGatewayService::CancelVideoTask(
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::WatchVideoTask(
     grpc::CallbackServerContext* context, const v1::WatchVideoTaskRequest* request) {
   auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
+  Trace(*context);
   absl::StatusOr<callers::Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());
@@ -106,6 +122,7 @@ grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>*
 VideoGatewayService::CreateAndWatchVideoTask(grpc::CallbackServerContext* context,
                                              const v1::CreateVideoTaskRequest* request) {
   auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
+  TraceContext trace = Trace(*context);
   absl::StatusOr<callers::Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());
@@ -117,7 +134,7 @@ VideoGatewayService::CreateAndWatchVideoTask(grpc::CallbackServerContext* contex
     return reactor;
   }
   // From sequence 0: the stream shows the whole life cycle, PENDING first.
-  manager_.Create(*caller, *request,
+  manager_.Create(*caller, *request, trace,
                   [this, caller = *caller, begin = reactor->BeginCallback(0),
                    fail = reactor->FailCallback()](absl::StatusOr<v1::VideoTask> task) {
                     if (!task.ok()) return fail(task.status());
@@ -130,6 +147,7 @@ grpc::ServerUnaryReactor* VideoGatewayService::ListModels(grpc::CallbackServerCo
                                                           const v1::ListModelsRequest*,
                                                           v1::ListModelsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Trace(*context);
   if (absl::StatusOr<callers::Caller> caller = Authenticate(*context); !caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;

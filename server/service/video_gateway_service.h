@@ -1,7 +1,9 @@
 // VideoGatewayService: the seedance.v1.VideoGateway gRPC service on gRPC's
 // callback API. Thin by design: each RPC authenticates the caller, hands the
 // request to TaskManager, and converts the answer at the Status -> gRPC edge
-// (grpc_status.h). Watch streams are WatchReactors.
+// (grpc_status.h). Watch streams are WatchReactors. Every RPC continues the
+// caller's W3C trace (`traceparent` metadata) or starts one, and answers
+// with it in its initial metadata; a create gives it to the task.
 //
 //   VideoGatewayService service(manager, authenticator, scheduler, clock, {});
 //   builder.RegisterService(&service);
@@ -13,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "base/scheduler.h"
+#include "base/trace_context.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
 #include "server/admission/caller_rate_limit.h"
 #include "server/callers/authenticator.h"
@@ -79,8 +82,11 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
  private:
   // The caller, UNAUTHENTICATED, or RESOURCE_EXHAUSTED past its RPC rate.
   absl::StatusOr<callers::Caller> Authenticate(const grpc::CallbackServerContext& context);
-  // One unary RPC: authenticates the caller, then runs `call(caller, done)`,
-  // whose `done(StatusOr<Response>)` answers it.
+  // The call's trace context, from its `traceparent` metadata or new, put in
+  // the answer's initial metadata.
+  static TraceContext Trace(grpc::CallbackServerContext& context);
+  // One unary RPC: authenticates the caller, then runs
+  // `call(caller, trace, done)`, whose `done(StatusOr<Response>)` answers it.
   template <typename Response, typename Call>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, Response* response,
                                   Call call);

@@ -137,7 +137,8 @@ bool TaskRegistry::Transition(const std::string& task_id, v1::TaskState to,
        {"from", model::StateName(from)},
        {"to", model::StateName(to)},
        {"sequence", std::to_string(r.task().sequence())},
-       {"trace_id", r.task().upstream().trace_id()}});
+       {"trace_id", r.task().trace_id()},
+       {"upstream_trace_id", r.task().upstream().trace_id()}});
   Stage(*task, expected, EventOf(r), std::move(done));
   return true;
 }
@@ -191,7 +192,9 @@ void TaskRegistry::OnCommitted(const std::string& task_id,
       lease_epoch == task->lease->epoch) {
     // Fenced out: another replica claimed the task and drives it now.
     Log(LogLevel::kWarning, "lease_lost",
-        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(status)}});
+        {{"task_id", task_id},
+         {"trace_id", task->record.task().trace_id()},
+         {"error", upstream_api::StatusSummary(status)}});
     Forget(task_id);
     if (done) done(status);
     return;
@@ -200,7 +203,9 @@ void TaskRegistry::OnCommitted(const std::string& task_id,
     // The in-memory record ran ahead of the store: take the stored one back
     // so that the next change starts from what is durable.
     Log(LogLevel::kError, "task_write_failed",
-        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(status)}});
+        {{"task_id", task_id},
+         {"trace_id", task != nullptr ? task->record.task().trace_id() : ""},
+         {"error", upstream_api::StatusSummary(status)}});
     if (task != nullptr) {
       bool was_terminal = model::IsTerminal(task->record.task().state());
       absl::StatusOr<StoredTask> stored = store_.Get(task_id);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/trace_context.h"
 #include "server/upstream/upstream_answers.h"
 #include "upstream_api/upstream_json.h"
 
@@ -13,24 +14,27 @@ RestUpstreamClient::RestUpstreamClient(http::curl::HttpTransport& transport, Opt
     : transport_(transport), options_(std::move(options)), clock_(clock) {}
 
 http::curl::HttpCall RestUpstreamClient::MakeCall(absl::string_view path, std::string body,
-                                      const std::string& token,
-                                      absl::Duration timeout) const {
+                                                  const CallContext& context,
+                                                  absl::Duration timeout) const {
   http::curl::HttpCall call;
   call.method = "POST";
   call.url = absl::StrCat(options_.base_url, path);
-  call.headers = {{"authorization", absl::StrCat("Bearer ", token)},
+  call.headers = {{"authorization", absl::StrCat("Bearer ", context.token)},
                   {"accept", "application/json"},
                   {"content-type", "application/json"}};
+  if (!context.traceparent.empty()) {
+    call.headers.push_back({kTraceparentHeader, context.traceparent});
+  }
   call.body = std::move(body);
   call.timeout = timeout;
   return call;
 }
 
 UpstreamClient::CallId RestUpstreamClient::Submit(
-    const seedance::upstream::v1::VideosRequest& request, const std::string& token,
+    const seedance::upstream::v1::VideosRequest& request, const CallContext& context,
     absl::Duration timeout, std::function<void(absl::StatusOr<SubmitResult>)> done) {
   http::curl::HttpCall call =
-      MakeCall("/v1/seedance/videos", upstream_api::ToWireJson(request), token, timeout);
+      MakeCall("/v1/seedance/videos", upstream_api::ToWireJson(request), context, timeout);
   return transport_.Start(
       std::move(call), [this, start = clock_.Now(), done = std::move(done)](
                            absl::StatusOr<http::curl::HttpReply> reply) {
@@ -43,12 +47,12 @@ UpstreamClient::CallId RestUpstreamClient::Submit(
 }
 
 UpstreamClient::CallId RestUpstreamClient::Retrieve(
-    const std::string& upstream_task_id, const std::string& token, absl::Duration timeout,
+    const std::string& upstream_task_id, const CallContext& context, absl::Duration timeout,
     std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) {
   seedance::upstream::v1::TasksRequest body;
   body.set_action("retrieve");
   body.set_id(upstream_task_id);
-  http::curl::HttpCall call = MakeCall("/v1/seedance/tasks", upstream_api::ToWireJson(body), token, timeout);
+  http::curl::HttpCall call = MakeCall("/v1/seedance/tasks", upstream_api::ToWireJson(body), context, timeout);
   return transport_.Start(
       std::move(call), [this, start = clock_.Now(), done = std::move(done)](
                            absl::StatusOr<http::curl::HttpReply> reply) {

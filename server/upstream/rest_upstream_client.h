@@ -32,10 +32,10 @@ class RestUpstreamClient : public UpstreamClient {
   RestUpstreamClient(http::curl::HttpTransport& transport, Options options, const Clock& clock);
 
   // UpstreamClient:
-  CallId Submit(const seedance::upstream::v1::VideosRequest& request, const std::string& token,
-                absl::Duration timeout,
+  CallId Submit(const seedance::upstream::v1::VideosRequest& request,
+                const CallContext& context, absl::Duration timeout,
                 std::function<void(absl::StatusOr<SubmitResult>)> done) override;
-  CallId Retrieve(const std::string& upstream_task_id, const std::string& token,
+  CallId Retrieve(const std::string& upstream_task_id, const CallContext& context,
                   absl::Duration timeout,
                   std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) override;
   void Cancel(CallId id) override;
@@ -43,8 +43,8 @@ class RestUpstreamClient : public UpstreamClient {
  private:
   void Count(stats::UpstreamCall call, const absl::Status& outcome,
              const absl::StatusOr<http::curl::HttpReply>& reply, absl::Time start) const;
-  http::curl::HttpCall MakeCall(absl::string_view path, std::string body, const std::string& token,
-                    absl::Duration timeout) const;
+  http::curl::HttpCall MakeCall(absl::string_view path, std::string body,
+                                const CallContext& context, absl::Duration timeout) const;
 
   http::curl::HttpTransport& transport_;
   const Options options_;

@@ -2,8 +2,8 @@
 // the API's own terms (seedance/upstream/v1 messages). Asynchronous: nothing
 // blocks a thread while a call is held open for minutes.
 //
-//   client.Submit(request, token, absl::Minutes(15),
-//                 [](absl::StatusOr<SubmitResult> r) { ... });
+//   client.Submit(request, {.token = token, .traceparent = traceparent},
+//                 absl::Minutes(15), [](absl::StatusOr<SubmitResult> r) { ... });
 //
 // The implementation over HTTP is RestUpstreamClient; tests use a mock
 // (tests/server/upstream/mock_upstream_client.h).
@@ -33,23 +33,31 @@ struct SubmitResult {
   std::optional<seedance::upstream::v1::VideosAccepted> accepted;
 };
 
+// What every call for a task sends besides its body.
+struct CallContext {
+  // The bearer token. Never log it.
+  std::string token;
+  // The task's W3C traceparent, sent as the `traceparent` header; none when
+  // empty.
+  std::string traceparent;
+};
+
 class UpstreamClient {
  public:
   using CallId = uint64_t;
 
   virtual ~UpstreamClient() = default;
 
-  // POST /v1/seedance/videos with `request` as the body and `token` as the
-  // bearer token. `done` runs once, on the client's thread (it must not
-  // block), with the answer or a Status mapped as in upstream_errors.h.
-  // Thread-safe.
+  // POST /v1/seedance/videos with `request` as the body, `context`'s token
+  // and trace. `done` runs once, on the client's thread (it must not block),
+  // with the answer or a Status mapped as in upstream_errors.h. Thread-safe.
   virtual CallId Submit(const seedance::upstream::v1::VideosRequest& request,
-                        const std::string& token, absl::Duration timeout,
+                        const CallContext& context, absl::Duration timeout,
                         std::function<void(absl::StatusOr<SubmitResult>)> done) = 0;
 
   // POST /v1/seedance/tasks {"action": "retrieve", "id": upstream_task_id}.
   // Thread-safe.
-  virtual CallId Retrieve(const std::string& upstream_task_id, const std::string& token,
+  virtual CallId Retrieve(const std::string& upstream_task_id, const CallContext& context,
                           absl::Duration timeout,
                           std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) = 0;
 

@@ -43,6 +43,10 @@ absl::Status OutcomeUnknown(absl::StatusCode code, absl::string_view why) {
       "UPSTREAM_OUTCOME_UNKNOWN", model::kGatewayErrorDomain);
 }
 
+CallContext CallContextOf(const tasks::LiveTask& task) {
+  return {.token = task.upstream_token, .traceparent = task.record.traceparent()};
+}
+
 }  // namespace
 
 UpstreamDriver::UpstreamDriver(UpstreamDriverOptions options, tasks::TaskRegistry& registry,
@@ -123,11 +127,12 @@ void UpstreamDriver::Send(const std::string& task_id) {
   absl::Duration timeout = hold ? HoldTimeout(*task) : options_.call_timeout;
   Log(LogLevel::kInfo, "upstream_submit",
       {{"task_id", task_id},
+       {"trace_id", task->record.task().trace_id()},
        {"attempt", absl::StrCat(calls.submit_attempts)},
        {"mode", gateway::v1::DeliveryMode_Name(task->record.mode())},
        {"timeout", absl::FormatDuration(timeout)}});
   calls.call = client_.Submit(
-      BodyFor(*task), task->upstream_token, timeout,
+      BodyFor(*task), CallContextOf(*task), timeout,
       [this, task_id](absl::StatusOr<SubmitResult> result) {
         loop_.Post([this, task_id, result = std::move(result)]() mutable {
           OnSubmitted(task_id, std::move(result));
@@ -180,6 +185,7 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     delay = std::min(delay, options_.max_retry_delay);
     Log(LogLevel::kWarning, "upstream_submit_retry",
         {{"task_id", task_id},
+       {"trace_id", task->record.task().trace_id()},
          {"attempt", absl::StrCat(calls.submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
          {"error", upstream_api::StatusSummary(error)}});
@@ -209,7 +215,9 @@ void UpstreamDriver::OnOutcomeUnknown(const std::string& task_id, const absl::St
     // upstream took it, its callback still arrives. Wait for it, up to the
     // task's expiry, rather than writing off a task that may be paid for.
     Log(LogLevel::kWarning, "upstream_outcome_unknown_awaiting_callback",
-        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
+        {{"task_id", task_id},
+         {"trace_id", task->record.task().trace_id()},
+         {"error", upstream_api::StatusSummary(error)}});
     if (options_.outcome_unknown_callback_wait > absl::ZeroDuration()) {
       Calls& calls = CallsOf(task_id);
       if (calls.timer != 0) scheduler_.Cancel(calls.timer);
@@ -302,7 +310,7 @@ void UpstreamDriver::Poll(const std::string& task_id) {
   const std::string& upstream_id = task->record.task().upstream().task_id();
   if (upstream_id.empty()) return;
   calls.call = client_.Retrieve(
-      upstream_id, task->upstream_token, options_.call_timeout,
+      upstream_id, CallContextOf(*task), options_.call_timeout,
       [this, task_id](absl::StatusOr<seedance::upstream::v1::TaskRecord> record) {
         loop_.Post([this, task_id, record = std::move(record)]() mutable {
           OnPolled(task_id, std::move(record));
@@ -331,7 +339,9 @@ void UpstreamDriver::OnPolled(const std::string& task_id,
     absl::Duration delay = upstream_api::RetryDelayOf(error).value_or(
         BackoffDelay(options_.poll_initial, calls.poll_failures, options_.poll_max));
     Log(LogLevel::kWarning, "upstream_poll_failed",
-        {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
+        {{"task_id", task_id},
+         {"trace_id", task->record.task().trace_id()},
+         {"error", upstream_api::StatusSummary(error)}});
     SchedulePoll(task_id, callback_mode ? options_.callback_fallback_poll : delay);
     return;
   }
@@ -368,12 +378,15 @@ void UpstreamDriver::Apply(const std::string& task_id,
     // A callback with one task's URL and another's body, or a provider
     // mix-up: applying it would give this task another task's video.
     Log(LogLevel::kWarning, "upstream_report_names_another_task",
-        {{"task_id", task_id}, {"error", same.message()}});
+        {{"task_id", task_id},
+         {"trace_id", task->record.task().trace_id()},
+         {"error", same.message()}});
     return finish(same);
   }
   if (report.state == v1::TASK_STATE_UNSPECIFIED) {
     Log(LogLevel::kWarning, "upstream_status_unknown",
         {{"task_id", task_id},
+       {"trace_id", task->record.task().trace_id()},
          {"status", answer.data().empty() ? "" : answer.data(0).status()}});
     return finish(absl::OkStatus());
   }
@@ -418,8 +431,11 @@ void UpstreamDriver::Apply(const std::string& task_id,
 }
 
 void UpstreamDriver::Fail(const std::string& task_id, const absl::Status& error) {
+  const tasks::LiveTask* task = registry_.Find(task_id);
   Log(LogLevel::kWarning, "task_failed",
-      {{"task_id", task_id}, {"error", upstream_api::StatusSummary(error)}});
+      {{"task_id", task_id},
+       {"trace_id", task != nullptr ? task->record.task().trace_id() : ""},
+       {"error", upstream_api::StatusSummary(error)}});
   // The upstream's trace id, when an answer carried one, stays with the task.
   std::string trace_id;
   if (auto info = upstream_api::GetDetail<google::rpc::ErrorInfo>(error);

@@ -18,19 +18,23 @@ void TaskWebhooks::OnTaskEnded(const StoredTask& record) {
   if (url.empty() || record.webhook().finished() || forwarder_ == nullptr) return;
   std::string payload = WebhookPayload(record, clock_.Now());
   std::string task_id = record.task().task_id();
-  forwarder_->Deliver(url, task_id, std::move(payload), record.webhook().attempts(),
-                      [this, task_id](absl::Status outcome, int attempts) {
-                        loop_.Post([this, task_id, outcome, attempts] {
-                          RecordOutcome(task_id, outcome, attempts);
+  forwarder_->Deliver(url, task_id, std::move(payload), record.traceparent(),
+                      record.webhook().attempts(),
+                      [this, task_id, trace_id = record.task().trace_id()](
+                          absl::Status outcome, int attempts) {
+                        loop_.Post([this, task_id, trace_id, outcome, attempts] {
+                          RecordOutcome(task_id, trace_id, outcome, attempts);
                         });
                       });
 }
 
-void TaskWebhooks::RecordOutcome(const std::string& task_id, const absl::Status& outcome,
-                                 int attempts) {
+void TaskWebhooks::RecordOutcome(const std::string& task_id, const std::string& trace_id,
+                                 const absl::Status& outcome, int attempts) {
   if (!outcome.ok()) {
     Log(LogLevel::kWarning, "webhook_given_up",
-        {{"task_id", task_id}, {"attempts", absl::StrCat(attempts)},
+        {{"task_id", task_id},
+         {"trace_id", trace_id},
+         {"attempts", absl::StrCat(attempts)},
          {"error", upstream_api::StatusSummary(outcome)}});
   }
   registry_.UpdateStored(

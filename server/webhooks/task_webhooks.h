@@ -34,7 +34,8 @@ class TaskWebhooks {
 
  private:
   // Stores the outcome of a finished delivery. Loop thread.
-  void RecordOutcome(const std::string& task_id, const absl::Status& outcome, int attempts);
+  void RecordOutcome(const std::string& task_id, const std::string& trace_id,
+                     const absl::Status& outcome, int attempts);
 
   WebhookForwarder* const forwarder_;
   tasks::TaskRegistry& registry_;

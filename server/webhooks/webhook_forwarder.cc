@@ -11,6 +11,7 @@
 #include "base/backoff.h"
 #include "base/log.h"
 #include "base/random_id.h"
+#include "base/trace_context.h"
 #include "server/callers/keyring.h"
 #include "upstream_api/status_details.h"
 
@@ -28,6 +29,7 @@ struct WebhookForwarder::Delivery {
   std::string url;
   std::string message_id;
   std::string payload;
+  std::string traceparent;
   int attempts = 0;
   absl::Duration delay;
   Done done;
@@ -57,11 +59,12 @@ absl::StatusOr<std::string> WebhookForwarder::Sign(absl::string_view secret,
 }
 
 void WebhookForwarder::Deliver(std::string url, std::string message_id, std::string payload,
-                               int attempts_so_far, Done done) {
+                               std::string traceparent, int attempts_so_far, Done done) {
   auto delivery = std::make_shared<Delivery>();
   delivery->url = std::move(url);
   delivery->message_id = std::move(message_id);
   delivery->payload = std::move(payload);
+  delivery->traceparent = std::move(traceparent);
   delivery->attempts = attempts_so_far;
   delivery->delay = options_.initial_delay;
   delivery->done = std::move(done);
@@ -84,6 +87,9 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
                   {"webhook-id", delivery->message_id},
                   {"webhook-timestamp", absl::StrCat(timestamp)},
                   {"webhook-signature", *signature}};
+  if (!delivery->traceparent.empty()) {
+    call.headers.push_back({kTraceparentHeader, delivery->traceparent});
+  }
   call.body = delivery->payload;
   call.timeout = options_.timeout;
   if (options_.url_guard != nullptr) call.allow_peer = options_.url_guard->PeerFilter(call.url);
@@ -96,6 +102,7 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
     }
     Log(outcome.ok() ? LogLevel::kInfo : LogLevel::kWarning, "webhook_attempt",
         {{"message_id", delivery->message_id},
+         {"trace_id", TraceIdOf(delivery->traceparent)},
          {"url", ForLog(delivery->url)},
          {"attempt", absl::StrCat(delivery->attempts)},
          {"outcome", upstream_api::StatusSummary(outcome)}});

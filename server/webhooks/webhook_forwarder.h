@@ -9,10 +9,11 @@
 //   webhook-id:        the message id, the same on every retry (idempotency)
 //   webhook-timestamp: Unix seconds of this attempt
 //   webhook-signature: "v1," + base64(HMAC-SHA256(key, id "." timestamp "." body))
+//   traceparent:       the task's W3C trace context, when it has one
 // where key is the base64-decoded part of the "whsec_..." secret.
 //
 //   WebhookForwarder forwarder({.secret = "whsec_..."}, transport, scheduler, clock);
-//   forwarder.Deliver(url, task_id, payload_json,
+//   forwarder.Deliver(url, task_id, payload_json, traceparent, /*attempts_so_far=*/0,
 //                     [](absl::Status outcome, int attempts) { ... });
 #ifndef SEEDANCE_SERVER_WEBHOOKS_WEBHOOK_FORWARDER_H_
 #define SEEDANCE_SERVER_WEBHOOKS_WEBHOOK_FORWARDER_H_
@@ -62,9 +63,10 @@ class WebhookForwarder {
   // Starts delivering `payload` to `url`; `done` runs once, on a transport or
   // scheduler thread, with OK or the last failure, unless the process stops
   // first (then never: the delivery stays unfinished and is resumed).
-  // `attempts_so_far` counts earlier attempts. Thread-safe.
+  // `attempts_so_far` counts earlier attempts; `traceparent` ("" for none)
+  // goes on every attempt. Thread-safe.
   void Deliver(std::string url, std::string message_id, std::string payload,
-               int attempts_so_far, Done done);
+               std::string traceparent, int attempts_so_far, Done done);
 
   // The webhook-signature value for one message (exposed for tests and for
   // receivers written in C++).

@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
@@ -25,8 +26,10 @@
 #include "tests/testing/json_value.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/prometheus_text.h"
+#include "tests/testing/read_file.h"
 #include "tests/testing/scripted_http_server.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/stderr_capture.h"
 #include "tests/testing/temp_dir.h"
 #include "upstream_api/field_violation.h"
 #include "upstream_api/status_details.h"
@@ -705,6 +708,25 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
   EXPECT_THAT(text, Not(HasSubstr(running->task_id())));
   EXPECT_THAT(text, Not(HasSubstr(token)));
   EXPECT_THAT(text, Not(HasSubstr(mock_->base_url())));
+
+  // The mock's own metrics saw the same traffic from its side.
+  std::string mock_text = http.Perform({.url = mock_->base_url() + "/metrics"}).body;
+  SCOPED_TRACE(mock_text);
+  auto mock_value = [&mock_text](const std::string& series) {
+    return testing::SampleValue(mock_text, series).value_or(-1);
+  };
+  EXPECT_EQ(mock_value(R"(seedance_mock_requests_received_total{route="videos"})"), 3);
+  EXPECT_EQ(mock_value(R"(seedance_mock_requests_total{error_code="none",fault="none",)"
+                       R"(route="videos",status="200"})"),
+            3);
+  EXPECT_GE(mock_value(R"(seedance_mock_requests_total{error_code="none",fault="none",)"
+                       R"(route="tasks",status="200"})"),
+            3);
+  EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="succeeded"})"), 1);
+  EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="failed"})"), 1);
+  EXPECT_THAT(testing::PromtoolCheck(mock_text, dir_.path() + "/mock_metrics.txt"), IsOk());
+  EXPECT_THAT(mock_text, Not(HasSubstr(running->task_id())));
+  EXPECT_THAT(mock_text, Not(HasSubstr(token)));
 }
 
 // What a gateway printed from its start up to its ports line (it is
@@ -727,6 +749,64 @@ std::string StartupOutput(const std::vector<std::string>& args) {
 
 // Callback delivery on a port the OS chose reaches no one after a restart:
 // the gateway says so at start, and only then.
+TEST_F(GatewayE2eTest, TheCallersTraceReachesTheMockAndEveryLogLineOfTheTask) {
+  const std::string log_path = dir_.path() + "/stack.log";
+  {
+    testing::StderrToFile capture(log_path);
+    StartStack("poll", {}, {"--log_level=info", "--log_format=json"});
+  }
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string traceparent = absl::StrCat("00-", trace_id, "-00f067aa0ba902b7-01");
+  auto stub = v1::VideoGateway::NewStub(
+      grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer token-trace");
+  context.AddMetadata("traceparent", traceparent);
+  v1::VideoTask created;
+  ASSERT_TRUE(stub->CreateVideoTask(&context, Request(), &created).ok());
+  EXPECT_EQ(created.trace_id(), trace_id);
+  auto answered = context.GetServerInitialMetadata().find("traceparent");
+  ASSERT_NE(answered, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(answered->second.data(), answered->second.size()), traceparent);
+
+  // Polling another process's state: until the task ended.
+  client::GatewayClient client = Client("token-trace");
+  absl::StatusOr<v1::VideoTask> task = client.Get(created.task_id());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (task.ok() && task->state() != v1::TASK_STATE_SUCCEEDED && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+    task = client.Get(created.task_id());
+  }
+  ASSERT_THAT(task, IsOk());
+  ASSERT_EQ(task->state(), v1::TASK_STATE_SUCCEEDED);
+  EXPECT_EQ(task->trace_id(), trace_id);
+
+  // The submission and the polls carried it to the upstream.
+  EXPECT_EQ(mock_->JournalCount({{"kind", "request"},
+                                 {"path", "/v1/seedance/videos"},
+                                 {"traceparent", traceparent}})
+                .value_or(-1),
+            1);
+  EXPECT_GE(mock_->JournalCount({{"kind", "request"},
+                                 {"path", "/v1/seedance/tasks"},
+                                 {"traceparent", traceparent}})
+                .value_or(0),
+            1);
+
+  // Every JSON line of the gateway's about this task names its trace.
+  std::vector<std::string> events;
+  for (absl::string_view line :
+       absl::StrSplit(testing::ReadFileBytes(log_path), '\n', absl::SkipEmpty())) {
+    if (!absl::StartsWith(line, "{")) continue;  // the mock's text lines
+    absl::StatusOr<google::protobuf::Value> json = testing::ParseJsonValue(line);
+    ASSERT_THAT(json, IsOk()) << line;
+    if (testing::JsonString(*json, "task_id") != created.task_id()) continue;
+    events.push_back(testing::JsonString(*json, "event"));
+    EXPECT_EQ(testing::JsonString(*json, "trace_id"), trace_id) << line;
+  }
+  EXPECT_THAT(events, ::testing::IsSupersetOf({"task_created", "upstream_submit", "task_state"}));
+}
+
 TEST_F(GatewayE2eTest, WarnsWhenCallbacksGoToAPortChosenAtStart) {
   StartStack("hold");
   const std::string upstream = "--upstream_base_url=" + mock_->base_url();

@@ -69,7 +69,9 @@ TEST(ApiCallTest, TheRequestIsJournaledWithTheTokensFingerprintNotTheToken) {
   MockHarness mock;
   http::Request request = MockHarness::Post(
       "/v1/seedance/videos?x=1", "body",
-      {{"Authorization", "Bearer secret-token"}, {"X-Mock-Scenario", "fail"}});
+      {{"Authorization", "Bearer secret-token"},
+       {"X-Mock-Scenario", "fail"},
+       {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
   int64_t seq = JournalRequest(mock.state, request);
   std::vector<JournalEntry> entries = mock.state.journal().Query({{"kind", "request"}}, 0);
   ASSERT_EQ(entries.size(), 1u);
@@ -78,6 +80,8 @@ TEST(ApiCallTest, TheRequestIsJournaledWithTheTokensFingerprintNotTheToken) {
   EXPECT_EQ(entries[0].Text("query"), "x=1");
   EXPECT_EQ(entries[0].Text("token_key"), TokenFingerprint("secret-token"));
   EXPECT_EQ(entries[0].Text("scenario_header"), "fail");
+  EXPECT_EQ(entries[0].Text("traceparent"),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   EXPECT_EQ(entries[0].Text("body"), "body");
   EXPECT_THAT(EntryToJson(entries[0]), Not(HasSubstr("secret-token")));
 }

@@ -18,7 +18,9 @@
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
 #include "tests/testing/json_value.h"
+#include "tests/testing/prometheus_text.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 #include "upstream_api/wire_values.h"
 
 namespace seedance::mock_upstream {
@@ -35,7 +37,9 @@ using ::seedance::testing::IsOk;
 using ::seedance::testing::JsonNumber;
 using ::seedance::testing::JsonString;
 using ::seedance::testing::ParseJsonValue;
+using ::seedance::testing::SampleValue;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class MockServiceTest : public ::testing::Test {
  protected:
@@ -92,6 +96,35 @@ TEST_F(MockServiceTest, ATaskCreatedThroughTheRouterIsRetrievedAndItsVideoServed
   ASSERT_EQ(video->responses.size(), 1u);
   EXPECT_EQ(video->responses[0].status, 200);
   EXPECT_EQ(*video->responses[0].FindHeader("Content-Type"), "video/mp4");
+}
+
+TEST_F(MockServiceTest, MetricsCountWhatTheJournalRecordsAndAreNotJournaled) {
+  std::string id = JsonString(Json(*Call("POST", kVideosPath, kAsyncBody)), "task_id");
+  Call("POST", kVideosPath, kAsyncBody, {{"Authorization", "Bearer t1"},
+                                        {"X-Mock-Scenario", "too_many_requests"}});
+  Advance(absl::Seconds(11));  // queued, running, succeeded
+  Call("GET", "/v1/nothing-here");
+  int64_t seq = static_cast<int64_t>(LastSeq());
+  auto scrape = Call("GET", kMetricsPath, "", {});
+  ASSERT_EQ(scrape->responses.size(), 1u);
+  EXPECT_EQ(*scrape->responses[0].FindHeader("Content-Type"), kMetricsContentType);
+  EXPECT_EQ(static_cast<int64_t>(LastSeq()), seq);  // the scrape left no entry
+  const std::string& text = scrape->responses[0].body;
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_requests_received_total{route="videos"})"), 2);
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_requests_received_total{route="other"})"), 1);
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_requests_total{error_code="none",fault="none",)"
+                              R"(route="videos",status="200"})"),
+            1);
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_requests_total{error_code="too_many_requests",)"
+                              R"(fault="none",route="videos",status="429"})"),
+            1);
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_requests_total{error_code="api_not_implemented",)"
+                              R"(fault="none",route="other",status="400"})"),
+            1);
+  EXPECT_EQ(SampleValue(text, R"(seedance_mock_task_transitions_total{status="succeeded"})"), 1);
+  EXPECT_THAT(text, Not(HasSubstr(id)));
+  seedance::testing::TempDir dir;
+  EXPECT_THAT(seedance::testing::PromtoolCheck(text, dir.path() + "/metrics.txt"), IsOk());
 }
 
 TEST_F(MockServiceTest, BlockingCallIsHeldUntilTheGenerationEnds) {

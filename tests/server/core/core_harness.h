@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "base/trace_context.h"
 #include "gmock/gmock.h"
 #include "http/curl/http_transport.h"
 #include "server/callers/keyring.h"
@@ -41,6 +42,7 @@ inline const callers::Caller kBob{"owner-bob", "bob-upstream-token"};
 struct RecordedSubmit {
   seedance::upstream::v1::VideosRequest request;
   std::string token;
+  std::string traceparent;
   absl::Duration timeout;
   std::function<void(absl::StatusOr<upstream::SubmitResult>)> done;
   upstream::UpstreamClient::CallId id;
@@ -49,6 +51,7 @@ struct RecordedSubmit {
 struct RecordedRetrieve {
   std::string upstream_task_id;
   std::string token;
+  std::string traceparent;
   std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done;
   upstream::UpstreamClient::CallId id;
 };
@@ -77,16 +80,18 @@ class CoreHarness {
               .stats = &stats}) {
     ON_CALL(upstream, Submit)
         .WillByDefault([this](const seedance::upstream::v1::VideosRequest& request,
-                              const std::string& token, absl::Duration timeout,
+                              const upstream::CallContext& context, absl::Duration timeout,
                               std::function<void(absl::StatusOr<upstream::SubmitResult>)> done) {
-          submits.push_back({request, token, timeout, std::move(done), next_call_id_});
+          submits.push_back({request, context.token, context.traceparent, timeout,
+                             std::move(done), next_call_id_});
           return next_call_id_++;
         });
     ON_CALL(upstream, Retrieve)
         .WillByDefault(
-            [this](const std::string& id, const std::string& token, absl::Duration,
+            [this](const std::string& id, const upstream::CallContext& context, absl::Duration,
                    std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done) {
-              retrieves.push_back({id, token, std::move(done), next_call_id_});
+              retrieves.push_back(
+                  {id, context.token, context.traceparent, std::move(done), next_call_id_});
               return next_call_id_++;
             });
     ON_CALL(upstream, Cancel).WillByDefault([this](upstream::UpstreamClient::CallId id) {
@@ -121,8 +126,10 @@ class CoreHarness {
   }
 
   absl::StatusOr<v1::VideoTask> Create(const callers::Caller& caller,
-                                       const v1::CreateVideoTaskRequest& request) {
-    return Await<v1::VideoTask>([&](auto done) { manager.Create(caller, request, done); });
+                                       const v1::CreateVideoTaskRequest& request,
+                                       const TraceContext& trace = StartTrace()) {
+    return Await<v1::VideoTask>(
+        [&](auto done) { manager.Create(caller, request, trace, done); });
   }
   absl::StatusOr<v1::VideoTask> Get(const callers::Caller& caller, const std::string& id) {
     return Await<v1::VideoTask>([&](auto done) { manager.Get(caller, id, done); });

@@ -15,6 +15,7 @@ using ::testing::ElementsAre;
 
 const callers::Caller kCaller{"owner-1", "upstream-token-1"};
 const absl::Time kNow = absl::FromUnixSeconds(1766361600);
+const TraceContext kTrace = *ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
 v1::CreateVideoTaskRequest Request() {
   v1::CreateVideoTaskRequest r;
@@ -28,7 +29,7 @@ v1::CreateVideoTaskRequest Request() {
 TEST(NewTaskTest, RecordIsPendingAtSequenceOneWithTheSpecStoredOnce) {
   callers::Keyring keyring = callers::Keyring::FromMasterKey("k");
   absl::StatusOr<StoredTask> record =
-      BuildNewTask(kCaller, Request(), {"a note"}, {}, kNow, keyring);
+      BuildNewTask(kCaller, Request(), kTrace, {"a note"}, {}, kNow, keyring);
   ASSERT_THAT(record, IsOk());
   const v1::VideoTask& task = record->task();
   EXPECT_EQ(task.task_id().size(), 36u);  // a UUID
@@ -44,13 +45,16 @@ TEST(NewTaskTest, RecordIsPendingAtSequenceOneWithTheSpecStoredOnce) {
   EXPECT_EQ(record->owner(), "owner-1");
   EXPECT_TRUE(record->submitted());
   EXPECT_EQ(record->revision(), 1u);
+  // The creating call's trace: its id shown, the whole context kept for
+  // the task's hops.
+  EXPECT_EQ(task.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(record->traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 }
 
 TEST(NewTaskTest, TheSpecsExpiryWinsOverTheDefault) {
   v1::CreateVideoTaskRequest r = Request();
   r.mutable_spec()->set_execution_expires_after_seconds(3600);
-  absl::StatusOr<StoredTask> record = BuildNewTask(
-      kCaller, r, {}, {}, kNow, callers::Keyring::FromMasterKey("k"));
+  absl::StatusOr<StoredTask> record = BuildNewTask(kCaller, r, kTrace, {}, {}, kNow, callers::Keyring::FromMasterKey("k"));
   ASSERT_THAT(record, IsOk());
   EXPECT_EQ(record->task().expire_time().seconds(), 1766361600 + 3600);
 }
@@ -59,19 +63,19 @@ TEST(NewTaskTest, OnlyCallbackModeGetsACallbackSecret) {
   callers::Keyring keyring = callers::Keyring::FromMasterKey("k");
   NewTaskSettings callback{.mode = gateway::v1::DELIVERY_MODE_CALLBACK};
   NewTaskSettings poll{.mode = gateway::v1::DELIVERY_MODE_POLL};
-  EXPECT_EQ(BuildNewTask(kCaller, Request(), {}, callback, kNow, keyring)->callback_secret().size(),
+  EXPECT_EQ(BuildNewTask(kCaller, Request(), kTrace, {}, callback, kNow, keyring)->callback_secret().size(),
             48u);
-  EXPECT_EQ(BuildNewTask(kCaller, Request(), {}, poll, kNow, keyring)->callback_secret(), "");
+  EXPECT_EQ(BuildNewTask(kCaller, Request(), kTrace, {}, poll, kNow, keyring)->callback_secret(), "");
 }
 
 TEST(NewTaskTest, TheCallersTokenIsSealedNotStored) {
   callers::Keyring keyring = callers::Keyring::FromMasterKey("k");
-  absl::StatusOr<StoredTask> sealed = BuildNewTask(kCaller, Request(), {}, {}, kNow, keyring);
+  absl::StatusOr<StoredTask> sealed = BuildNewTask(kCaller, Request(), kTrace, {}, {}, kNow, keyring);
   ASSERT_THAT(sealed, IsOk());
   EXPECT_THAT(sealed->SerializeAsString(), ::testing::Not(::testing::HasSubstr("upstream-token-1")));
   EXPECT_EQ(*keyring.Open(sealed->sealed_credential()), "upstream-token-1");
   absl::StatusOr<StoredTask> unsealed =
-      BuildNewTask(kCaller, Request(), {}, {.seal_credentials = false}, kNow, keyring);
+      BuildNewTask(kCaller, Request(), kTrace, {}, {.seal_credentials = false}, kNow, keyring);
   EXPECT_EQ(unsealed->sealed_credential(), "");
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/random_id.h"
+#include "base/trace_context.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http/curl/http_transport.h"
@@ -22,10 +23,12 @@ namespace {
 
 using ::seedance::testing::IsOk;
 using ::seedance::testing::StatusIs;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 using ::testing::SizeIs;
 using gateway::v1::DELIVERY_MODE_CALLBACK;
 using gateway::v1::DELIVERY_MODE_HOLD;
@@ -62,8 +65,11 @@ TEST(TaskManagerTest, ValidateOnlyCreatesNothing) {
 
 TEST(TaskManagerTest, CreateReturnsStoredPendingTaskThenSubmits) {
   CoreHarness h(Mode(DELIVERY_MODE_HOLD));
-  absl::StatusOr<v1::VideoTask> task = h.Create(kAlice, Request());
+  const std::string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  absl::StatusOr<v1::VideoTask> task =
+      h.Create(kAlice, Request(), *ParseTraceparent(traceparent));
   ASSERT_THAT(task, IsOk());
+  EXPECT_EQ(task->trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(task->state(), v1::TASK_STATE_PENDING);
   EXPECT_EQ(task->sequence(), 1u);
   EXPECT_FALSE(task->task_id().empty());
@@ -75,6 +81,7 @@ TEST(TaskManagerTest, CreateReturnsStoredPendingTaskThenSubmits) {
   EXPECT_EQ(*h.keyring.Open(stored->sealed_credential()), kAlice.upstream_token);
   ASSERT_THAT(h.submits, SizeIs(1));
   EXPECT_EQ(h.submits[0].token, kAlice.upstream_token);
+  EXPECT_EQ(h.submits[0].traceparent, traceparent);
   EXPECT_EQ(h.submits[0].request.model(), kModel);
   EXPECT_EQ(h.submits[0].request.resolution(), "720p");
   EXPECT_EQ(h.submits[0].request.content(0).text(), "A kitten yawning at the camera. --dur 5");
@@ -107,7 +114,7 @@ TEST(TaskManagerTest, CallbackForEndedTaskIsAcknowledged) {
 
 TEST(TaskManagerTest, TheLoopReportsItsCommitsAndHowLongPostedWorkWaited) {
   CoreHarness h(Mode(DELIVERY_MODE_HOLD));
-  h.manager.Create(kAlice, Request(), [](absl::StatusOr<v1::VideoTask>) {});
+  h.manager.Create(kAlice, Request(), StartTrace(), [](absl::StatusOr<v1::VideoTask>) {});
   h.clock.Advance(absl::Milliseconds(7));  // the loop gets to it 7 ms later
   h.Run();
   ASSERT_THAT(h.stats.queue_delays, SizeIs(1));
@@ -136,7 +143,7 @@ TEST(TaskManagerTest, SameRequestIdInOneBatchReturnsTheSameTask) {
   CoreHarness h;
   std::vector<absl::StatusOr<v1::VideoTask>> results;
   for (int i = 0; i < 3; ++i) {
-    h.manager.Create(kAlice, Request("req-1"),
+    h.manager.Create(kAlice, Request("req-1"), StartTrace(),
                      [&results](absl::StatusOr<v1::VideoTask> t) { results.push_back(t); });
   }
   h.Run();
@@ -339,13 +346,15 @@ TEST(TaskManagerTest, EndedTaskIsForwardedToTheCallersCallbackUrl) {
   CoreHarness h(Mode(DELIVERY_MODE_HOLD));
   v1::CreateVideoTaskRequest r = Request();
   r.mutable_spec()->set_callback_url("https://me.example/hook");
-  std::string id = h.Create(kAlice, r)->task_id();
+  const TraceContext trace = StartTrace();
+  std::string id = h.Create(kAlice, r, trace)->task_id();
   EXPECT_EQ(h.submits[0].request.callback_url(), "");  // the gateway's job, not the upstream's
   h.submits[0].done(Final(Answer("succeeded", "https://cdn/v.mp4")));
   h.Run();
   ASSERT_EQ(h.webhook_transport.calls.size(), 1u);
   const http::curl::HttpCall& call = h.webhook_transport.calls[0].call;
   EXPECT_EQ(call.url, "https://me.example/hook");
+  EXPECT_THAT(call.headers, Contains(Pair("traceparent", trace.Traceparent())));
   EXPECT_THAT(call.body, HasSubstr(R"("type":"video_task.ended")"));
   EXPECT_THAT(call.body, HasSubstr(id));
   EXPECT_THAT(call.body, HasSubstr("https://cdn/v.mp4"));
@@ -423,7 +432,8 @@ TEST(TaskManagerTest, ImageHostIsResolvedBeforeAnythingIsStored) {
   v1::CreateVideoTaskRequest r = Request();
   r.mutable_spec()->add_images()->set_url("https://images.example/cat.png");
   std::optional<absl::StatusOr<v1::VideoTask>> answer;
-  g.h.manager.Create(kAlice, r, [&](absl::StatusOr<v1::VideoTask> t) { answer = std::move(t); });
+  g.h.manager.Create(kAlice, r, StartTrace(),
+                     [&](absl::StatusOr<v1::VideoTask> t) { answer = std::move(t); });
   g.h.Run();
   EXPECT_FALSE(answer.has_value());  // waiting for DNS, on no thread of ours
   EXPECT_THAT(g.resolver.asked, ElementsAre("images.example"));
@@ -481,7 +491,7 @@ TEST(TaskManagerTest, OneCallerCannotFillTheResolverWithPendingChecks) {
   auto create = [&](const callers::Caller& caller) {
     v1::CreateVideoTaskRequest each = r;
     each.set_request_id(NewUuid());
-    g.h.manager.Create(caller, each,
+    g.h.manager.Create(caller, each, StartTrace(),
                        [&](absl::StatusOr<v1::VideoTask> t) { answers.push_back(std::move(t)); });
   };
   create(kAlice);

@@ -41,13 +41,14 @@ namespace seedance::server::service {
 // any thread.
 class RecordingUpstream : public upstream::UpstreamClient {
  public:
-  CallId Submit(const seedance::upstream::v1::VideosRequest&, const std::string&, absl::Duration,
+  CallId Submit(const seedance::upstream::v1::VideosRequest&, const upstream::CallContext&,
+                absl::Duration,
                 std::function<void(absl::StatusOr<upstream::SubmitResult>)> done) override {
     absl::MutexLock lock(&mu_);
     submits_.push_back(std::move(done));
     return submits_.size();
   }
-  CallId Retrieve(const std::string&, const std::string&, absl::Duration,
+  CallId Retrieve(const std::string&, const upstream::CallContext&, absl::Duration,
                   std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)>) override {
     return 0;
   }

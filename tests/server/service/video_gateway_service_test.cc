@@ -5,10 +5,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "base/trace_context.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/service/grpc_status.h"
@@ -50,6 +53,45 @@ TEST_F(VideoGatewayServiceTest, InvalidSpecComesBackWithFieldViolations) {
   EXPECT_THAT(upstream_api::ViolationsFromStatus(status),
               ElementsAre(Field(&upstream_api::FieldViolation::field, "spec.model"),
                           Field(&upstream_api::FieldViolation::field, "spec.duration_seconds")));
+}
+
+// The traceparent in the answer's initial metadata, "" if none.
+std::string AnsweredTraceparent(const grpc::ClientContext& context) {
+  const auto& metadata = context.GetServerInitialMetadata();
+  auto it = metadata.find("traceparent");
+  return it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+TEST_F(VideoGatewayServiceTest, TheCallersTraceGoesWithTheTaskAndComesBack) {
+  Start(gateway::v1::DELIVERY_MODE_CALLBACK);
+  const std::string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  grpc::ClientContext context;
+  Authorize(context);
+  context.AddMetadata("traceparent", traceparent);
+  v1::VideoTask task;
+  ASSERT_TRUE(stub_->CreateVideoTask(&context, Request(), &task).ok());
+  EXPECT_EQ(task.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(AnsweredTraceparent(context), traceparent);
+  EXPECT_EQ(store_.Get(task.task_id())->traceparent(), traceparent);
+}
+
+TEST_F(VideoGatewayServiceTest, ACallWithoutAValidTraceGetsANewOne) {
+  Start(gateway::v1::DELIVERY_MODE_CALLBACK);
+  for (const char* sent : {"", "00-not-a-trace-01"}) {
+    grpc::ClientContext context;
+    Authorize(context);
+    if (*sent != '\0') context.AddMetadata("traceparent", sent);
+    v1::VideoTask task;
+    ASSERT_TRUE(stub_->CreateVideoTask(&context, Request(), &task).ok());
+    std::optional<TraceContext> answered = ParseTraceparent(AnsweredTraceparent(context));
+    ASSERT_TRUE(answered.has_value()) << AnsweredTraceparent(context);
+    EXPECT_EQ(task.trace_id(), answered->trace_id);
+  }
+  // Refused calls carry one too, for the caller's log.
+  grpc::ClientContext refused;
+  v1::VideoTask task;
+  EXPECT_FALSE(stub_->CreateVideoTask(&refused, Request(), &task).ok());
+  EXPECT_TRUE(ParseTraceparent(AnsweredTraceparent(refused)).has_value());
 }
 
 TEST_F(VideoGatewayServiceTest, CreateGetListCancel) {

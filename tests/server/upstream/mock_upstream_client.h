@@ -14,12 +14,12 @@ namespace seedance::server::upstream {
 class MockUpstreamClient : public UpstreamClient {
  public:
   MOCK_METHOD(CallId, Submit,
-              (const seedance::upstream::v1::VideosRequest& request, const std::string& token,
+              (const seedance::upstream::v1::VideosRequest& request, const CallContext& context,
                absl::Duration timeout,
                std::function<void(absl::StatusOr<SubmitResult>)> done),
               (override));
   MOCK_METHOD(CallId, Retrieve,
-              (const std::string& upstream_task_id, const std::string& token,
+              (const std::string& upstream_task_id, const CallContext& context,
                absl::Duration timeout,
                std::function<void(absl::StatusOr<seedance::upstream::v1::TaskRecord>)> done),
               (override));

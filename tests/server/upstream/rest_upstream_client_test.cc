@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "gmock/gmock.h"
-#include "tests/server/stats/recording_stats.h"
 #include "gtest/gtest.h"
 #include "tests/http/curl/fake_http_transport.h"
+#include "tests/server/stats/recording_stats.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/status_matchers.h"
@@ -21,6 +21,8 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
+constexpr char kTraceparent[] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
 class RestUpstreamClientTest : public ::testing::Test {
  protected:
   RestUpstreamClientTest()
@@ -31,7 +33,7 @@ class RestUpstreamClientTest : public ::testing::Test {
     request.set_model("doubao-seedance-1-0-pro-250528");
     request.add_content()->set_text("a cat");
     request.set_seed(-1);
-    client_.Submit(request, "tok-123", absl::Minutes(3),
+    client_.Submit(request, {.token = "tok-123", .traceparent = kTraceparent}, absl::Minutes(3),
                    [this](absl::StatusOr<SubmitResult> r) { submitted_ = std::move(r); });
     return std::nullopt;
   }
@@ -52,6 +54,7 @@ TEST_F(RestUpstreamClientTest, SubmitSendsTheDocumentedRequest) {
   EXPECT_THAT(call.headers, Contains(Pair("authorization", "Bearer tok-123")));
   EXPECT_THAT(call.headers, Contains(Pair("accept", "application/json")));
   EXPECT_THAT(call.headers, Contains(Pair("content-type", "application/json")));
+  EXPECT_THAT(call.headers, Contains(Pair("traceparent", kTraceparent)));
   EXPECT_EQ(call.body,
             R"({"model":"doubao-seedance-1-0-pro-250528","content":[{"text":"a cat"}],)"
             R"("seed":-1})");
@@ -105,17 +108,22 @@ TEST_F(RestUpstreamClientTest, TransportFailuresPassThrough) {
 
 TEST_F(RestUpstreamClientTest, RetrieveReadsTheTaskRecord) {
   std::optional<absl::StatusOr<seedance::upstream::v1::TaskRecord>> got;
-  client_.Retrieve("task-9", "tok", absl::Seconds(30),
+  client_.Retrieve("task-9", {.token = "tok", .traceparent = kTraceparent}, absl::Seconds(30),
                    [&got](absl::StatusOr<seedance::upstream::v1::TaskRecord> r) { got = std::move(r); });
   ASSERT_EQ(transport_.calls.size(), 1u);
   EXPECT_EQ(transport_.calls[0].call.url, "https://api.test/v1/seedance/tasks");
+  EXPECT_THAT(transport_.calls[0].call.headers, Contains(Pair("traceparent", kTraceparent)));
   EXPECT_EQ(transport_.calls[0].call.body, R"({"action":"retrieve","id":"task-9"})");
   transport_.Answer(1, 200, ReadFixture("upstream/sibling_task_record.json"));
   ASSERT_THAT(*got, IsOk());
   EXPECT_EQ((*got)->response().data(0).status(), "succeeded");
 
-  client_.Retrieve("task-9", "tok", absl::Seconds(30),
+  // A task older than trace context has none to send.
+  client_.Retrieve("task-9", {.token = "tok"}, absl::Seconds(30),
                    [&got](absl::StatusOr<seedance::upstream::v1::TaskRecord> r) { got = std::move(r); });
+  for (const auto& header : transport_.calls[1].call.headers) {
+    EXPECT_NE(header.first, "traceparent");
+  }
   transport_.Answer(2, 500, ReadFixture("upstream/error_response.json"));
   EXPECT_THAT(*got, StatusIs(absl::StatusCode::kUnavailable));  // reads are retryable
 }
@@ -137,7 +145,7 @@ TEST_F(RestUpstreamClientTest, EveryRequestIsCountedWithItsOutcomeHttpStatusAndL
   transport_.Answer(2, 401, ReadFixture("upstream/error_response.json"));
   Submit();
   transport_.Answer(3, absl::UnavailableError("connection reset"));
-  client_.Retrieve("f7096c6c", "tok-123", absl::Seconds(30), [](auto) {});
+  client_.Retrieve("f7096c6c", {.token = "tok-123"}, absl::Seconds(30), [](auto) {});
   clock_.Advance(absl::Milliseconds(40));
   transport_.Answer(4, 200, ReadFixture("upstream/sibling_task_record.json"));
   ASSERT_EQ(stats_.requests.size(), 4u);

@@ -526,9 +526,10 @@ TEST(UpstreamDriverTest, ShutdownForgetsEveryTaskAndIgnoresLateAnswers) {
 TEST(UpstreamDriverTest, RecoveryResumesWhatIsSafeAndReportsWhatIsUnknown) {
   store::InMemoryTaskStore store;
   std::string accepted_id, in_flight_id, done_id;
+  const TraceContext trace = StartTrace();
   {
     CoreHarness before(Mode(DELIVERY_MODE_POLL), CoreHarness::DefaultDriverOptions(), &store);
-    accepted_id = before.Create(kAlice, Request())->task_id();
+    accepted_id = before.Create(kAlice, Request(), trace)->task_id();
     before.submits[0].done(Accepted("up-accepted"));
     before.Run();
     in_flight_id = before.Create(kAlice, Request())->task_id();  // no answer yet
@@ -539,10 +540,12 @@ TEST(UpstreamDriverTest, RecoveryResumesWhatIsSafeAndReportsWhatIsUnknown) {
 
   CoreHarness after(Mode(DELIVERY_MODE_POLL), CoreHarness::DefaultDriverOptions(), &store);
   EXPECT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(2));
-  // The accepted task is polled at once, with the caller's unsealed token.
+  // The accepted task is polled at once, with the caller's unsealed token,
+  // in the trace it was created in.
   ASSERT_THAT(after.retrieves, SizeIs(1));
   EXPECT_EQ(after.retrieves[0].upstream_task_id, "up-accepted");
   EXPECT_EQ(after.retrieves[0].token, kAlice.upstream_token);
+  EXPECT_EQ(after.retrieves[0].traceparent, trace.Traceparent());
   // The one that was in flight is not resubmitted: its outcome is unknown.
   EXPECT_THAT(after.submits, IsEmpty());
   absl::StatusOr<v1::VideoTask> unknown = after.Get(kAlice, in_flight_id);

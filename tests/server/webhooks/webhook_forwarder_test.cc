@@ -45,7 +45,8 @@ class WebhookForwarderDeliveryTest : public ::testing::Test {
                    scheduler_, clock_) {}
 
   void Deliver() {
-    forwarder_.Deliver("https://me.example/hook?k=1", "task-1", R"({"type":"x"})", 0,
+    forwarder_.Deliver("https://me.example/hook?k=1", "task-1", R"({"type":"x"})",
+                       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", 0,
                        [this](absl::Status s, int attempts) {
                          outcome_ = s;
                          attempts_ = attempts;
@@ -84,8 +85,11 @@ TEST_F(WebhookForwarderDeliveryTest, SignsEveryAttemptAndRetriesUntilAcknowledge
   EXPECT_EQ(transport_.calls.size(), 2u);  // the delay doubled
   scheduler_.AdvanceAndRunDue(absl::Seconds(1));
   ASSERT_EQ(transport_.calls.size(), 3u);
-  // Same message id on the retry, fresh timestamp.
+  // Same message id and trace on the retry, fresh timestamp.
   EXPECT_THAT(transport_.calls[2].call.headers, Contains(Pair("webhook-id", "task-1")));
+  EXPECT_THAT(transport_.calls[2].call.headers,
+              Contains(Pair("traceparent",
+                            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
   transport_.Answer(3, 204, "");
   ASSERT_TRUE(outcome_.has_value());
   EXPECT_THAT(*outcome_, IsOk());
@@ -136,7 +140,7 @@ TEST(WebhookForwarderGuardTest, EveryAttemptChecksTheAddressItConnectsTo) {
   ASSERT_THAT(guard, IsOk());
   WebhookForwarder forwarder({.secret = kSpecSecret, .url_guard = guard->get()}, transport,
                              scheduler, clock);
-  forwarder.Deliver("https://me.example/hook", "task-1", "{}", 0, [](absl::Status, int) {});
+  forwarder.Deliver("https://me.example/hook", "task-1", "{}", "", 0, [](absl::Status, int) {});
   ASSERT_EQ(transport.calls.size(), 1u);
   const auto& allow_peer = transport.calls[0].call.allow_peer;
   ASSERT_TRUE(allow_peer);

@@ -133,7 +133,7 @@ class VideoSpec(_message.Message):
     def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., images: _Optional[_Iterable[_Union[ImageInput, _Mapping]]] = ..., resolution: _Optional[_Union[Resolution, str]] = ..., ratio: _Optional[_Union[AspectRatio, str]] = ..., duration_seconds: _Optional[int] = ..., frames: _Optional[int] = ..., seed: _Optional[int] = ..., camera_fixed: bool = ..., watermark: bool = ..., generate_audio: bool = ..., service_tier: _Optional[_Union[ServiceTier, str]] = ..., return_last_frame: bool = ..., execution_expires_after_seconds: _Optional[int] = ..., callback_url: _Optional[str] = ..., frames_per_second: _Optional[int] = ..., callback_format: _Optional[_Union[CallbackFormat, str]] = ...) -> None: ...
 
 class VideoTask(_message.Message):
-    __slots__ = ["create_time", "end_time", "error", "expire_time", "notes", "request_id", "result", "sequence", "spec", "state", "task_id", "update_time", "upstream"]
+    __slots__ = ["create_time", "end_time", "error", "expire_time", "notes", "request_id", "result", "sequence", "spec", "state", "task_id", "trace_id", "update_time", "upstream"]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
@@ -145,6 +145,7 @@ class VideoTask(_message.Message):
     SPEC_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPSTREAM_FIELD_NUMBER: _ClassVar[int]
     create_time: _timestamp_pb2.Timestamp
@@ -158,9 +159,10 @@ class VideoTask(_message.Message):
     spec: VideoSpec
     state: TaskState
     task_id: str
+    trace_id: str
     update_time: _timestamp_pb2.Timestamp
     upstream: UpstreamRef
-    def __init__(self, task_id: _Optional[str] = ..., request_id: _Optional[str] = ..., spec: _Optional[_Union[VideoSpec, _Mapping]] = ..., state: _Optional[_Union[TaskState, str]] = ..., sequence: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[VideoResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., upstream: _Optional[_Union[UpstreamRef, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, task_id: _Optional[str] = ..., request_id: _Optional[str] = ..., spec: _Optional[_Union[VideoSpec, _Mapping]] = ..., state: _Optional[_Union[TaskState, str]] = ..., sequence: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[VideoResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., upstream: _Optional[_Union[UpstreamRef, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., trace_id: _Optional[str] = ...) -> None: ...
 
 class Resolution(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
