@@ -668,6 +668,10 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
       CreateAndWatch(token, Request("A kitten [mock:generation_ms=5,fail]")).task;
   ASSERT_THAT(failed, IsOk());
   EXPECT_EQ(failed->state(), v1::TASK_STATE_FAILED);
+  absl::StatusOr<v1::VideoTask> expired =
+      CreateAndWatch(token, Request("A kitten [mock:generation_ms=5,expire]")).task;
+  ASSERT_THAT(expired, IsOk());
+  EXPECT_EQ(expired->state(), v1::TASK_STATE_EXPIRED);
   v1::CreateVideoTaskRequest invalid = Request();
   invalid.mutable_spec()->set_model("");
   EXPECT_THAT(client.Create(invalid), StatusIs(absl::StatusCode::kInvalidArgument));
@@ -678,26 +682,27 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
     return testing::SampleValue(text, series).value_or(-1);
   };
   // Every state entered, counted once per task (the refused create made none).
-  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="pending"})"), 3);
-  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="queued"})"), 3);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="pending"})"), 4);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="queued"})"), 4);
   // The polls may miss a short task's run; the long one was seen running.
   EXPECT_GE(value(R"(seedance_gateway_task_transitions_total{state="running"})"), 1);
   EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="succeeded"})"), 1);
   EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="failed"})"), 1);
   EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="cancelled"})"), 1);
+  EXPECT_EQ(value(R"(seedance_gateway_task_transitions_total{state="expired"})"), 1);
   // None in progress now.
   for (const char* state : {"pending", "queued", "running"}) {
     EXPECT_EQ(value(absl::StrCat(R"(seedance_gateway_tasks{state=")", state, "\"}")), 0)
         << state;
   }
-  // Three submissions answered 200; polls answered too, each timed.
+  // Four submissions answered 200; polls answered too, each timed.
   EXPECT_EQ(value(
                 R"(seedance_gateway_upstream_requests_total{call="submit",http_status="200",outcome="OK"})"),
-            3);
+            4);
   EXPECT_GE(value(
                 R"(seedance_gateway_upstream_requests_total{call="retrieve",http_status="200",outcome="OK"})"),
             3);
-  EXPECT_EQ(value(R"(seedance_gateway_upstream_request_seconds_count{call="submit"})"), 3);
+  EXPECT_EQ(value(R"(seedance_gateway_upstream_request_seconds_count{call="submit"})"), 4);
   EXPECT_GE(value(R"(seedance_gateway_store_commit_seconds_count)"), 3);
   EXPECT_EQ(value(R"(seedance_gateway_store_commits_failed_total)"), 0);
   EXPECT_GT(value(R"(seedance_gateway_loop_queue_delay_seconds_count)"), 0);
@@ -715,15 +720,16 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
   auto mock_value = [&mock_text](const std::string& series) {
     return testing::SampleValue(mock_text, series).value_or(-1);
   };
-  EXPECT_EQ(mock_value(R"(seedance_mock_requests_received_total{route="videos"})"), 3);
+  EXPECT_EQ(mock_value(R"(seedance_mock_requests_received_total{route="videos"})"), 4);
   EXPECT_EQ(mock_value(R"(seedance_mock_requests_total{error_code="none",fault="none",)"
                        R"(route="videos",status="200"})"),
-            3);
+            4);
   EXPECT_GE(mock_value(R"(seedance_mock_requests_total{error_code="none",fault="none",)"
                        R"(route="tasks",status="200"})"),
             3);
   EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="succeeded"})"), 1);
   EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="failed"})"), 1);
+  EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="expired"})"), 1);
   EXPECT_THAT(testing::PromtoolCheck(mock_text, dir_.path() + "/mock_metrics.txt"), IsOk());
   EXPECT_THAT(mock_text, Not(HasSubstr(running->task_id())));
   EXPECT_THAT(mock_text, Not(HasSubstr(token)));

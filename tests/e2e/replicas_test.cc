@@ -20,9 +20,11 @@
 #include "clients/cpp/gateway_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/curl_client.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/postgres_server.h"
+#include "tests/testing/prometheus_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -248,8 +250,8 @@ TEST_F(ReplicasTest, TheTasksInFlightLimitCountsEveryReplica) {
 
 TEST_F(ReplicasTest, TheTasksOfAKilledReplicaAreTakenOverAndEndOnce) {
   StartMock("2500");
-  StartReplica(0);
-  StartReplica(1);
+  StartReplica(0, "poll", {"--admin_listen=127.0.0.1:0"});
+  StartReplica(1, "poll", {"--admin_listen=127.0.0.1:0"});
   constexpr int kTasks = 5;
   std::vector<std::string> ids;
   for (int i = 0; i < kTasks; ++i) {
@@ -303,6 +305,24 @@ TEST_F(ReplicasTest, TheTasksOfAKilledReplicaAreTakenOverAndEndOnce) {
   // Each was sent upstream once: the takeover found the upstream ids stored
   // and went on polling.
   EXPECT_EQ(Submissions(), kTasks);
+  // Replica 1's metrics say so: every task taken over, none lost, none held
+  // now that all ended. (The figures are read on its task loop, which a
+  // scrape waits for only briefly: scraped until they show, or 20 s.)
+  testing::CurlClient http;
+  std::string url = absl::StrCat("http://127.0.0.1:", replicas_[1]->admin_port(), "/metrics");
+  std::string text;
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  do {
+    text = http.Perform({.url = url}).body;
+    if (testing::SampleValue(text, "seedance_gateway_lease_takeovers_total") == kTasks &&
+        testing::SampleValue(text, "seedance_gateway_leases_held") == 0) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(20));  // polling another process's state
+  } while (absl::Now() < deadline);
+  EXPECT_EQ(testing::SampleValue(text, "seedance_gateway_lease_takeovers_total"), kTasks) << text;
+  EXPECT_EQ(testing::SampleValue(text, "seedance_gateway_leases_lost_total"), 0) << text;
+  EXPECT_EQ(testing::SampleValue(text, "seedance_gateway_leases_held"), 0) << text;
   std::string figures = absl::StrFormat("tasks=%d, all ended %s after the kill (lease_ttl=2s)",
                                         kTasks, absl::FormatDuration(slowest));
   std::cout << "replicas: " << figures << std::endl;
