@@ -69,6 +69,8 @@ void PrintTask(const v1::VideoTask& task, bool json) {
     std::cout << "  error: " << upstream_api::StatusSummary(upstream_api::FromRpcStatus(task.error())) << "\n";
   }
   for (const std::string& note : task.notes()) std::cout << "  note: " << note << "\n";
+  // What to search the gateway's log and a tracing system for.
+  if (!task.trace_id().empty()) std::cout << "  trace: " << task.trace_id() << "\n";
 }
 
 // Prints watch messages: a live line on a terminal, plain lines otherwise.
