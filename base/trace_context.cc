@@ -53,9 +53,11 @@ std::optional<TraceContext> ParseTraceparent(absl::string_view value) {
   }
   uint32_t flags = 0;
   if (!absl::SimpleHexAtoi(parts[3], &flags)) return std::nullopt;
+  // Only "sampled" is defined (Level 1); the spec has the other bits set to
+  // zero when the context is passed on.
   return TraceContext{.trace_id = std::string(parts[1]),
                       .parent_id = std::string(parts[2]),
-                      .flags = static_cast<uint8_t>(flags)};
+                      .flags = static_cast<uint8_t>(flags & 0x01)};
 }
 
 TraceContext StartTrace() {

@@ -36,7 +36,7 @@ struct TraceContext {
 // nullopt when it breaks the spec's rules: upper-case or non-hex digits,
 // wrong lengths, an all-zero id, version ff, or a version 00 value with
 // anything after the flags. A later version is read by its first four
-// fields, as the spec asks.
+// fields, as the spec asks. Flag bits other than "sampled" are cleared.
 std::optional<TraceContext> ParseTraceparent(absl::string_view value);
 
 // A new trace: random ids, sampled (a caller that sent no context made no

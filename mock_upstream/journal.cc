@@ -61,7 +61,13 @@ int64_t Journal::Append(std::string kind, std::vector<JournalField> fields) {
     seq = next_seq_++;
     entries_.push_back({seq, clock_.Now(), std::move(kind), std::move(fields)});
     const JournalEntry& entry = entries_.back();
-    if (observer_) observed = entry;
+    if (observer_) {
+      // A copy for outside the lock, without the (up to 64 KiB) body.
+      observed = JournalEntry{entry.seq, entry.at, entry.kind, {}};
+      for (const JournalField& field : entry.fields) {
+        if (field.first != "body") observed->fields.push_back(field);
+      }
+    }
     for (auto it = watchers_.begin(); it != watchers_.end();) {
       Watcher& watcher = it->second;
       if (seq > watcher.since && entry.Matches(watcher.filter)) {

@@ -59,9 +59,10 @@ class Journal {
 
   Journal(const Clock& clock, size_t limit) : clock_(clock), limit_(limit) {}
 
-  // Calls `observer` with every entry appended from now on, outside the
-  // lock (it may read the journal), on the appending thread. Set it before
-  // the journal is shared; the mock's metrics are counted this way.
+  // Calls `observer` with every entry appended from now on (without its
+  // "body" field), outside the lock (it may read the journal), on the
+  // appending thread. Set it before the journal is shared, and clear it
+  // (nullptr) before what it calls goes; the mock's metrics are counted so.
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
   // Records an entry; returns its seq.

@@ -22,6 +22,9 @@ MockService::MockService(MockOptions options, const Clock& clock,
   state_.journal().SetObserver([this](const JournalEntry& entry) { metrics_.Count(entry); });
 }
 
+// The journal (in state_) outlives metrics_: nothing may count into them.
+MockService::~MockService() { state_.journal().SetObserver(nullptr); }
+
 void MockService::Handle(http::Request request, std::shared_ptr<http::Exchange> exchange) {
   if (absl::StartsWith(request.path, kAdminPrefix)) {
     admin_.Handle(request, std::move(exchange));

@@ -46,6 +46,7 @@ class MockService {
   // must outlive the service.
   MockService(MockOptions options, const Clock& clock, Scheduler& task_scheduler,
               Scheduler& admin_scheduler, http::HttpClient& client);
+  ~MockService();
 
   // The base of the result URLs, "http://127.0.0.1:8080". Call before
   // serving.

@@ -105,8 +105,8 @@ grpc::ServerUnaryReactor* VideoGatewayService::CancelVideoTask(
 
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::WatchVideoTask(
     grpc::CallbackServerContext* context, const v1::WatchVideoTaskRequest* request) {
+  Trace(*context);  // before the reactor exists: nothing may send yet
   auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
-  Trace(*context);
   absl::StatusOr<callers::Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());
@@ -121,8 +121,8 @@ grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>* VideoGatewayService::Watch
 grpc::ServerWriteReactor<v1::WatchVideoTaskResponse>*
 VideoGatewayService::CreateAndWatchVideoTask(grpc::CallbackServerContext* context,
                                              const v1::CreateVideoTaskRequest* request) {
+  TraceContext trace = Trace(*context);  // before the reactor exists
   auto* reactor = new WatchReactor(context, watches_, scheduler_, clock_, options_.watch);
-  TraceContext trace = Trace(*context);
   absl::StatusOr<callers::Caller> caller = Authenticate(*context);
   if (!caller.ok()) {
     reactor->FailCallback()(caller.status());

@@ -185,7 +185,7 @@ void UpstreamDriver::OnSubmitted(const std::string& task_id,
     delay = std::min(delay, options_.max_retry_delay);
     Log(LogLevel::kWarning, "upstream_submit_retry",
         {{"task_id", task_id},
-       {"trace_id", task->record.task().trace_id()},
+         {"trace_id", task->record.task().trace_id()},
          {"attempt", absl::StrCat(calls.submit_attempts)},
          {"delay", absl::FormatDuration(delay)},
          {"error", upstream_api::StatusSummary(error)}});
@@ -386,7 +386,7 @@ void UpstreamDriver::Apply(const std::string& task_id,
   if (report.state == v1::TASK_STATE_UNSPECIFIED) {
     Log(LogLevel::kWarning, "upstream_status_unknown",
         {{"task_id", task_id},
-       {"trace_id", task->record.task().trace_id()},
+         {"trace_id", task->record.task().trace_id()},
          {"status", answer.data().empty() ? "" : answer.data(0).status()}});
     return finish(absl::OkStatus());
   }

@@ -100,8 +100,10 @@ void WebhookForwarder::Attempt(std::shared_ptr<Delivery> delivery) {
     } else if (reply->status < 200 || reply->status >= 300) {
       outcome = absl::UnavailableError(absl::StrCat("the endpoint answered HTTP ", reply->status));
     }
+    // The message id is the task's id (one message per task), logged as
+    // such so that a search by task finds its deliveries.
     Log(outcome.ok() ? LogLevel::kInfo : LogLevel::kWarning, "webhook_attempt",
-        {{"message_id", delivery->message_id},
+        {{"task_id", delivery->message_id},
          {"trace_id", TraceIdOf(delivery->traceparent)},
          {"url", ForLog(delivery->url)},
          {"attempt", absl::StrCat(delivery->attempts)},

@@ -36,6 +36,8 @@ INSTANTIATE_TEST_SUITE_P(
         ParseCase{"cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what", true},
         ParseCase{"cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01what", false},
         ParseCase{"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false},
+        ParseCase{"0A-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false},
+        ParseCase{"cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0", false},
         // Version 00 has nothing after the flags.
         ParseCase{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", false},
         ParseCase{"00-00000000000000000000000000000000-00f067aa0ba902b7-01", false},
@@ -56,11 +58,13 @@ TEST(TraceContextTest, ParsesTheFields) {
   EXPECT_EQ(trace->Traceparent(), kValid);
 }
 
-TEST(TraceContextTest, PassesALaterVersionOnAsVersion00) {
+TEST(TraceContextTest, PassesALaterVersionOnAsVersion00WithOnlyTheSampledFlag) {
   std::optional<TraceContext> trace =
       ParseTraceparent("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09-extra");
   ASSERT_TRUE(trace.has_value());
-  EXPECT_EQ(trace->Traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-09");
+  EXPECT_EQ(trace->Traceparent(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  EXPECT_EQ(ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-fe")->flags,
+            0x00);
 }
 
 TEST(TraceContextTest, StartsSampledTracesWithFreshIds) {

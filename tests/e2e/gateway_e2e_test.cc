@@ -731,7 +731,10 @@ TEST_F(GatewayE2eTest, GatewayMetricsFollowTasksThroughTheirStates) {
   EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="failed"})"), 1);
   EXPECT_EQ(mock_value(R"(seedance_mock_task_transitions_total{status="expired"})"), 1);
   EXPECT_THAT(testing::PromtoolCheck(mock_text, dir_.path() + "/mock_metrics.txt"), IsOk());
-  EXPECT_THAT(mock_text, Not(HasSubstr(running->task_id())));
+  absl::StatusOr<v1::VideoTask> cancelled = client.Get(running->task_id());
+  ASSERT_THAT(cancelled, IsOk());
+  ASSERT_FALSE(cancelled->upstream().task_id().empty());
+  EXPECT_THAT(mock_text, Not(HasSubstr(cancelled->upstream().task_id())));
   EXPECT_THAT(mock_text, Not(HasSubstr(token)));
 }
 
@@ -753,8 +756,8 @@ std::string StartupOutput(const std::vector<std::string>& args) {
   return output;
 }
 
-// Callback delivery on a port the OS chose reaches no one after a restart:
-// the gateway says so at start, and only then.
+// A caller's traceparent goes with its task to the upstream and into the
+// gateway's JSON log.
 TEST_F(GatewayE2eTest, TheCallersTraceReachesTheMockAndEveryLogLineOfTheTask) {
   const std::string log_path = dir_.path() + "/stack.log";
   {
@@ -813,6 +816,8 @@ TEST_F(GatewayE2eTest, TheCallersTraceReachesTheMockAndEveryLogLineOfTheTask) {
   EXPECT_THAT(events, ::testing::IsSupersetOf({"task_created", "upstream_submit", "task_state"}));
 }
 
+// Callback delivery on a port the OS chose reaches no one after a restart:
+// the gateway says so at start, and only then.
 TEST_F(GatewayE2eTest, WarnsWhenCallbacksGoToAPortChosenAtStart) {
   StartStack("hold");
   const std::string upstream = "--upstream_base_url=" + mock_->base_url();

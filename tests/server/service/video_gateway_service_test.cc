@@ -139,9 +139,13 @@ TEST_F(VideoGatewayServiceTest, CreateAndWatchShowsTheWholeLifeCycle) {
   Start(gateway::v1::DELIVERY_MODE_CALLBACK);
   grpc::ClientContext context;
   Authorize(context);
+  const std::string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  context.AddMetadata("traceparent", traceparent);
   auto reader = stub_->CreateAndWatchVideoTask(&context, Request());
   v1::WatchVideoTaskResponse first;
   ASSERT_TRUE(reader->Read(&first));
+  EXPECT_EQ(AnsweredTraceparent(context), traceparent);
+  EXPECT_EQ(first.status().task().trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(first.status().sequence(), 1u);
   EXPECT_EQ(first.status().state(), v1::TASK_STATE_PENDING);
   std::string id = first.status().task_id();
