@@ -371,11 +371,12 @@ TEST(TaskManagerTest, EndedTaskIsForwardedToTheCallersCallbackUrl) {
 TEST(TaskManagerTest, UndeliveredWebhookIsResumedAfterARestart) {
   store::InMemoryTaskStore store;
   std::string id;
+  const TraceContext trace = StartTrace();
   {
     CoreHarness before(Mode(DELIVERY_MODE_HOLD), CoreHarness::DefaultDriverOptions(), &store);
     v1::CreateVideoTaskRequest r = Request();
     r.mutable_spec()->set_callback_url("https://me.example/hook");
-    id = before.Create(kAlice, r)->task_id();
+    id = before.Create(kAlice, r, trace)->task_id();
     before.submits[0].done(Final(Answer("failed")));
     before.Run();
     ASSERT_EQ(before.webhook_transport.calls.size(), 1u);  // never answered: "crash"
@@ -384,6 +385,9 @@ TEST(TaskManagerTest, UndeliveredWebhookIsResumedAfterARestart) {
   EXPECT_THAT(after.Recover(), seedance::testing::IsOkAndHolds(0));  // no task to resume
   ASSERT_EQ(after.webhook_transport.calls.size(), 1u);
   EXPECT_THAT(after.webhook_transport.calls[0].call.body, HasSubstr("TASK_STATE_FAILED"));
+  // In the trace the task was created in.
+  EXPECT_THAT(after.webhook_transport.calls[0].call.headers,
+              Contains(Pair("traceparent", trace.Traceparent())));
   after.webhook_transport.Answer(1, 200, "");
   after.Run();
   EXPECT_TRUE(after.store().Get(id)->webhook().finished());
