@@ -13,6 +13,10 @@
 namespace seedance::server {
 
 struct GatewayOptions {
+  // The content store's directory: content_dir, else <data_dir>/content.
+  std::string ContentDir() const {
+    return content_dir.empty() ? data_dir + "/content" : content_dir;
+  }
   // The master key's path: master_key_file, else <data_dir>/master.key.
   std::string MasterKeyPath() const {
     return master_key_file.empty() ? data_dir + "/master.key" : master_key_file;
@@ -98,6 +102,23 @@ struct GatewayOptions {
   std::vector<std::string> allow_private_url_hosts;
   // The longest image data URL accepted, in bytes.
   size_t max_data_url_bytes = admission::kDefaultMaxDataUrlBytes;
+
+  // --- result files kept past the provider's URL expiry ---
+  // Download each succeeded task's video (and last frame) into the content
+  // store (server/content/), so that it can be served after the provider's
+  // link expires.
+  bool keep_content = true;
+  // The content store's directory; empty: <data_dir>/content. Several
+  // replicas must share one (a shared volume), so that any of them can
+  // serve what another fetched.
+  std::string content_dir;
+  // Size caps of kept files: a larger one fails its copy, not the task.
+  int64_t max_video_bytes = int64_t{512} << 20;
+  int64_t max_image_bytes = int64_t{32} << 20;
+  // Hosts of the provider's result URLs that may be loopback/private (as
+  // allow_private_url_hosts, but for the gateway's own downloads of
+  // results: e.g. 127.0.0.1 for the bundled mock). Empty: public only.
+  std::vector<std::string> allow_private_content_hosts;
 
   // --- limits and shutdown ---
   int max_tasks_in_flight = 10000;

@@ -114,6 +114,19 @@ ABSL_FLAG(std::vector<std::string>, allow_private_url_hosts, {},
 ABSL_FLAG(int64_t, max_data_url_bytes,
           static_cast<int64_t>(seedance::server::admission::kDefaultMaxDataUrlBytes),
           "the longest image data URL (data:image/...;base64,...) accepted, in bytes");
+ABSL_FLAG(bool, keep_content, true,
+          "download each succeeded task's video (and last frame) into --content_dir, so "
+          "that ReadVideoContent serves it after the provider's link expires");
+ABSL_FLAG(std::string, content_dir, "",
+          "where kept result files go; empty: <data_dir>/content. Replicas must share one");
+ABSL_FLAG(int64_t, max_video_bytes, int64_t{512} << 20,
+          "a video larger than this is not kept (its copy fails; the task still succeeds)");
+ABSL_FLAG(int64_t, max_image_bytes, int64_t{32} << 20,
+          "a last-frame image larger than this is not kept");
+ABSL_FLAG(std::vector<std::string>, allow_private_content_hosts, {},
+          "the provider's result URLs must lead to public addresses; these hosts may be "
+          "loopback/private (as --allow_private_url_hosts, for the gateway's own downloads "
+          "of results; e.g. 127.0.0.1 for the bundled mock)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(5),
           "on SIGTERM, how long RPCs in flight may take to finish");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
@@ -217,6 +230,14 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
     return absl::InvalidArgumentError("--max_data_url_bytes must be positive");
   }
   o.max_data_url_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_data_url_bytes));
+  o.keep_content = absl::GetFlag(FLAGS_keep_content);
+  o.content_dir = absl::GetFlag(FLAGS_content_dir);
+  o.max_video_bytes = absl::GetFlag(FLAGS_max_video_bytes);
+  o.max_image_bytes = absl::GetFlag(FLAGS_max_image_bytes);
+  if (o.max_video_bytes <= 0 || o.max_image_bytes <= 0) {
+    return absl::InvalidArgumentError("--max_video_bytes and --max_image_bytes must be positive");
+  }
+  o.allow_private_content_hosts = absl::GetFlag(FLAGS_allow_private_content_hosts);
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   return o;
 }

@@ -10,6 +10,8 @@
 namespace seedance::http::curl {
 
 absl::Status FailureStatus(const Transfer& transfer, CURLcode code) {
+  // The body sink's own refusal is the call's outcome, as the sink said it.
+  if (code == CURLE_WRITE_ERROR && !transfer.sink_status.ok()) return transfer.sink_status;
   long request_bytes = 0;
   curl_easy_getinfo(transfer.easy.get(), CURLINFO_REQUEST_SIZE, &request_bytes);
   // libcurl counts request bytes as it writes them: zero means not a byte

@@ -40,6 +40,9 @@ bool HasHttpScheme(absl::string_view url) {
 }
 
 constexpr long kReceiveBufferBytes = 4096;
+// A download handed to a body sink reads in larger pieces: fewer calls per
+// MiB, still a bounded buffer per call.
+constexpr long kSinkReceiveBufferBytes = 64 * 1024;
 
 // Milliseconds for CURLOPT_*TIMEOUT_MS: rounded up, at least 1 (0 would
 // mean "no limit"), and 0 for an infinite duration.
@@ -83,6 +86,15 @@ size_t OnReplyHeader(char* data, size_t size, size_t count, void* user) {
 size_t OnReplyBody(char* data, size_t size, size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
   const size_t length = size * count;
+  if (transfer.call.body_sink) {
+    if (transfer.reply.status == 0) {
+      long status = 0;
+      curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+      transfer.reply.status = static_cast<int>(status);
+    }
+    transfer.sink_status = transfer.call.body_sink(transfer.reply, absl::string_view(data, length));
+    return transfer.sink_status.ok() ? length : 0;  // 0 aborts with CURLE_WRITE_ERROR
+  }
   transfer.reply_bytes += length;
   if (transfer.reply_bytes > transfer.max_reply_bytes) {
     transfer.reply_too_large = true;
@@ -175,14 +187,18 @@ absl::Status SetUpTransfer(const CurlMultiTransport::Options& options, Transfer&
       SetEasyOption(handle, CURLOPT_TCP_KEEPINTVL, kTcpKeepIntervalSeconds),
       SetEasyOption(handle, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L),
       SetEasyOption(handle, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L),
+      // A sink keeps its own limit on the body.
       SetEasyOption(handle, CURLOPT_MAXFILESIZE_LARGE,
-                    static_cast<curl_off_t>(std::min<size_t>(options.max_reply_bytes, INT64_MAX))),
+                    call.body_sink ? curl_off_t{0}
+                                   : static_cast<curl_off_t>(
+                                         std::min<size_t>(options.max_reply_bytes, INT64_MAX))),
       SetEasyOption(handle, CURLOPT_HEADERFUNCTION, &OnReplyHeader),
       SetEasyOption(handle, CURLOPT_HEADERDATA, static_cast<void*>(&transfer)),
       // The receive buffer is allocated per transfer and lives as long as
       // the call: 16 KiB by default, most of a held call's memory. Answers
       // here are a few KiB of JSON; a bigger one just takes more reads.
-      SetEasyOption(handle, CURLOPT_BUFFERSIZE, kReceiveBufferBytes),
+      SetEasyOption(handle, CURLOPT_BUFFERSIZE,
+                    call.body_sink ? kSinkReceiveBufferBytes : kReceiveBufferBytes),
       SetEasyOption(handle, CURLOPT_WRITEFUNCTION, &OnReplyBody),
       SetEasyOption(handle, CURLOPT_WRITEDATA, static_cast<void*>(&transfer)),
       SetEasyOption(handle, CURLOPT_HTTPHEADER, headers.get()),

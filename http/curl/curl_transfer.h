@@ -41,6 +41,8 @@ struct Transfer {
   size_t max_reply_bytes = 0;
   size_t reply_bytes = 0;
   bool reply_too_large = false;
+  // Why HttpCall::body_sink refused a chunk (the call fails with it).
+  absl::Status sink_status;
   // The last address call.allow_peer refused, for the failure message.
   std::string refused_peer;
   // Addresses allow_peer let through: a failure after one of them is an

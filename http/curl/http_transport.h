@@ -28,6 +28,16 @@
 
 namespace seedance::http::curl {
 
+struct HttpReply {
+  int status = 0;
+  // Header names in lower case, in arrival order.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // The first header with this lower-case name, or nullptr.
+  const std::string* FindHeader(absl::string_view lower_name) const;
+};
+
 struct HttpCall {
   std::string method = "POST";
   std::string url;
@@ -43,16 +53,14 @@ struct HttpCall {
   // none is left. Such a call never reuses a pooled connection. Runs on the
   // transport's thread; must not block.
   std::function<bool(const sockaddr& address)> allow_peer;
-};
-
-struct HttpReply {
-  int status = 0;
-  // Header names in lower case, in arrival order.
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-
-  // The first header with this lower-case name, or nullptr.
-  const std::string* FindHeader(absl::string_view lower_name) const;
+  // When set, the reply's body is handed over here as it arrives, chunk by
+  // chunk, instead of being collected in HttpReply::body (which stays
+  // empty): for downloads larger than a reply should be held in memory.
+  // `head` has the status code and headers. Only the headers count toward
+  // the transport's reply size limit; the body's limit is the sink's to
+  // keep. A non-OK return aborts the call, which then fails with that
+  // status. Runs on the transport's thread; must not block for long.
+  std::function<absl::Status(const HttpReply& head, absl::string_view chunk)> body_sink;
 };
 
 // Failure codes of HttpTransport calls:

@@ -27,7 +27,9 @@ absl::StatusOr<bool> ResumeStoredTask(const RecoveryParts& parts, StoredTask rec
                                       std::optional<store::Lease> lease) {
   std::string id = record.task().task_id();
   if (model::IsTerminal(record.task().state())) {
-    parts.webhooks.OnTaskEnded(record);  // ended, but its webhook was not delivered yet
+    // Ended, but its webhook was not delivered or its content not kept yet.
+    parts.webhooks.OnTaskEnded(record);
+    parts.content.OnTaskEnded(record);
     return false;
   }
   absl::StatusOr<std::vector<v1::TaskEvent>> events = parts.store.Events(id, 0);

@@ -2,7 +2,8 @@
 // process left unfinished: each is adopted into the registry with its event
 // history and its upstream token (unsealed, or the gateway's own), and the
 // driver resumes it by its mode; an ended task whose webhook was not
-// delivered yet gets its delivery resumed.
+// delivered yet gets its delivery resumed, and one whose result files were
+// not kept yet gets them fetched.
 //
 //   loop.Post([&] { absl::StatusOr<int> resumed = RecoverTasks(parts, token); });
 //
@@ -15,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/callers/keyring.h"
+#include "server/content/task_content.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_registry.h"
 #include "server/upstream/upstream_driver.h"
@@ -28,6 +30,7 @@ struct RecoveryParts {
   tasks::TaskRegistry& registry;
   upstream::UpstreamDriver& driver;
   webhooks::TaskWebhooks& webhooks;
+  content::TaskContent& content;
   const callers::Keyring& keyring;
 };
 
@@ -35,10 +38,11 @@ struct RecoveryParts {
 // Tasks without a sealed credential use `recovery_token`.
 absl::StatusOr<int> RecoverTasks(const RecoveryParts& parts, const std::string& recovery_token);
 
-// Resumes one stored task, unfinished or ended with its webhook pending:
+// Resumes one stored task, unfinished or ended with its webhook or content
+// pending:
 // adopted with its event history (and the lease it was claimed with, for a
 // replica taking it over) and driven on by its mode, or its webhook
-// delivery resumed. True when a task in progress was resumed; the store's
+// delivery and content fetch resumed. True when a task in progress was resumed; the store's
 // error when its history cannot be read.
 absl::StatusOr<bool> ResumeStoredTask(const RecoveryParts& parts, StoredTask record,
                                       const std::string& recovery_token,

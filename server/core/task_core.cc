@@ -3,18 +3,30 @@
 #include <utility>
 
 namespace seedance::server::core {
+namespace {
+
+// Content is expected of a succeeded task exactly when there is a fetcher.
+upstream::UpstreamDriverOptions DriverOptions(upstream::UpstreamDriverOptions options,
+                                              const TaskCoreDeps& deps) {
+  options.keep_content = deps.content != nullptr;
+  return options;
+}
+
+}  // namespace
 
 TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
     : loop_(deps.store, {.clock = &deps.clock, .stats = deps.stats}),
       registry_(loop_, deps.store, deps.clock),
-      driver_(std::move(options.driver), registry_, loop_, deps.upstream, deps.scheduler,
-              deps.clock),
+      driver_(DriverOptions(std::move(options.driver), deps), registry_, loop_, deps.upstream,
+              deps.scheduler, deps.clock),
       webhooks_(deps.webhooks, registry_, loop_, deps.clock),
-      manager_(options.manager, loop_, deps.store, registry_, driver_, webhooks_,
+      content_(deps.content, options.content, registry_, loop_, deps.clock),
+      manager_(options.manager, loop_, deps.store, registry_, driver_, webhooks_, content_,
                deps.clock, deps.keyring) {
   // The one place where an ended task reaches back up: once its terminal
   // state is committed, the driver stops what it has in flight for it and
-  // the webhooks forward it to the caller's callback_url.
+  // the webhooks forward it to the caller's callback_url, and its result
+  // files are fetched.
   if (deps.stats != nullptr) {
     registry_.SetStats(*deps.stats);
     driver_.SetStats(*deps.stats);
@@ -23,6 +35,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
   registry_.SetTerminalHook([this](tasks::LiveTask& task) {
     driver_.Stop(task.record.task().task_id());
     webhooks_.OnTaskEnded(task.record);
+    content_.OnTaskEnded(task.record);
   });
   if (options.leases.has_value() && deps.leases != nullptr) {
     registry_.EnableLeases(options.leases->replica, options.leases->ttl);
@@ -38,6 +51,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
                       .registry = registry_,
                       .driver = driver_,
                       .webhooks = webhooks_,
+                      .content = content_,
                       .keyring = deps.keyring},
         options.manager.recovery_token, loop_, deps.scheduler, deps.clock);
     follower_ = std::make_unique<StoreFollower>(deps.store, loop_, deps.scheduler, deps.clock,

@@ -1,8 +1,9 @@
 // TaskCore: the gateway's task engine, wired in one place: the task loop, the
-// registry of live tasks, the upstream driver, the webhooks of ended tasks
-// and the TaskManager over them, with the registry's "task ended" hook
-// connected to the driver (stop its calls and timers) and to the webhooks
-// (forward the result to the caller's callback_url). The binary (gateway_server.cc), the core and service tests and
+// registry of live tasks, the upstream driver, the webhooks of ended tasks,
+// the keeping of their result files and the TaskManager over them, with the
+// registry's "task ended" hook connected to the driver (stop its calls and
+// timers), the webhooks (forward the result to the caller's callback_url)
+// and the content (fetch the result files into the content store). The binary (gateway_server.cc), the core and service tests and
 // the benchmarks all build it here, so they all run the same engine.
 //
 //   core::TaskCore core({.manager = manager_options, .driver = driver_options},
@@ -22,6 +23,8 @@
 #include "base/clock.h"
 #include "base/scheduler.h"
 #include "server/callers/keyring.h"
+#include "server/content/content_fetcher.h"
+#include "server/content/task_content.h"
 #include "server/core/lease_keeper.h"
 #include "server/core/store_follower.h"
 #include "server/core/task_manager.h"
@@ -39,6 +42,8 @@ namespace seedance::server::core {
 struct TaskCoreOptions {
   TaskManagerOptions manager;
   upstream::UpstreamDriverOptions driver;
+  // Size caps of the result files kept (TaskCoreDeps::content set).
+  content::TaskContentOptions content;
   // Several replicas on one store (TaskCoreDeps::leases set): this
   // replica's id and lease time.
   std::optional<LeaseOptions> leases;
@@ -55,6 +60,9 @@ struct TaskCoreDeps {
   // Delivers ended tasks to their spec.callback_url; null: not forwarded
   // (tests of other things).
   webhooks::WebhookForwarder* webhooks = nullptr;
+  // Keeps succeeded tasks' result files (the driver then marks them
+  // PENDING on success); null: no content is kept.
+  content::ContentFetcher* content = nullptr;
   // The store's leases, with several replicas (TaskCoreOptions::leases);
   // null: this gateway drives every task of the store.
   store::TaskLeases* leases = nullptr;
@@ -75,6 +83,7 @@ class TaskCore {
   tasks::TaskRegistry& registry() { return registry_; }
   upstream::UpstreamDriver& driver() { return driver_; }
   webhooks::TaskWebhooks& webhooks() { return webhooks_; }
+  content::TaskContent& content() { return content_; }
   TaskManager& manager() { return manager_; }
   // Null unless leases are on.
   LeaseKeeper* leases() { return keeper_.get(); }
@@ -89,6 +98,7 @@ class TaskCore {
   tasks::TaskRegistry registry_;
   upstream::UpstreamDriver driver_;
   webhooks::TaskWebhooks webhooks_;
+  content::TaskContent content_;
   TaskManager manager_;
   std::unique_ptr<LeaseKeeper> keeper_;
   std::unique_ptr<StoreFollower> follower_;

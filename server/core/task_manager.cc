@@ -62,14 +62,15 @@ std::vector<admission::UntrustedUrl> CallersUrls(const v1::VideoSpec& spec) {
 
 TaskManager::TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
                          tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver,
-                         webhooks::TaskWebhooks& webhooks, const Clock& clock,
-                         const callers::Keyring& keyring)
+                         webhooks::TaskWebhooks& webhooks, content::TaskContent& content,
+                         const Clock& clock, const callers::Keyring& keyring)
     : options_(std::move(options)),
       loop_(loop),
       store_(store),
       registry_(registry),
       driver_(driver),
       webhooks_(webhooks),
+      content_(content),
       clock_(clock),
       keyring_(keyring),
       limits_(clock, options_.limits),
@@ -397,6 +398,7 @@ void TaskManager::Recover(Done<int> done) {
                        .registry = registry_,
                        .driver = driver_,
                        .webhooks = webhooks_,
+                       .content = content_,
                        .keyring = keyring_},
                       options_.recovery_token));
   });

@@ -28,6 +28,7 @@
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/content/task_content.h"
 #include "server/core/lease_keeper.h"
 #include "server/core/request_ids.h"
 #include "server/core/store_follower.h"
@@ -71,8 +72,8 @@ class TaskManager {
   // (task_core.h), which also connects it to the registry.
   TaskManager(TaskManagerOptions options, tasks::TaskLoop& loop, store::TaskStore& store,
               tasks::TaskRegistry& registry, upstream::UpstreamDriver& driver,
-              webhooks::TaskWebhooks& webhooks, const Clock& clock,
-              const callers::Keyring& keyring);
+              webhooks::TaskWebhooks& webhooks, content::TaskContent& content,
+              const Clock& clock, const callers::Keyring& keyring);
 
   // Validates and stores a new task, then starts it upstream. `done` gets
   // the task (PENDING) once it is durable, or INVALID_ARGUMENT (with
@@ -146,6 +147,7 @@ class TaskManager {
   tasks::TaskRegistry& registry_;
   upstream::UpstreamDriver& driver_;
   webhooks::TaskWebhooks& webhooks_;
+  content::TaskContent& content_;
   const Clock& clock_;
   const callers::Keyring& keyring_;
   std::atomic<bool> accepting_{true};

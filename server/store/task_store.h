@@ -134,7 +134,8 @@ class TaskStore {
   virtual absl::Status Ping() { return absl::OkStatus(); }
 
   // Every task not settled (see IsSettled in task_store_util.h: in
-  // progress, or ended with a webhook delivery pending), oldest first, for
+  // progress, or ended with a webhook delivery or a content fetch
+  // pending), oldest first, for
   // recovery.
   virtual absl::StatusOr<std::vector<StoredTask>> ListUnfinished() = 0;
 };

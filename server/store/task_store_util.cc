@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/model/result_content.h"
 #include "server/model/task_state.h"
 
 namespace seedance::server::store {
@@ -37,7 +38,8 @@ absl::Status CheckWrite(const TaskStore::Write& write) {
 
 bool IsSettled(const StoredTask& task) {
   return model::IsTerminal(task.task().state()) &&
-         (task.task().spec().callback_url().empty() || task.webhook().finished());
+         (task.task().spec().callback_url().empty() || task.webhook().finished()) &&
+         !model::HasContentPending(task.task());
 }
 
 int64_t CreateTimeMicros(const StoredTask& task) {

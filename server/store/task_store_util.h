@@ -18,8 +18,9 @@ namespace seedance::server::store {
 absl::Status CheckWrite(const TaskStore::Write& write);
 
 // True when nothing is left to do for `task`: it reached a terminal state,
-// and the caller's own callback_url (if any) has been delivered to or given
-// up on. Stores return the others from ListUnfinished.
+// the caller's own callback_url (if any) has been delivered to or given up
+// on, and no result file is still being fetched into the content store.
+// Stores return the others from ListUnfinished.
 bool IsSettled(const StoredTask& task);
 
 // The listing order key: creation time in microseconds since the epoch.

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "server/model/gateway_errors.h"
+#include "server/model/result_content.h"
 #include "server/model/task_state.h"
 #include "server/model/upstream_body.h"
 #include "server/upstream/upstream_errors.h"
@@ -397,7 +398,7 @@ void UpstreamDriver::Apply(const std::string& task_id,
   // A task waiting for its callback after a submission with no answer
   // learns its id from it: from now on the fallback poll can follow it.
   const bool waiting = SubmittedWithoutId(task->record);
-  auto mutate = [&report, &answer](StoredTask& t) {
+  auto mutate = [this, &report, &answer](StoredTask& t) {
     // The answer that ends the task is kept for callers who want it as the
     // provider would have sent it (CALLBACK_FORMAT_UPSTREAM).
     // Not when the gateway read it otherwise (a "succeeded" without a video
@@ -414,6 +415,7 @@ void UpstreamDriver::Apply(const std::string& task_id,
     }
     if (report.result.has_value()) {
       *t.mutable_task()->mutable_result() = *report.result;
+      if (options_.keep_content) model::ExpectResultContent(*t.mutable_task());
     } else if (!report.error.ok()) {
       SetError(report.error, t);
     }

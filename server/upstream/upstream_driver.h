@@ -71,6 +71,11 @@ struct UpstreamDriverOptions {
   // A task still unfinished this long after its expire_time is EXPIRED
   // (the upstream normally reports it first).
   absl::Duration expiry_grace = absl::Minutes(5);
+  // The gateway keeps copies of result files: a task's SUCCEEDED change
+  // marks them PENDING (model/result_content.h), in the same commit, so
+  // that a crash before the fetch leaves the task unsettled and it is
+  // fetched after the restart. Set by TaskCore when it has a fetcher.
+  bool keep_content = false;
 };
 
 class UpstreamDriver {

@@ -482,6 +482,51 @@ TEST(CurlMultiTransportTest, StreamedReplyLargerThanTheLimitIsResourceExhausted)
       reply, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("larger than 102400 bytes")));
 }
 
+TEST(CurlMultiTransportTest, BodySinkGetsTheBodyInChunksAndOnlyHeadersCountTowardTheLimit) {
+  ScriptedHttpServer server;
+  server.On("/video", Script::HugeBody(size_t{1} << 20, /*declare_length=*/true));
+  auto transport = NewTransport({.max_reply_bytes = 4096});
+  size_t received = 0;
+  int chunks = 0;
+  int status_seen = 0;
+
+  absl::StatusOr<HttpReply> reply = CallAndWait(
+      *transport, {.method = "GET",
+                   .url = server.Url("/video"),
+                   .body_sink = [&](const HttpReply& head, absl::string_view chunk) {
+                     status_seen = head.status;
+                     received += chunk.size();
+                     ++chunks;
+                     return absl::OkStatus();
+                   }});
+
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(status_seen, 200);
+  EXPECT_EQ(reply->body, "");
+  EXPECT_EQ(received, size_t{1} << 20);
+  EXPECT_GT(chunks, 1);
+}
+
+TEST(CurlMultiTransportTest, ABodySinksRefusalFailsTheCallWithItsStatus) {
+  ScriptedHttpServer server;
+  server.On("/video", Script::HugeBody(size_t{64} << 20, /*declare_length=*/false));
+  auto transport = NewTransport();
+  size_t received = 0;
+
+  absl::StatusOr<HttpReply> reply = CallAndWait(
+      *transport, {.method = "GET",
+                   .url = server.Url("/video"),
+                   .body_sink = [&](const HttpReply&, absl::string_view chunk) {
+                     received += chunk.size();
+                     if (received > 100 * 1024) return absl::ResourceExhaustedError("over the cap");
+                     return absl::OkStatus();
+                   }});
+
+  EXPECT_THAT(reply, StatusIs(absl::StatusCode::kResourceExhausted, "over the cap"));
+  EXPECT_LT(received, size_t{64} << 20);
+}
+
 TEST(CurlMultiTransportTest, UnusableUrlsAreInvalidArgument) {
   auto transport = NewTransport();
   for (const char* url : {"", "ftp://127.0.0.1/file", "file:///etc/passwd", "127.0.0.1:1/no-scheme",

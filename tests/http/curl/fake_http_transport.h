@@ -3,9 +3,11 @@
 #ifndef SEEDANCE_TESTS_HTTP_CURL_FAKE_HTTP_TRANSPORT_H_
 #define SEEDANCE_TESTS_HTTP_CURL_FAKE_HTTP_TRANSPORT_H_
 
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "http/curl/http_transport.h"
 
 namespace seedance::http::curl {
@@ -39,6 +41,24 @@ class FakeHttpTransport : public HttpTransport {
     HttpReply reply;
     reply.status = status;
     reply.body = std::move(body);
+    Answer(id, std::move(reply));
+  }
+
+  // Completes call `id` as a transport would: a call with a body_sink gets
+  // `body` there in pieces of at most `piece` bytes first, and fails with
+  // the sink's status if it refuses one.
+  void AnswerStreamed(CallId id, int status, absl::string_view body, size_t piece = 4096) {
+    HttpReply reply;
+    reply.status = status;
+    const HttpCall& call = calls.at(id - 1).call;
+    if (!call.body_sink) {
+      reply.body = std::string(body);
+      return Answer(id, std::move(reply));
+    }
+    for (size_t at = 0; at < body.size(); at += piece) {
+      absl::Status taken = call.body_sink(reply, body.substr(at, piece));
+      if (!taken.ok()) return Answer(id, taken);
+    }
     Answer(id, std::move(reply));
   }
 

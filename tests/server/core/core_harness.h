@@ -20,6 +20,8 @@
 #include "gmock/gmock.h"
 #include "http/curl/http_transport.h"
 #include "server/callers/keyring.h"
+#include "server/content/content_fetcher.h"
+#include "server/content/filesystem_content_store.h"
 #include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/store/in_memory_task_store.h"
@@ -33,6 +35,7 @@
 #include "tests/server/upstream/mock_upstream_client.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_scheduler.h"
+#include "tests/testing/temp_dir.h"
 
 namespace seedance::server::core {
 
@@ -59,16 +62,22 @@ struct RecordedRetrieve {
 class CoreHarness {
  public:
   // `leases` with `lease_store`: one replica of several on a shared store.
+  // `content` set: succeeded tasks' result files are kept (downloaded
+  // through content_transport into content_store) with those caps.
   explicit CoreHarness(TaskManagerOptions manager_options = {},
                        upstream::UpstreamDriverOptions driver_options = DefaultDriverOptions(),
                        store::TaskStore* store = nullptr,
                        std::optional<LeaseOptions> leases = std::nullopt,
-                       store::TaskLeases* lease_store = nullptr)
+                       store::TaskLeases* lease_store = nullptr,
+                       std::optional<content::TaskContentOptions> content = std::nullopt)
       : store_(store != nullptr ? *store : own_store_),
         keyring(callers::Keyring::FromMasterKey("test master key")),
         webhooks({.secret = keyring.WebhookSecret()}, webhook_transport, scheduler, clock),
+        content_store(*content::FilesystemContentStore::Open(content_dir.path() + "/content")),
+        fetcher({}, *content_store, content_transport, scheduler, clock),
         core({.manager = std::move(manager_options),
               .driver = driver_options,
+              .content = content.value_or(content::TaskContentOptions{}),
               .leases = std::move(leases)},
              {.store = store_,
               .upstream = upstream,
@@ -76,6 +85,7 @@ class CoreHarness {
               .clock = clock,
               .keyring = keyring,
               .webhooks = &webhooks,
+              .content = content.has_value() ? &fetcher : nullptr,
               .leases = lease_store,
               .stats = &stats}) {
     ON_CALL(upstream, Submit)
@@ -182,6 +192,11 @@ class CoreHarness {
   // Results forwarded to callers' callback_url go here.
   http::curl::FakeHttpTransport webhook_transport;
   webhooks::WebhookForwarder webhooks;
+  // Result files kept (the `content` argument) go here.
+  testing::TempDir content_dir;
+  std::unique_ptr<content::FilesystemContentStore> content_store;
+  http::curl::FakeHttpTransport content_transport;
+  content::ContentFetcher fetcher;
   // The engine, wired as the gateway wires it, and its parts.
   TaskCore core;
   tasks::TaskLoop& loop = core.loop();

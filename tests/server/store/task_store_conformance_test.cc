@@ -256,6 +256,20 @@ TEST_P(TaskStoreConformanceTest, EndedTasksWithAPendingWebhookAreUnfinished) {
   EXPECT_THAT(*store_->ListUnfinished(), IsEmpty());
 }
 
+TEST_P(TaskStoreConformanceTest, SucceededTasksWithAContentFetchPendingAreUnfinished) {
+  StoredTask t = Task("kept", "alice", 100);
+  ASSERT_THAT(store_->Commit({Create(t)}), IsOk());
+  t.mutable_task()->mutable_result()->set_video_url("https://cdn.example/v.mp4");
+  t.mutable_task()->mutable_video_content()->set_state(v1::CONTENT_STATE_PENDING);
+  ASSERT_THAT(store_->Commit({Advance(t, v1::TASK_STATE_SUCCEEDED)}), IsOk());
+  EXPECT_THAT(*store_->ListUnfinished(), SizeIs(1));
+  uint64_t expected = t.revision();
+  t.set_revision(expected + 1);
+  t.mutable_task()->mutable_video_content()->set_state(v1::CONTENT_STATE_FAILED);
+  ASSERT_THAT(store_->Commit({{t, expected, std::nullopt}}), IsOk());
+  EXPECT_THAT(*store_->ListUnfinished(), IsEmpty());
+}
+
 // A new database on the test process's PostgreSQL server.
 std::unique_ptr<TaskStore> OpenPostgresStore() {
   absl::StatusOr<std::string> uri = testing::PostgresServer::Shared().CreateDatabase();

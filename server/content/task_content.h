@@ -1,0 +1,71 @@
+// TaskContent: keeps the result files of succeeded tasks. When a task ends
+// SUCCEEDED with copies PENDING (the driver marks them in the SUCCEEDED
+// commit), it has the ContentFetcher download each into the content store
+// and records the outcome in the task's stored record through the registry:
+// STORED with type, size and SHA-256, or FAILED with why. The task's own
+// state is not touched: a file that cannot be kept fails the copy, never
+// the task. A restarted gateway calls OnTaskEnded again for tasks still
+// PENDING (recovery), and they are fetched anew; a partial file of the
+// previous process is never served (content_store.h).
+//
+//   TaskContent content(&fetcher, {.max_video_bytes = 512 << 20}, registry, loop, clock);
+//   content.OnTaskEnded(record);  // loop thread; no-op unless a copy is PENDING
+#ifndef SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
+#define SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "base/clock.h"
+#include "server/content/content_fetcher.h"
+#include "server/model/result_content.h"
+#include "server/store/task_store.h"
+#include "server/tasks/task_loop.h"
+#include "server/tasks/task_registry.h"
+
+namespace seedance::server::content {
+
+struct TaskContentOptions {
+  // Size caps of kept files (--max_video_bytes, --max_image_bytes).
+  int64_t max_video_bytes = int64_t{512} << 20;
+  int64_t max_image_bytes = int64_t{32} << 20;
+};
+
+// The content store key of a task's result file: "<task_id>.video" or
+// "<task_id>.last_frame" (task ids are UUIDs, so the key is a safe name).
+std::string ResultContentKey(absl::string_view task_id, model::ResultFile file);
+
+class TaskContent {
+ public:
+  // `fetcher` may be null: the gateway keeps no content, and a copy left
+  // PENDING by an earlier process that did is recorded FAILED (saying so).
+  // All references must outlive this.
+  TaskContent(ContentFetcher* fetcher, TaskContentOptions options, tasks::TaskRegistry& registry,
+              tasks::TaskLoop& loop, const Clock& clock);
+
+  // Starts fetching every PENDING copy of the ended task `record` that is
+  // not being fetched here already. Loop thread.
+  void OnTaskEnded(const StoredTask& record);
+
+ private:
+  // Stores the outcome of one finished fetch. Loop thread.
+  void RecordOutcome(const std::string& task_id, const std::string& trace_id,
+                     model::ResultFile file, absl::StatusOr<FetchedContent> outcome,
+                     int attempts);
+
+  ContentFetcher* const fetcher_;
+  const TaskContentOptions options_;
+  tasks::TaskRegistry& registry_;
+  tasks::TaskLoop& loop_;
+  const Clock& clock_;
+  // Keys being fetched by this process (a takeover or a second recovery
+  // pass must not start the same download twice). Loop thread.
+  absl::flat_hash_set<std::string> fetching_;
+};
+
+}  // namespace seedance::server::content
+
+#endif  // SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
