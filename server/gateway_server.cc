@@ -202,6 +202,8 @@ absl::Status GatewayServer::Start() {
   webhooks_ = std::make_unique<webhooks::WebhookForwarder>(webhook_options, *transport_, *scheduler_,
                                                  clock);
 
+  if (absl::Status s = StartContent(clock); !s.ok()) return s;
+
   // Task logic.
   core::TaskManagerOptions manager_options;
   manager_options.mode = mode_;
@@ -219,6 +221,8 @@ absl::Status GatewayServer::Start() {
   core_ = std::make_unique<core::TaskCore>(
       core::TaskCoreOptions{.manager = std::move(manager_options),
                             .driver = std::move(driver_options),
+                            .content = {.max_video_bytes = o.max_video_bytes,
+                                        .max_image_bytes = o.max_image_bytes},
                             .leases = std::move(leases)},
       core::TaskCoreDeps{.store = *store_,
                          .upstream = *upstream_,
@@ -226,6 +230,7 @@ absl::Status GatewayServer::Start() {
                          .clock = clock,
                          .keyring = *keyring_,
                          .webhooks = webhooks_.get(),
+                         .content = content_fetcher_.get(),
                          .leases = leases_,
                          .hints = hints_,
                          .stats = stats_.get()});
@@ -266,6 +271,8 @@ absl::Status GatewayServer::Start() {
   service_options.watch.stall_timeout = o.watch_stall_timeout;
   service_options.caller_rpc_rate = o.caller_rpc_rate;
   service_options.caller_rpc_burst = o.caller_rpc_burst;
+  service_options.content_store = content_store_.get();
+  service_options.content_reads = content_reads_.get();
   service_ = std::make_unique<service::VideoGatewayService>(manager, *authenticator_, *scheduler_,
                                                    clock, service_options);
   grpc::EnableDefaultHealthCheckService(true);
@@ -433,9 +440,40 @@ void GatewayServer::Shutdown() {
     stopped.WaitForNotification();
   }
   transport_.reset();  // cancels calls in flight; their callbacks are ignored
+  content_transport_.reset();  // downloads cut stay PENDING, for the next start
+  content_reads_.reset();  // after gRPC's shutdown: every read stream has ended
   scheduler_.reset();
   if (core_ != nullptr) core_->loop().Stop();
   Log(LogLevel::kInfo, "gateway_stopped");
+}
+
+absl::Status GatewayServer::StartContent(const Clock& clock) {
+  const GatewayOptions& o = options_;
+  if (!o.keep_content) return absl::OkStatus();
+  if (o.content_dir.empty()) {
+    if (absl::Status s = MakeDataDir(o.data_dir); !s.ok()) return s;
+  }
+  absl::StatusOr<std::unique_ptr<content::FilesystemContentStore>> store =
+      content::FilesystemContentStore::Open(o.ContentDir());
+  if (!store.ok()) return store.status();
+  content_store_ = *std::move(store);
+  content_reads_ = std::make_unique<ThreadScheduler>(clock);
+  admission::UrlGuardOptions guard_options;
+  guard_options.allow_private_hosts = o.allow_private_content_hosts;
+  absl::StatusOr<std::unique_ptr<admission::UrlGuard>> guard =
+      admission::UrlGuard::Create(std::move(guard_options), *resolver_);
+  if (!guard.ok()) return guard.status();
+  content_guard_ = *std::move(guard);
+  http::curl::CurlMultiTransport::Options transport_options;
+  transport_options.verify_tls = o.verify_upstream_tls;
+  absl::StatusOr<std::unique_ptr<http::curl::CurlMultiTransport>> transport =
+      http::curl::CurlMultiTransport::Create(transport_options);
+  if (!transport.ok()) return transport.status();
+  content_transport_ = *std::move(transport);
+  content_fetcher_ = std::make_unique<content::ContentFetcher>(
+      content::ContentFetcherOptions{.url_guard = content_guard_.get()}, *content_store_,
+      *content_transport_, *scheduler_, clock);
+  return absl::OkStatus();
 }
 
 void GatewayServer::Wait() {

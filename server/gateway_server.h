@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "base/clock.h"
 #include "base/directory_lock.h"
 #include "base/scheduler.h"
 #include "http/curl/http_transport.h"
@@ -28,6 +29,8 @@
 #include "server/admission/url_guard.h"
 #include "server/callers/authenticator.h"
 #include "server/callers/keyring.h"
+#include "server/content/content_fetcher.h"
+#include "server/content/filesystem_content_store.h"
 #include "server/core/task_core.h"
 #include "server/core/task_manager.h"
 #include "server/gateway_options.h"
@@ -79,6 +82,9 @@ class GatewayServer {
   absl::Status Start();
   // Opens the SQLite or PostgreSQL store `where` names into store_.
   absl::Status OpenStore(const store::StoreLocation& where);
+  // Opens the content store and the downloader of result files
+  // (keep_content).
+  absl::Status StartContent(const Clock& clock);
   // Reads what the parts hold now into stats_ (before each /metrics).
   void RefreshStats();
 
@@ -108,6 +114,15 @@ class GatewayServer {
   std::unique_ptr<http::curl::HttpTransport> transport_;
   std::unique_ptr<upstream::UpstreamClient> upstream_;
   std::unique_ptr<webhooks::WebhookForwarder> webhooks_;
+  // Result files kept (keep_content): downloads have a transport of their
+  // own, so that large files never queue behind upstream calls, and their
+  // own URL guard (allow_private_content_hosts).
+  std::unique_ptr<content::FilesystemContentStore> content_store_;
+  std::unique_ptr<admission::UrlGuard> content_guard_;
+  std::unique_ptr<http::curl::HttpTransport> content_transport_;
+  std::unique_ptr<content::ContentFetcher> content_fetcher_;
+  // ReadVideoContent's file reads run on this thread (they block).
+  std::unique_ptr<Scheduler> content_reads_;
   // The task engine: loop, registry, driver, webhooks, manager
   // (task_core.h). Declared after what it uses, so destroyed before them;
   // Shutdown (the destructor runs it) has stopped the transport, the

@@ -4,6 +4,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "server/content/content_read.h"
+#include "server/model/gateway_errors.h"
 #include "server/service/grpc_status.h"
 #include "upstream_api/known_models.h"
 
@@ -162,6 +165,35 @@ grpc::ServerUnaryReactor* VideoGatewayService::ListModels(grpc::CallbackServerCo
     out->set_audio(m.audio);
   }
   reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::ReadVideoContentResponse>* VideoGatewayService::ReadVideoContent(
+    grpc::CallbackServerContext* context, const v1::ReadVideoContentRequest* request) {
+  Trace(*context);  // before the reactor exists: nothing may send yet
+  // A stream is counted from here until its reactor is done.
+  const bool admitted = content_streams_.fetch_add(1) < options_.max_content_streams;
+  auto* reactor = new ContentReadReactor(
+      options_.content_store, options_.content_reads, clock_,
+      {.chunk_bytes = options_.content_chunk_bytes,
+       .on_done = [this] { content_streams_.fetch_sub(1); }});
+  if (!admitted) {
+    reactor->Start(model::LimitRefusal(
+        absl::StrCat("more than ", options_.max_content_streams,
+                     " content downloads are open on this gateway"),
+        "CONTENT_STREAMS_EXHAUSTED", absl::Seconds(1)));
+    return reactor;
+  }
+  absl::StatusOr<callers::Caller> caller = Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->Start(caller.status());
+    return reactor;
+  }
+  manager_.Get(*caller, request->task_id(),
+               [reactor, request = *request](absl::StatusOr<v1::VideoTask> task) {
+                 if (!task.ok()) return reactor->Start(task.status());
+                 reactor->Start(content::PlanContentRead(*task, request));
+               });
   return reactor;
 }
 

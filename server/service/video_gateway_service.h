@@ -12,6 +12,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <cstdint>
+
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "base/scheduler.h"
@@ -19,7 +22,9 @@
 #include "seedance/v1/video_gateway.grpc.pb.h"
 #include "server/admission/caller_rate_limit.h"
 #include "server/callers/authenticator.h"
+#include "server/content/content_store.h"
 #include "server/core/task_manager.h"
+#include "server/service/content_read_reactor.h"
 #include "server/service/watch_reactor.h"
 
 namespace seedance::server::service {
@@ -34,6 +39,17 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
     double caller_rpc_rate = 0;
     // RPCs a caller may make at once after being idle.
     double caller_rpc_burst = 1;
+    // ReadVideoContent serves kept result files from here, read on
+    // content_reads' thread (file reads block); null store: it serves none
+    // (FAILED_PRECONDITION, CONTENT_NOT_AVAILABLE). Both must outlive the
+    // service.
+    content::ContentStore* content_store = nullptr;
+    Scheduler* content_reads = nullptr;
+    // Bytes per ReadVideoContent chunk (at most 1 MiB).
+    int64_t content_chunk_bytes = int64_t{256} << 10;
+    // ReadVideoContent streams open at once at most (each holds a chunk);
+    // further ones get RESOURCE_EXHAUSTED.
+    int max_content_streams = 1000;
   };
 
   // All references must outlive the service.
@@ -78,6 +94,9 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
   grpc::ServerUnaryReactor* ListModels(grpc::CallbackServerContext* context,
                                        const v1::ListModelsRequest* request,
                                        v1::ListModelsResponse* response) override;
+  grpc::ServerWriteReactor<v1::ReadVideoContentResponse>* ReadVideoContent(
+      grpc::CallbackServerContext* context,
+      const v1::ReadVideoContentRequest* request) override;
 
  private:
   // The caller, UNAUTHENTICATED, or RESOURCE_EXHAUSTED past its RPC rate.
@@ -98,6 +117,7 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
   const Options options_;
   admission::CallerRateLimit rpc_rate_;
   WatchRegistry watches_;
+  std::atomic<int> content_streams_{0};
 };
 
 }  // namespace seedance::server::service

@@ -40,6 +40,19 @@ type VideoGatewayClient interface {
 	CreateAndWatchVideoTask(ctx context.Context, in *CreateVideoTaskRequest, opts ...grpc.CallOption) (VideoGateway_CreateAndWatchVideoTaskClient, error)
 	// Lists the models the gateway knows and what each accepts.
 	ListModels(ctx context.Context, in *ListModelsRequest, opts ...grpc.CallOption) (*ListModelsResponse, error)
+	// Streams the gateway's copy of a succeeded task's video (or last frame),
+	// which outlives the provider's expiring URL: first a ContentHeader (type,
+	// total size, SHA-256, the range sent), then the bytes in chunks of at
+	// most 1 MiB, in order. A broken download resumes with `offset` set to the
+	// bytes already received; check the whole file against header.sha256.
+	// Errors: NOT_FOUND (no such task for this caller); FAILED_PRECONDITION
+	// with ErrorInfo reason TASK_NOT_SUCCEEDED, CONTENT_NOT_KEPT (the copy
+	// failed: see VideoTask.video_content.error), CONTENT_EXPIRED (removed
+	// after the gateway's retention time) or CONTENT_NOT_AVAILABLE (the
+	// gateway keeps no copies); UNAVAILABLE with reason CONTENT_PENDING and
+	// RetryInfo while the copy is still being fetched; OUT_OF_RANGE for an
+	// offset past the end.
+	ReadVideoContent(ctx context.Context, in *ReadVideoContentRequest, opts ...grpc.CallOption) (VideoGateway_ReadVideoContentClient, error)
 }
 
 type videoGatewayClient struct {
@@ -159,6 +172,38 @@ func (c *videoGatewayClient) ListModels(ctx context.Context, in *ListModelsReque
 	return out, nil
 }
 
+func (c *videoGatewayClient) ReadVideoContent(ctx context.Context, in *ReadVideoContentRequest, opts ...grpc.CallOption) (VideoGateway_ReadVideoContentClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_VideoGateway_serviceDesc.Streams[2], "/seedance.v1.VideoGateway/ReadVideoContent", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &videoGatewayReadVideoContentClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type VideoGateway_ReadVideoContentClient interface {
+	Recv() (*ReadVideoContentResponse, error)
+	grpc.ClientStream
+}
+
+type videoGatewayReadVideoContentClient struct {
+	grpc.ClientStream
+}
+
+func (x *videoGatewayReadVideoContentClient) Recv() (*ReadVideoContentResponse, error) {
+	m := new(ReadVideoContentResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // VideoGatewayServer is the server API for VideoGateway service.
 // All implementations must embed UnimplementedVideoGatewayServer
 // for forward compatibility
@@ -186,6 +231,19 @@ type VideoGatewayServer interface {
 	CreateAndWatchVideoTask(*CreateVideoTaskRequest, VideoGateway_CreateAndWatchVideoTaskServer) error
 	// Lists the models the gateway knows and what each accepts.
 	ListModels(context.Context, *ListModelsRequest) (*ListModelsResponse, error)
+	// Streams the gateway's copy of a succeeded task's video (or last frame),
+	// which outlives the provider's expiring URL: first a ContentHeader (type,
+	// total size, SHA-256, the range sent), then the bytes in chunks of at
+	// most 1 MiB, in order. A broken download resumes with `offset` set to the
+	// bytes already received; check the whole file against header.sha256.
+	// Errors: NOT_FOUND (no such task for this caller); FAILED_PRECONDITION
+	// with ErrorInfo reason TASK_NOT_SUCCEEDED, CONTENT_NOT_KEPT (the copy
+	// failed: see VideoTask.video_content.error), CONTENT_EXPIRED (removed
+	// after the gateway's retention time) or CONTENT_NOT_AVAILABLE (the
+	// gateway keeps no copies); UNAVAILABLE with reason CONTENT_PENDING and
+	// RetryInfo while the copy is still being fetched; OUT_OF_RANGE for an
+	// offset past the end.
+	ReadVideoContent(*ReadVideoContentRequest, VideoGateway_ReadVideoContentServer) error
 	mustEmbedUnimplementedVideoGatewayServer()
 }
 
@@ -213,6 +271,9 @@ func (UnimplementedVideoGatewayServer) CreateAndWatchVideoTask(*CreateVideoTaskR
 }
 func (UnimplementedVideoGatewayServer) ListModels(context.Context, *ListModelsRequest) (*ListModelsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListModels not implemented")
+}
+func (UnimplementedVideoGatewayServer) ReadVideoContent(*ReadVideoContentRequest, VideoGateway_ReadVideoContentServer) error {
+	return status.Errorf(codes.Unimplemented, "method ReadVideoContent not implemented")
 }
 func (UnimplementedVideoGatewayServer) mustEmbedUnimplementedVideoGatewayServer() {}
 
@@ -359,6 +420,27 @@ func _VideoGateway_ListModels_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _VideoGateway_ReadVideoContent_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ReadVideoContentRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(VideoGatewayServer).ReadVideoContent(m, &videoGatewayReadVideoContentServer{stream})
+}
+
+type VideoGateway_ReadVideoContentServer interface {
+	Send(*ReadVideoContentResponse) error
+	grpc.ServerStream
+}
+
+type videoGatewayReadVideoContentServer struct {
+	grpc.ServerStream
+}
+
+func (x *videoGatewayReadVideoContentServer) Send(m *ReadVideoContentResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var _VideoGateway_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "seedance.v1.VideoGateway",
 	HandlerType: (*VideoGatewayServer)(nil),
@@ -393,6 +475,11 @@ var _VideoGateway_serviceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "CreateAndWatchVideoTask",
 			Handler:       _VideoGateway_CreateAndWatchVideoTask_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ReadVideoContent",
+			Handler:       _VideoGateway_ReadVideoContent_Handler,
 			ServerStreams: true,
 		},
 	},

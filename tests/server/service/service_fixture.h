@@ -147,6 +147,11 @@ class InProcessServiceTest : public ServiceFixture {
     options.manager.mode = mode;
     options.service.watch.heartbeat_interval = absl::Seconds(10);
     options.service.watch.max_streams = max_streams;
+    Serve(options);
+  }
+
+  // Serves service_ built with `options` over the in-process channel.
+  void Serve(const ServiceFixtureOptions& options) {
     StartService(options);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());

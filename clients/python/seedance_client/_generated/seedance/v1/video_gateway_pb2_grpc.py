@@ -51,6 +51,11 @@ class VideoGatewayStub(object):
                 request_serializer=seedance_dot_v1_dot_video__gateway__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=seedance_dot_v1_dot_video__gateway__pb2.ListModelsResponse.FromString,
                 )
+        self.ReadVideoContent = channel.unary_stream(
+                '/seedance.v1.VideoGateway/ReadVideoContent',
+                request_serializer=seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentRequest.SerializeToString,
+                response_deserializer=seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentResponse.FromString,
+                )
 
 
 class VideoGatewayServicer(object):
@@ -115,6 +120,24 @@ class VideoGatewayServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReadVideoContent(self, request, context):
+        """Streams the gateway's copy of a succeeded task's video (or last frame),
+        which outlives the provider's expiring URL: first a ContentHeader (type,
+        total size, SHA-256, the range sent), then the bytes in chunks of at
+        most 1 MiB, in order. A broken download resumes with `offset` set to the
+        bytes already received; check the whole file against header.sha256.
+        Errors: NOT_FOUND (no such task for this caller); FAILED_PRECONDITION
+        with ErrorInfo reason TASK_NOT_SUCCEEDED, CONTENT_NOT_KEPT (the copy
+        failed: see VideoTask.video_content.error), CONTENT_EXPIRED (removed
+        after the gateway's retention time) or CONTENT_NOT_AVAILABLE (the
+        gateway keeps no copies); UNAVAILABLE with reason CONTENT_PENDING and
+        RetryInfo while the copy is still being fetched; OUT_OF_RANGE for an
+        offset past the end.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VideoGatewayServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -152,6 +175,11 @@ def add_VideoGatewayServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=seedance_dot_v1_dot_video__gateway__pb2.ListModelsRequest.FromString,
                     response_serializer=seedance_dot_v1_dot_video__gateway__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'ReadVideoContent': grpc.unary_stream_rpc_method_handler(
+                    servicer.ReadVideoContent,
+                    request_deserializer=seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentRequest.FromString,
+                    response_serializer=seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -280,5 +308,22 @@ class VideoGateway(object):
         return grpc.experimental.unary_unary(request, target, '/seedance.v1.VideoGateway/ListModels',
             seedance_dot_v1_dot_video__gateway__pb2.ListModelsRequest.SerializeToString,
             seedance_dot_v1_dot_video__gateway__pb2.ListModelsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReadVideoContent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/seedance.v1.VideoGateway/ReadVideoContent',
+            seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentRequest.SerializeToString,
+            seedance_dot_v1_dot_video__gateway__pb2.ReadVideoContentResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -18,6 +18,11 @@ ASPECT_RATIO_UNSPECIFIED: AspectRatio
 CALLBACK_FORMAT_TASK_EVENT: CallbackFormat
 CALLBACK_FORMAT_UNSPECIFIED: CallbackFormat
 CALLBACK_FORMAT_UPSTREAM: CallbackFormat
+CONTENT_STATE_EXPIRED: ContentState
+CONTENT_STATE_FAILED: ContentState
+CONTENT_STATE_PENDING: ContentState
+CONTENT_STATE_STORED: ContentState
+CONTENT_STATE_UNSPECIFIED: ContentState
 DESCRIPTOR: _descriptor.FileDescriptor
 FRAME_ROLE_FIRST_FRAME: FrameRole
 FRAME_ROLE_LAST_FRAME: FrameRole
@@ -37,6 +42,24 @@ TASK_STATE_QUEUED: TaskState
 TASK_STATE_RUNNING: TaskState
 TASK_STATE_SUCCEEDED: TaskState
 TASK_STATE_UNSPECIFIED: TaskState
+
+class ContentCopy(_message.Message):
+    __slots__ = ["content_type", "error", "expire_time", "sha256", "size_bytes", "state", "store_time"]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STORE_TIME_FIELD_NUMBER: _ClassVar[int]
+    content_type: str
+    error: _status_pb2.Status
+    expire_time: _timestamp_pb2.Timestamp
+    sha256: str
+    size_bytes: int
+    state: ContentState
+    store_time: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[ContentState, str]] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., store_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Heartbeat(_message.Message):
     __slots__ = ["elapsed", "sequence", "state", "task_id", "time"]
@@ -133,11 +156,12 @@ class VideoSpec(_message.Message):
     def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., images: _Optional[_Iterable[_Union[ImageInput, _Mapping]]] = ..., resolution: _Optional[_Union[Resolution, str]] = ..., ratio: _Optional[_Union[AspectRatio, str]] = ..., duration_seconds: _Optional[int] = ..., frames: _Optional[int] = ..., seed: _Optional[int] = ..., camera_fixed: bool = ..., watermark: bool = ..., generate_audio: bool = ..., service_tier: _Optional[_Union[ServiceTier, str]] = ..., return_last_frame: bool = ..., execution_expires_after_seconds: _Optional[int] = ..., callback_url: _Optional[str] = ..., frames_per_second: _Optional[int] = ..., callback_format: _Optional[_Union[CallbackFormat, str]] = ...) -> None: ...
 
 class VideoTask(_message.Message):
-    __slots__ = ["create_time", "end_time", "error", "expire_time", "notes", "request_id", "result", "sequence", "spec", "state", "task_id", "trace_id", "update_time", "upstream"]
+    __slots__ = ["create_time", "end_time", "error", "expire_time", "last_frame_content", "notes", "request_id", "result", "sequence", "spec", "state", "task_id", "trace_id", "update_time", "upstream", "video_content"]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_FRAME_CONTENT_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
@@ -148,10 +172,12 @@ class VideoTask(_message.Message):
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPSTREAM_FIELD_NUMBER: _ClassVar[int]
+    VIDEO_CONTENT_FIELD_NUMBER: _ClassVar[int]
     create_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     error: _status_pb2.Status
     expire_time: _timestamp_pb2.Timestamp
+    last_frame_content: ContentCopy
     notes: _containers.RepeatedScalarFieldContainer[str]
     request_id: str
     result: VideoResult
@@ -162,7 +188,8 @@ class VideoTask(_message.Message):
     trace_id: str
     update_time: _timestamp_pb2.Timestamp
     upstream: UpstreamRef
-    def __init__(self, task_id: _Optional[str] = ..., request_id: _Optional[str] = ..., spec: _Optional[_Union[VideoSpec, _Mapping]] = ..., state: _Optional[_Union[TaskState, str]] = ..., sequence: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[VideoResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., upstream: _Optional[_Union[UpstreamRef, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., trace_id: _Optional[str] = ...) -> None: ...
+    video_content: ContentCopy
+    def __init__(self, task_id: _Optional[str] = ..., request_id: _Optional[str] = ..., spec: _Optional[_Union[VideoSpec, _Mapping]] = ..., state: _Optional[_Union[TaskState, str]] = ..., sequence: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[VideoResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., upstream: _Optional[_Union[UpstreamRef, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., trace_id: _Optional[str] = ..., video_content: _Optional[_Union[ContentCopy, _Mapping]] = ..., last_frame_content: _Optional[_Union[ContentCopy, _Mapping]] = ...) -> None: ...
 
 class Resolution(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
@@ -180,4 +207,7 @@ class FrameRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class TaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ContentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
