@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "http/http_url.h"
 #include "base/json_writer.h"
+#include "mock_upstream/media.h"
 #include "mock_upstream/scenario.h"
 #include "mock_upstream/task.h"
 
@@ -86,6 +87,8 @@ std::string ConfigJson(const MockConfig& c) {
       .Key("callback_retries").Int(c.callback_retries)
       .Key("drip_chunk_bytes").Int(static_cast<int64_t>(c.drip_chunk_bytes))
       .Key("drip_interval_ms").Int(Millis(c.drip_interval))
+      .Key("video_bytes").Int(c.video_bytes)
+      .Key("media_ttl_ms").Int(Millis(c.media_ttl))
       .Key("refuse_unknown_fields").Bool(c.refuse_unknown_fields);
   return json.End().Take();
 }
@@ -143,6 +146,11 @@ absl::Status UpdateConfig(const pb::Struct& update, MockConfig& config) {
       config.drip_chunk_bytes = static_cast<size_t>(std::max<int64_t>(whole, 1));
     } else if (key == "drip_interval_ms") {
       config.drip_interval = absl::Milliseconds(whole);
+    } else if (key == "video_bytes") {
+      if (absl::Status s = VideoOfSize(whole).status(); !s.ok()) return s;
+      config.video_bytes = whole;
+    } else if (key == "media_ttl_ms") {
+      config.media_ttl = absl::Milliseconds(whole);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown config key \"", key, "\""));
     }

@@ -1,10 +1,17 @@
 #include "mock_upstream/media.h"
 
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/base/const_init.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "mock_upstream/embedded_assets.h"
 
 namespace seedance::mock_upstream {
@@ -12,7 +19,55 @@ namespace {
 
 constexpr absl::string_view kMediaPrefix = "/seedance/";
 
+// The `free` box that pads the sample to `total` bytes: its size, its type,
+// then filler from a fixed xorshift sequence (not all zeros, so that a
+// transfer that compresses or drops a run of bytes shows in the digest).
+std::string FreeBox(uint32_t total) {
+  std::string box;
+  box.reserve(total);
+  for (int shift = 24; shift >= 0; shift -= 8) box.push_back(static_cast<char>(total >> shift));
+  box.append("free");
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  while (box.size() < total) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    box.push_back(static_cast<char>(x >> 56));
+  }
+  return box;
+}
+
+// The link's ?expires= in unix seconds, if it has one.
+std::optional<int64_t> ExpiresOf(absl::string_view query) {
+  for (absl::string_view param : absl::StrSplit(query, '&')) {
+    int64_t seconds = 0;
+    if (absl::ConsumePrefix(&param, "expires=") && absl::SimpleAtoi(param, &seconds)) {
+      return seconds;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+int64_t MinVideoBytes() { return static_cast<int64_t>(SampleVideo().size()) + 8; }
+
+absl::StatusOr<std::shared_ptr<const std::string>> VideoOfSize(int64_t bytes) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* made = new std::map<int64_t, std::shared_ptr<const std::string>>();
+  if (bytes != 0 && (bytes < MinVideoBytes() || bytes >= (int64_t{1} << 32))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "video_bytes must be 0 (the sample) or from ", MinVideoBytes(), " to 4 GiB"));
+  }
+  absl::MutexLock lock(&mu);
+  std::shared_ptr<const std::string>& video = (*made)[bytes];
+  if (video == nullptr) {
+    std::string file(SampleVideo());
+    if (bytes != 0) file += FreeBox(static_cast<uint32_t>(bytes - file.size()));
+    video = std::make_shared<const std::string>(std::move(file));
+  }
+  return video;
+}
 
 absl::string_view SampleVideo() {
   return absl::string_view(reinterpret_cast<const char*>(kSampleMp4), kSampleMp4Size);
@@ -57,12 +112,26 @@ RangeSelection SelectRange(absl::string_view range_header, size_t size) {
   return {RangeSelection::kPart, static_cast<size_t>(first), end};
 }
 
-http::Response ServeMedia(const http::Request& request) {
+http::Response ServeMedia(const http::Request& request, const MediaSettings& settings) {
   if (!IsMediaPath(request.path) || (request.method != "GET" && request.method != "HEAD")) {
     return http::MakeResponse(404, "text/plain", "not found\n");
   }
+  if (std::optional<int64_t> expires = ExpiresOf(request.query);
+      expires.has_value() && settings.now >= absl::FromUnixSeconds(*expires)) {
+    // What a CDN's signed link answers once it expired.
+    return http::MakeResponse(
+        403, "application/xml",
+        "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>\n");
+  }
   bool video = absl::EndsWith(request.path, ".mp4");
-  absl::string_view file = video ? SampleVideo() : SampleLastFrame();
+  std::shared_ptr<const std::string> sized;
+  if (video && settings.video_bytes != 0) {
+    absl::StatusOr<std::shared_ptr<const std::string>> made = VideoOfSize(settings.video_bytes);
+    if (made.ok()) sized = *std::move(made);
+  }
+  absl::string_view file = sized != nullptr ? absl::string_view(*sized)
+                           : video          ? SampleVideo()
+                                            : SampleLastFrame();
   http::Response response;
   response.headers = {{"Content-Type", video ? "video/mp4" : "image/png"},
                       {"Accept-Ranges", "bytes"},

@@ -8,6 +8,7 @@
 #define SEEDANCE_MOCK_UPSTREAM_MOCK_OPTIONS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,16 @@ struct MockConfig {
   // slow_drip pacing.
   size_t drip_chunk_bytes = 16;
   absl::Duration drip_interval = absl::Milliseconds(50);
+  // The size of the video served at video_url: 0 for the embedded sample
+  // (a few KiB); else a valid MP4 of exactly this many bytes (the sample
+  // followed by a `free` box of filler, which players skip), at least
+  // kMinVideoBytes. For downloads and ranges of realistic size.
+  int64_t video_bytes = 0;
+  // Result URLs stop serving (403, as an expired signed link does) this
+  // long after their task finished; 0: never. The guide says only that the
+  // provider's URLs expire (about a day); how they fail after is a guess
+  // (a CDN's signed-URL 403). The deadline rides in the URL (?expires=).
+  absl::Duration media_ttl = absl::ZeroDuration();
 };
 
 struct MockOptions {

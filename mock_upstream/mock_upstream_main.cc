@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/log.h"
+#include "mock_upstream/media.h"
 #include "mock_upstream/mock_upstream.h"
 #include "mock_upstream/scenario.h"
 
@@ -72,6 +73,12 @@ ABSL_FLAG(int, drip_chunk_bytes, static_cast<int>(kDefaults.config.drip_chunk_by
           "slow_drip scenario: bytes per write.");
 ABSL_FLAG(int, drip_interval_ms, absl::ToInt64Milliseconds(kDefaults.config.drip_interval),
           "slow_drip scenario: pause between writes.");
+ABSL_FLAG(int64_t, video_bytes, kDefaults.config.video_bytes,
+          "Size of the video at video_url: 0 for the embedded sample (a few KiB), else a "
+          "valid MP4 of exactly this many bytes (the sample padded with a `free` box).");
+ABSL_FLAG(int, media_ttl_ms, 0,
+          "Result URLs answer 403 (an expired signed link) this long after their task "
+          "finished; 0: never.");
 ABSL_FLAG(int, max_tasks, static_cast<int>(kDefaults.max_tasks),
           "Tasks remembered; the oldest are forgotten beyond this.");
 ABSL_FLAG(int, journal_limit, static_cast<int>(kDefaults.journal_limit),
@@ -145,6 +152,8 @@ MockOptions OptionsFromFlags() {
   c.callback_retries = absl::GetFlag(FLAGS_callback_retries);
   c.drip_chunk_bytes = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_drip_chunk_bytes)));
   c.drip_interval = Ms(absl::GetFlag(FLAGS_drip_interval_ms));
+  c.video_bytes = absl::GetFlag(FLAGS_video_bytes);
+  c.media_ttl = Ms(absl::GetFlag(FLAGS_media_ttl_ms));
   return options;
 }
 
@@ -197,7 +206,13 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
-  auto mock = seedance::mock_upstream::MockUpstream::Start(OptionsFromFlags());
+  seedance::mock_upstream::MockOptions options = OptionsFromFlags();
+  if (absl::Status size = seedance::mock_upstream::VideoOfSize(options.config.video_bytes).status();
+      !size.ok()) {
+    std::cerr << "seedance-mock-upstream: --" << size.message() << "\n";
+    return 2;
+  }
+  auto mock = seedance::mock_upstream::MockUpstream::Start(std::move(options));
   if (!mock.ok()) {
     std::cerr << "seedance-mock-upstream: " << mock.status().message() << "\n";
     return 1;

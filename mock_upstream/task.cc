@@ -10,6 +10,14 @@
 namespace seedance::mock_upstream {
 namespace {
 
+std::string MediaPath(const Task& task, absl::string_view extension) {
+  std::string path = absl::StrCat("/seedance/", task.media_id, extension);
+  if (task.media_expires_at != absl::InfiniteFuture()) {
+    absl::StrAppend(&path, "?expires=", absl::ToUnixSeconds(task.media_expires_at));
+  }
+  return path;
+}
+
 // Microseconds, so that round values print round (…600.25, not …600.2499998).
 double UnixSeconds(absl::Time t) {
   return static_cast<double>(absl::ToUnixMicros(t)) / 1e6;
@@ -73,6 +81,9 @@ Task PlanTask(TaskPlanInput input) {
           "the task expired: not finished within execution_expires_after (",
           input.request.execution_expires_after(), " s)");
     }
+  }
+  if (input.config.media_ttl > absl::ZeroDuration()) {
+    task.media_expires_at = task.finished_at + input.config.media_ttl;
   }
   task.scenario = std::move(input.scenario);
   task.request = std::move(input.request);
@@ -140,13 +151,9 @@ int FinalHttpStatus(const Task& task) {
   return task.final_status == upstream_api::kStatusSucceeded ? 200 : 500;
 }
 
-std::string VideoPath(const Task& task) {
-  return absl::StrCat("/seedance/", task.media_id, ".mp4");
-}
+std::string VideoPath(const Task& task) { return MediaPath(task, ".mp4"); }
 
-std::string LastFramePath(const Task& task) {
-  return absl::StrCat("/seedance/", task.media_id, ".png");
-}
+std::string LastFramePath(const Task& task) { return MediaPath(task, ".png"); }
 
 std::string TokenFingerprint(absl::string_view token) {
   // FNV-1a, 64 bits: stable across runs, enough to tell tokens apart.

@@ -40,6 +40,8 @@ struct Task {
   std::string provider_task_id;  // data.task_id, "cgt-20251222005129-62fhb"
   std::string trace_id;
   std::string media_id;          // names the video and last-frame files
+  // When the result URLs stop serving (MockConfig::media_ttl).
+  absl::Time media_expires_at = absl::InfiniteFuture();
   std::string token_key;         // fingerprint of the creating bearer token
   uint64_t epoch = 0;            // the mock's reset count at creation
   TaskMode mode = TaskMode::kBlocking;
@@ -94,8 +96,10 @@ upstream::v1::TaskRecord RecordAt(const Task& task, absl::Time now,
 int FinalHttpStatus(const Task& task);
 
 // Paths of the task's media, under the mock's base URL.
-std::string VideoPath(const Task& task);      // "/seedance/<media_id>.mp4"
-std::string LastFramePath(const Task& task);  // "/seedance/<media_id>.png"
+// "/seedance/<media_id>.mp4", with "?expires=<unix seconds>" when the
+// links expire.
+std::string VideoPath(const Task& task);
+std::string LastFramePath(const Task& task);  // "/seedance/<media_id>.png" (same)
 
 // A short, stable, non-reversible name for a bearer token (16 hex digits),
 // so that the journal and logs never carry the token itself.

@@ -1,6 +1,7 @@
 #include "mock_upstream/media.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,57 @@ TEST(MediaTest, OnlyMediaPathsAreServed) {
     EXPECT_FALSE(IsMediaPath(path));
     EXPECT_EQ(ServeMedia(Get(path)).status, 404);
   }
+}
+
+TEST(MediaTest, ALargerVideoIsTheSamplePaddedWithAFreeBoxOfExactlyThatSize) {
+  constexpr int64_t kSize = int64_t{3} << 20;
+  absl::StatusOr<std::shared_ptr<const std::string>> video = VideoOfSize(kSize);
+  ASSERT_TRUE(video.ok()) << video.status();
+  EXPECT_EQ(static_cast<int64_t>((*video)->size()), kSize);
+  EXPECT_EQ((*video)->substr(0, SampleVideo().size()), SampleVideo());
+  std::vector<std::string> boxes = TopLevelBoxes(**video);
+  ASSERT_FALSE(boxes.empty());
+  EXPECT_EQ(boxes.front(), "ftyp");
+  EXPECT_EQ(boxes.back(), "free");
+  // Made once: the same bytes for every download of that size.
+  EXPECT_EQ(VideoOfSize(kSize)->get(), video->get());
+  EXPECT_EQ(**VideoOfSize(MinVideoBytes()), std::string(SampleVideo()) + std::string("\0\0\0\x08" "free", 8));
+}
+
+TEST(MediaTest, VideoSizesThatCannotHoldTheSampleAreRefused) {
+  for (int64_t bytes : {int64_t{1}, MinVideoBytes() - 1, int64_t{1} << 32, int64_t{-5}}) {
+    SCOPED_TRACE(bytes);
+    EXPECT_EQ(VideoOfSize(bytes).status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(**VideoOfSize(0), SampleVideo());
+}
+
+TEST(MediaTest, ServesTheConfiguredVideoSizeWithRanges) {
+  constexpr int64_t kSize = 1 << 20;
+  const std::string& video = **VideoOfSize(kSize);
+  http::Response whole = ServeMedia(Get("/seedance/abc.mp4"), {.video_bytes = kSize});
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body, video);
+  http::Response tail = ServeMedia(Get("/seedance/abc.mp4", "bytes=1000000-"), {.video_bytes = kSize});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, video.substr(1000000));
+  EXPECT_EQ(*tail.FindHeader("Content-Range"), absl::StrCat("bytes 1000000-", kSize - 1, "/", kSize));
+  // The last frame keeps its size.
+  EXPECT_EQ(ServeMedia(Get("/seedance/abc.png"), {.video_bytes = kSize}).body, SampleLastFrame());
+}
+
+TEST(MediaTest, ALinkAnswers403OnceItsExpiryPassed) {
+  const absl::Time expires = absl::FromUnixSeconds(1800000000);
+  http::Request request = Get("/seedance/abc.mp4");
+  request.query = "expires=1800000000";
+  EXPECT_EQ(ServeMedia(request, {.now = expires - absl::Seconds(1)}).status, 200);
+  http::Response expired = ServeMedia(request, {.now = expires});
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_THAT(expired.body, ::testing::HasSubstr("expired"));
+  request.query = "x=1&expires=1800000000";
+  EXPECT_EQ(ServeMedia(request, {.now = expires + absl::Hours(1)}).status, 403);
+  // Without ?expires= a link never expires.
+  EXPECT_EQ(ServeMedia(Get("/seedance/abc.mp4"), {.now = absl::InfiniteFuture()}).status, 200);
 }
 
 }  // namespace

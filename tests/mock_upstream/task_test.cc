@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
@@ -149,6 +150,21 @@ TEST(TaskTest, ResultUrlsPointAtTheMock) {
   EXPECT_EQ(result.data(0).video_url(), std::string(kBase) + VideoPath(task));
   EXPECT_EQ(result.data(0).last_frame_url(), std::string(kBase) + LastFramePath(task));
   EXPECT_THAT(VideoPath(task), MatchesRegex("/seedance/[0-9a-f-]{36}\\.mp4"));
+}
+
+TEST(TaskTest, WithAMediaTtlResultUrlsCarryTheirExpiry) {
+  upstream::v1::VideosRequest request = GuideRequest("videos_request_audio.json");
+  request.set_return_last_frame(true);
+  MockConfig config;
+  config.media_ttl = absl::Minutes(2);
+  Task task = PlanTask({.request = request, .config = config,
+                        .now = absl::FromUnixSeconds(1766361600), .token_key = "k"});
+  EXPECT_EQ(task.media_expires_at, task.finished_at + absl::Minutes(2));
+  const std::string expires =
+      absl::StrCat("?expires=", absl::ToUnixSeconds(task.finished_at) + 120);
+  EXPECT_THAT(VideoPath(task), MatchesRegex("/seedance/[0-9a-f-]{36}\\.mp4\\?expires=[0-9]+"));
+  EXPECT_THAT(VideoPath(task), ::testing::EndsWith(expires));
+  EXPECT_THAT(LastFramePath(task), ::testing::EndsWith(".png" + expires));
 }
 
 TEST(TaskTest, FailedAndExpiredResultsCarryAnError) {
