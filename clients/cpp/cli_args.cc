@@ -107,8 +107,10 @@ const std::vector<std::pair<Command, std::string>>& CommandUsages() {
       --request-id ID                (idempotency key; default: a new UUID)
       --validate-only                check without creating
       --wait                         stream the status until the task ends
-      --output FILE                  with --wait: save the MP4 there (checked
-                                     before the task is created)
+      --output FILE                  with --wait: save the MP4 there, from the
+                                     gateway's own copy (resumed if the stream
+                                     breaks, checked against its SHA-256); the
+                                     place is checked before the task is created
 )"},
       {Command::kGet, R"(  get TASK_ID                        show a task
 )"},

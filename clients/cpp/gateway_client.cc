@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/backoff.h"
+#include "clients/cpp/partial_file.h"
 #include "google/rpc/status.pb.h"
 #include "upstream_api/status_details.h"
 
@@ -22,6 +23,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
+}
+
+// The ErrorInfo reason the gateway gave, if any.
+std::string ReasonOf(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info =
+      upstream_api::GetDetail<google::rpc::ErrorInfo>(status);
+  return info.has_value() ? info->reason() : "";
 }
 
 bool IsTerminal(v1::TaskState state) {
@@ -230,6 +238,88 @@ absl::StatusOr<v1::VideoTask> GatewayClient::CreateAndWatch(
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(delay));
     delay = NextBackoff(delay, absl::Seconds(10));
   }
+}
+
+absl::StatusOr<Downloaded> GatewayClient::DownloadContent(const std::string& task_id,
+                                                          v1::ResultFile file,
+                                                          const std::string& path,
+                                                          const DownloadProgress& on_progress) {
+  absl::StatusOr<PartialFile> part = PartialFile::Create(path);
+  if (!part.ok()) return part.status();
+  std::optional<v1::ContentHeader> header;
+  absl::Duration delay = options_.reconnect_delay;
+  int failures = 0;
+  while (true) {
+    grpc::ClientContext context;
+    Prepare(context, false);
+    v1::ReadVideoContentRequest request;
+    request.set_task_id(task_id);
+    request.set_file(file);
+    request.set_offset(part->size());  // a resumed stream starts where the last one broke
+    std::unique_ptr<grpc::ClientReader<v1::ReadVideoContentResponse>> reader =
+        stub_->ReadVideoContent(&context, request);
+    const int64_t before = part->size();
+    absl::Status broke;
+    v1::ReadVideoContentResponse message;
+    while (broke.ok() && reader->Read(&message)) {
+      if (message.has_header()) {
+        // A resumed stream must be of the same file.
+        if (header.has_value() && (message.header().sha256() != header->sha256() ||
+                                   message.header().total_size() != header->total_size())) {
+          broke = absl::AbortedError("the gateway's copy changed during the download");
+          context.TryCancel();
+          break;
+        }
+        header = message.header();
+        if (on_progress) on_progress(part->size(), header->total_size());
+        continue;
+      }
+      if (message.chunk().offset() != part->size()) {
+        broke = absl::DataLossError(absl::StrCat("a chunk at byte ", message.chunk().offset(),
+                                                 ", expected ", part->size()));
+        context.TryCancel();
+        break;
+      }
+      broke = part->Append(message.chunk().data());
+      if (!broke.ok()) context.TryCancel();
+      if (on_progress && header.has_value()) on_progress(part->size(), header->total_size());
+    }
+    absl::Status status = FromGrpcStatus(reader->Finish());
+    if (!broke.ok()) return broke;
+    if (status.ok()) break;
+    if (part->size() > before) {
+      failures = 0;  // progress was made: the budget restarts
+      delay = options_.reconnect_delay;
+    }
+    // Worth another call: a broken stream, or a copy the gateway is still
+    // fetching (then as long as it says, without a budget: it will end).
+    const bool pending = ReasonOf(status) == "CONTENT_PENDING";
+    if (!pending && (!IsRetryableStreamError(status) || ++failures > options_.max_reconnects)) {
+      return status;
+    }
+    absl::Duration wait = delay;
+    if (pending) wait = upstream_api::RetryDelayOf(status).value_or(absl::Seconds(1));
+    if (options_.on_retry) options_.on_retry(status, std::nullopt, wait);
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(wait));
+    if (!pending) delay = NextBackoff(delay, absl::Seconds(10));
+  }
+  if (!header.has_value()) return absl::InternalError("the stream ended without a header");
+  if (part->size() != header->total_size()) {
+    return absl::DataLossError(absl::StrCat("received ", part->size(), " bytes of ",
+                                            header->total_size()));
+  }
+  absl::StatusOr<std::string> digest = part->Sha256();
+  if (!digest.ok()) return digest.status();
+  if (*digest != header->sha256()) {
+    return absl::DataLossError(absl::StrCat("the file's SHA-256 is ", *digest,
+                                            ", the gateway's copy has ", header->sha256()));
+  }
+  Downloaded saved{.path = path,
+                   .size = part->size(),
+                   .sha256 = *digest,
+                   .content_type = header->content_type()};
+  if (absl::Status s = part->Commit(); !s.ok()) return s;
+  return saved;
 }
 
 }  // namespace seedance::client

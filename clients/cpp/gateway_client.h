@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/cpp/video_download.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "seedance/v1/video_gateway.grpc.pb.h"
 
@@ -87,6 +88,20 @@ class GatewayClient {
   // the task id is known.
   absl::StatusOr<v1::VideoTask> CreateAndWatch(const v1::CreateVideoTaskRequest& request,
                                                const OnMessage& on_message);
+
+  // Saves the gateway's copy of a succeeded task's video (or last frame)
+  // to `path` with ReadVideoContent: the bytes go to `path` + ".part", a
+  // broken stream is resumed from the bytes already there (on_retry is
+  // told), the whole file is checked against the SHA-256 the gateway sent,
+  // and only then renamed to `path`. While the gateway is still fetching
+  // the copy (UNAVAILABLE, CONTENT_PENDING) it waits as the RetryInfo says.
+  // Errors: the gateway's (NOT_FOUND, FAILED_PRECONDITION with ErrorInfo
+  // CONTENT_NOT_AVAILABLE when it keeps no copy, ...), DATA_LOSS when the
+  // bytes do not match the digest, INVALID_ARGUMENT when `path` cannot be
+  // written.
+  absl::StatusOr<Downloaded> DownloadContent(const std::string& task_id, v1::ResultFile file,
+                                             const std::string& path,
+                                             const DownloadProgress& on_progress = nullptr);
 
  private:
   void Prepare(grpc::ClientContext& context, bool deadline) const;

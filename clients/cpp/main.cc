@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -133,26 +134,83 @@ absl::Status CheckWritable(const std::string& path) {
   return absl::OkStatus();
 }
 
+// A download's progress line on a terminal: bytes of total, percent, rate;
+// redrawn at most ten times a second.
+class DownloadMeter {
+ public:
+  explicit DownloadMeter(bool live) : live_(live), start_(absl::Now()) {}
+
+  void operator()(int64_t received, int64_t total) {
+    if (!live_) return;
+    absl::Time now = absl::Now();
+    if (received != total && now - drawn_ < absl::Milliseconds(100)) return;
+    drawn_ = now;
+    double seconds = absl::ToDoubleSeconds(now - start_);
+    std::cout << "\r  downloading " << Mib(received);
+    if (total > 0) {
+      std::cout << " of " << Mib(total) << " MiB ("
+                << static_cast<int>(100.0 * static_cast<double>(received) /
+                                    static_cast<double>(total))
+                << "%)";
+    } else {
+      std::cout << " MiB";
+    }
+    if (seconds > 0) std::cout << "  " << Mib(static_cast<int64_t>(received / seconds)) << " MiB/s";
+    std::cout << "   " << std::flush;
+    drawn_any_ = true;
+  }
+
+  void End() {
+    if (drawn_any_) std::cout << "\n";
+    drawn_any_ = false;
+  }
+
+ private:
+  static std::string Mib(int64_t bytes) {
+    return absl::StrFormat("%.1f", static_cast<double>(bytes) / (1 << 20));
+  }
+
+  const bool live_;
+  const absl::Time start_;
+  absl::Time drawn_ = absl::InfinitePast();
+  bool drawn_any_ = false;
+};
+
+// Saves the task's video to `path`: the gateway's own copy (ReadVideoContent,
+// resumed and checked against its digest); from the provider's URL only
+// when the gateway keeps no copy, while that link still works.
+absl::StatusOr<Downloaded> SaveVideo(GatewayClient& client, const v1::VideoTask& task,
+                                     const std::string& path, bool live) {
+  DownloadMeter meter(live);
+  auto progress = [&meter](int64_t received, int64_t total) { meter(received, total); };
+  absl::StatusOr<Downloaded> saved =
+      client.DownloadContent(task.task_id(), v1::RESULT_FILE_VIDEO, path, progress);
+  meter.End();
+  std::optional<google::rpc::ErrorInfo> info =
+      upstream_api::GetDetail<google::rpc::ErrorInfo>(saved.status());
+  if (saved.ok() || !info.has_value() || info->reason() != "CONTENT_NOT_AVAILABLE") return saved;
+  std::cerr << "the gateway keeps no copy of this video; downloading the provider's link\n";
+  DownloadMeter direct(live);
+  saved = DownloadToFile(task.result().video_url(), path,
+                         [&direct](int64_t received, int64_t total) { direct(received, total); });
+  direct.End();
+  return saved;
+}
+
 // After a watch: print the outcome, download the video if asked.
-int Finish(const absl::StatusOr<v1::VideoTask>& task, const CliArgs& args) {
+int Finish(GatewayClient& client, const absl::StatusOr<v1::VideoTask>& task,
+           const CliArgs& args) {
   if (!task.ok()) return ReportError(task.status(), args.json);
   PrintTask(*task, args.json);
   if (task->state() != v1::TASK_STATE_SUCCEEDED) return TaskExitCode(*task);
   if (!args.output.empty()) {
-    // A live "downloading" line on a terminal only.
+    // A live progress line on a terminal only.
     bool live = !args.json && isatty(STDOUT_FILENO) == 1;
-    absl::StatusOr<Downloaded> saved = DownloadToFile(
-        task->result().video_url(), args.output, [live](int64_t received, int64_t total) {
-          if (!live) return;
-          std::cout << "\r  downloading " << received;
-          if (total >= 0) std::cout << " of " << total;
-          std::cout << " bytes" << std::flush;
-        });
-    if (live) std::cout << "\n";
+    absl::StatusOr<Downloaded> saved = SaveVideo(client, *task, args.output, live);
     if (!saved.ok()) return ReportError(saved.status(), args.json);
     if (!args.json) {
       std::cout << "saved " << saved->path << " (" << saved->size << " bytes, sha256 "
-                << saved->sha256 << ")\n";
+                << saved->sha256 << ", checked)\n";
     }
   }
   return kExitOk;
@@ -233,13 +291,13 @@ int Run(const CliArgs& args) {
       }
       absl::StatusOr<v1::VideoTask> task = client.CreateAndWatch(request, on_message);
       printer.EndLiveLine();
-      return Finish(task, args);
+      return Finish(client, task, args);
     }
     case Command::kWatch: {
       absl::StatusOr<v1::VideoTask> task =
           client.WatchToEnd(args.task_id, args.after_sequence, on_message);
       printer.EndLiveLine();
-      return Finish(task, args);
+      return Finish(client, task, args);
     }
     case Command::kGet: {
       absl::StatusOr<v1::VideoTask> task = client.Get(args.task_id);
