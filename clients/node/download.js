@@ -5,9 +5,9 @@
 //     onProgress: (received, total) => console.log(received, total),  // total: null if unknown
 //   });
 //
-// Today the bytes come from the provider's video_url, which expires (about a
-// day after the task ended). Once the gateway keeps results itself, this
-// goes through the gateway instead; the signature stays.
+// download() reads the provider's video_url, which expires (about a day
+// after the task ended). GatewayClient.downloadContent() reads the gateway's
+// own copy instead (ReadVideoContent), into a PartialFile of this module.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -104,4 +104,48 @@ async function download(url, path, { onProgress = null, timeoutMs = 60000 } = {}
   return { path, size, sha256: hash.digest('hex'), contentType };
 }
 
-module.exports = { download };
+// A file written as `path + '.part'`, its bytes appended in order and
+// hashed on the way, renamed into place by commit() (downloadContent).
+class PartialFile {
+  /** Opens `path + '.part'`: an unwritable path fails here, before any call. */
+  static async create(path) {
+    const partial = `${path}.part`;
+    return new PartialFile(path, partial, await fs.promises.open(partial, 'w'));
+  }
+
+  constructor(path, partial, handle) {
+    this.path = path;
+    this.partial = partial;
+    this.handle = handle;
+    this.hash = crypto.createHash('sha256');
+    this.size = 0; // the bytes written so far
+  }
+
+  async append(data) {
+    for (let done = 0; done < data.length;) {
+      const { bytesWritten } =
+        await this.handle.write(data, done, data.length - done, this.size + done);
+      done += bytesWritten;
+    }
+    this.hash.update(data);
+    this.size += data.length;
+  }
+
+  /** The hex SHA-256 of the bytes appended; once, at the end. */
+  sha256() {
+    return this.hash.digest('hex');
+  }
+
+  async commit() {
+    await this.handle.close();
+    await fs.promises.rename(this.partial, this.path);
+  }
+
+  /** Removes the .part file; after a failure. */
+  async discard() {
+    await this.handle.close().catch(() => {}); // closed already after a commit
+    await fs.promises.rm(this.partial, { force: true });
+  }
+}
+
+module.exports = { PartialFile, download };

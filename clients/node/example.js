@@ -14,11 +14,18 @@
 //   --mode=watch --task-id=ID [--after=N]  watch to the end (resumes)
 //   --mode=cancel --task-id=ID             cancel, then watch to the end
 //
+// --output=FILE (demo and watch): once the task succeeded, save its video
+// there from the gateway's own copy (resumed, checked against its SHA-256),
+// or from the provider's video_url when the gateway keeps no copies; a
+// progress line on a terminal, then "saved path=... size=... sha256=...".
+//
 // Output is one "kind key=value ..." line per thing, the same in the Go and
 // Python examples; "message=" and "description=" run to the end of the
 // line. Exit status (the C++ client's for failed calls): 0 done, 1 the task did not
 // succeed, 2 invalid input, 3 unavailable or refused for now, 4 auth, 5 other.
 
+const fs = require('fs');
+const path = require('path');
 const { parseArgs } = require('util');
 const grpc = require('@grpc/grpc-js');
 // The package by its name: this directory's own (package.json "exports"),
@@ -66,6 +73,66 @@ function finish(task) {
   return 1;
 }
 
+// A download's progress on a terminal: bytes of total, percent, rate, on
+// one line redrawn at most ten times a second.
+function progressLine() {
+  if (!process.stdout.isTTY) return { update() {}, end() {} };
+  const start = Date.now();
+  const mib = (bytes) => (bytes / (1 << 20)).toFixed(1);
+  let drawn = 0;
+  let live = false;
+  return {
+    update(received, total) {
+      const now = Date.now();
+      if (received !== total && now - drawn < 100) return;
+      drawn = now;
+      const of = total ? ` of ${mib(total)} MiB (${Math.floor((100 * received) / total)}%)` : ' MiB';
+      const seconds = (now - start) / 1000;
+      const rate = seconds > 0 ? `  ${mib(received / seconds)} MiB/s` : '';
+      process.stdout.write(`\r  downloading ${mib(received)}${of}${rate}   `);
+      live = true;
+    },
+    end() {
+      if (live) process.stdout.write('\n');
+      live = false;
+    },
+  };
+}
+
+// Saves a succeeded task's video to `output`: the gateway's copy; the
+// provider's video_url only when the gateway keeps none (while that link
+// still works).
+async function save(client, task, output) {
+  let meter = progressLine();
+  let saved;
+  try {
+    saved = await client.downloadContent(task.taskId, output, {
+      onProgress: (received, total) => meter.update(received, total),
+      onRetry: (received, d, delayMs) => {
+        meter.end();
+        out(`download_retry offset=${received} code=${d.codeName}${d.reason ? ` reason=${d.reason}` : ''} delay_ms=${delayMs}`);
+      },
+    });
+  } catch (err) {
+    meter.end();
+    if (!(err instanceof GatewayError) || err.details.reason !== 'CONTENT_NOT_AVAILABLE') throw err;
+    console.error("the gateway keeps no copy of this video; downloading the provider's link");
+    meter = progressLine();
+    saved = await client.downloadVideo(task, output,
+      { onProgress: (received, total) => meter.update(received, total) });
+  } finally {
+    meter.end();
+  }
+  out(`saved path=${saved.path} size=${saved.size} sha256=${saved.sha256} content_type=${saved.contentType}`);
+  return 0;
+}
+
+// finish(), then the video saved to --output if asked for and there is one.
+async function finishAndSave(client, task, output) {
+  const code = finish(task);
+  return code === 0 && output ? save(client, task, output) : code;
+}
+
 function spec(args, duration) {
   const s = { model: args.model, prompt: args.prompt };
   const seconds = duration || Number(args.duration);
@@ -82,7 +149,8 @@ async function run(args, client) {
     }
     if (args.mode === 'watch') {
       const afterSequence = args.after !== undefined ? Number(args.after) : undefined;
-      return finish(await client.wait(args['task-id'], { afterSequence, onMessage: printMessage }));
+      const task = await client.wait(args['task-id'], { afterSequence, onMessage: printMessage });
+      return await finishAndSave(client, task, args.output);
     }
     if (args.mode === 'cancel') {
       const task = await client.cancel(args['task-id']);
@@ -94,7 +162,8 @@ async function run(args, client) {
     const task = await client.create(spec(args));
     out(`created task=${task.taskId} state=${stateName(task.state)} seq=${task.sequence}`);
     // afterSequence 0: the whole history, from the state it was created in.
-    const code = finish(await client.wait(task.taskId, { afterSequence: 0, onMessage: printMessage }));
+    const done = await client.wait(task.taskId, { afterSequence: 0, onMessage: printMessage });
+    const code = await finishAndSave(client, done, args.output);
     // A failed call, decoded: duration_seconds out of range. validateOnly
     // makes sure nothing is created even if it were valid.
     out('demo: a request with duration_seconds=30 fails with');
@@ -123,6 +192,7 @@ async function main() {
       'task-id': { type: 'string', default: '' },
       after: { type: 'string' },
       duration: { type: 'string', default: '0' },
+      output: { type: 'string', default: '' },
     },
   });
   if (!args.token) {
@@ -136,6 +206,15 @@ async function main() {
   if ((args.mode === 'watch' || args.mode === 'cancel') && !args['task-id']) {
     console.error(`--mode=${args.mode} needs --task-id`);
     return 2;
+  }
+  if (args.output) {
+    // Checked first, so a paid task is not made for a file that cannot be written.
+    try {
+      fs.accessSync(path.dirname(path.resolve(args.output)), fs.constants.W_OK);
+    } catch (err) {
+      console.error(`--output ${args.output}: cannot write there (${err.code})`);
+      return 2;
+    }
   }
   const client = new GatewayClient(args.gateway, args.token, {
     onReconnect: (afterSequence, details) =>

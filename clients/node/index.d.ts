@@ -19,6 +19,10 @@ export type CallbackFormat = 'CALLBACK_FORMAT_UNSPECIFIED' | 'CALLBACK_FORMAT_TA
   | 'CALLBACK_FORMAT_UPSTREAM';
 export type FrameRole = 'FRAME_ROLE_UNSPECIFIED' | 'FRAME_ROLE_FIRST_FRAME'
   | 'FRAME_ROLE_LAST_FRAME';
+/** A result file of a task; unspecified: the video. */
+export type ResultFile = 'RESULT_FILE_UNSPECIFIED' | 'RESULT_FILE_VIDEO' | 'RESULT_FILE_LAST_FRAME';
+export type ContentState = 'CONTENT_STATE_UNSPECIFIED' | 'CONTENT_STATE_PENDING'
+  | 'CONTENT_STATE_STORED' | 'CONTENT_STATE_FAILED' | 'CONTENT_STATE_EXPIRED';
 
 export interface Timestamp { seconds: number; nanos: number; }
 export interface Duration { seconds: number; nanos: number; }
@@ -57,6 +61,20 @@ export interface RpcStatus {
   details: Array<{ typeUrl: string; value: Buffer }>;
 }
 
+/** The gateway's copy of one result file (ReadVideoContent serves it). */
+export interface ContentCopy {
+  state: ContentState;
+  /** contentType, sizeBytes and sha256 (hex) are set when STORED. */
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Why it could not be kept, when FAILED. */
+  error: RpcStatus | null;
+  storeTime: Timestamp | null;
+  /** Unset when kept for good. */
+  expireTime: Timestamp | null;
+}
+
 export interface VideoTask {
   taskId: string;
   requestId: string;
@@ -71,6 +89,9 @@ export interface VideoTask {
   error: RpcStatus | null;
   upstream: { taskId: string; providerTaskId: string; traceId: string } | null;
   notes: string[];
+  /** PENDING in the SUCCEEDED event; later changes are seen with get(). */
+  videoContent: ContentCopy | null;
+  lastFrameContent: ContentCopy | null;
 }
 
 /** One state change: sequence 1, 2, ... per task, without gaps. */
@@ -156,6 +177,18 @@ export interface DownloadResult {
 /** Told the bytes received so far and the total (null when not announced). */
 export type ProgressCallback = (received: number, total: number | null) => void;
 
+export interface DownloadContentOptions {
+  /** Default 'RESULT_FILE_VIDEO'. */
+  file?: ResultFile;
+  onProgress?: ProgressCallback;
+  /**
+   * Told before each new call: the bytes written so far, why (a broken
+   * stream, or reason 'CONTENT_PENDING' while the gateway still fetches its
+   * copy) and the wait before it.
+   */
+  onRetry?: (received: number, details: ErrorDetails, delayMs: number) => void;
+}
+
 export class GatewayClient {
   constructor(address: string, token: string, options?: GatewayClientOptions);
   close(): void;
@@ -175,7 +208,16 @@ export class GatewayClient {
   /** Watches to the end; the task in its terminal state. */
   wait(taskId: string, options?: { afterSequence?: number; onMessage?: (m: WatchMessage) => void }):
     Promise<VideoTask>;
-  /** Saves a succeeded task's video to `path`. */
+  /**
+   * Saves a succeeded task's result file from the gateway's own copy,
+   * resuming broken streams and checked against its SHA-256 (`path + '.part'`
+   * until then). Rejects with a GatewayError (DATA_LOSS on a digest mismatch;
+   * FAILED_PRECONDITION with details.reason 'CONTENT_NOT_AVAILABLE' when the
+   * gateway keeps no copies, then use downloadVideo) or the file system's error.
+   */
+  downloadContent(taskId: string, path: string, options?: DownloadContentOptions):
+    Promise<DownloadResult>;
+  /** Saves a succeeded task's video to `path` from the provider's (expiring) videoUrl. */
   downloadVideo(task: VideoTask, path: string, options?: { onProgress?: ProgressCallback }):
     Promise<DownloadResult>;
 }

@@ -14,6 +14,11 @@ Other modes, one step each (the interop test drives them):
     --mode=watch --task-id=ID [--after=N]  watch to the end (resumes)
     --mode=cancel --task-id=ID             cancel, then watch to the end
 
+With --output=FILE, demo and watch save a succeeded task's video there: the
+gateway's own copy (resumed if the stream breaks, checked against its
+SHA-256), with a progress bar on a terminal; from the provider's video_url
+only when the gateway keeps no copies (reason CONTENT_NOT_AVAILABLE).
+
 Output is one "kind key=value ..." line per thing, the same in the Go and
 Node examples; "message=" and "description=" run to the end of the line.
 Exit status (the C++ client's for failed calls): 0 done, 1 the task did not succeed,
@@ -23,6 +28,7 @@ Exit status (the C++ client's for failed calls): 0 done, 1 the task did not succ
 import argparse
 import os
 import sys
+import time
 
 import grpc
 
@@ -83,6 +89,75 @@ def finish(task) -> int:
     return 1
 
 
+class ProgressBar:
+    """on_progress for a download: a line of bytes of total, percent and
+    rate, redrawn at most ten times a second; nothing off a terminal."""
+
+    def __init__(self, live: bool):
+        self._live = live
+        self._start = time.monotonic()
+        self._drawn_at = None
+        self._drawn = False
+
+    def __call__(self, received: int, total) -> None:
+        now = time.monotonic()
+        if not self._live or (received != total and self._drawn_at is not None
+                              and now - self._drawn_at < 0.1):
+            return
+        self._drawn_at = now
+        line = f"\r  downloading {received / 2**20:.1f}"
+        line += (f" of {total / 2**20:.1f} MiB ({100 * received // total}%)" if total
+                 else " MiB")
+        if now > self._start:
+            line += f"  {received / 2**20 / (now - self._start):.1f} MiB/s"
+        sys.stdout.write(line + "   ")
+        sys.stdout.flush()
+        self._drawn = True
+
+    def end(self) -> None:
+        """Ends the line, so that the next output starts on its own."""
+        if self._drawn:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        self._drawn = False
+
+
+def save(client: GatewayClient, task, path: str) -> int:
+    """--output: the gateway's copy of the video; the provider's video_url
+    only when the gateway keeps no copies."""
+    bar = ProgressBar(sys.stdout.isatty())
+
+    def on_retry(received, d: ErrorDetails) -> None:
+        bar.end()
+        if d.reason == "CONTENT_PENDING":
+            delay = d.retry_delay.total_seconds() if d.retry_delay is not None else 1.0
+            out(f"download_pending retry_delay_ms={round(delay * 1000)}")
+        else:
+            out(f"download_resumed offset={received} code={d.code_name}")
+
+    try:
+        try:
+            saved = client.download_content(task.task_id, path, on_progress=bar,
+                                            on_retry=on_retry)
+            source = "gateway"
+        except GatewayError as e:
+            if e.details.reason != "CONTENT_NOT_AVAILABLE":
+                raise
+            bar.end()
+            out("download_fallback reason=CONTENT_NOT_AVAILABLE source=video_url")
+            bar = ProgressBar(sys.stdout.isatty())
+            saved = client.download_video(task, path, on_progress=bar)
+            source = "video_url"
+        finally:
+            bar.end()
+    except OSError as e:
+        print(f"--output {path}: cannot write there: {e}", file=sys.stderr)
+        return 2
+    out(f"saved path={saved.path} bytes={saved.size} sha256={saved.sha256} "
+        f"content_type={saved.content_type} source={source}")
+    return 0
+
+
 def spec(args, duration=None) -> VideoSpec:
     s = VideoSpec(model=args.model, prompt=args.prompt)
     if duration or args.duration:
@@ -97,7 +172,9 @@ def run(args, client: GatewayClient) -> int:
             out(f"created task={task.task_id} state={state_name(task.state)} seq={task.sequence}")
             return 0
         if args.mode == "watch":
-            return finish(client.wait(args.task_id, args.after, on_message=print_message))
+            done = client.wait(args.task_id, args.after, on_message=print_message)
+            code = finish(done)
+            return save(client, done, args.output) if code == 0 and args.output else code
         if args.mode == "cancel":
             task = client.cancel(args.task_id)
             out(f"cancelled task={task.task_id} state={state_name(task.state)}")
@@ -107,7 +184,10 @@ def run(args, client: GatewayClient) -> int:
         task = client.create(spec(args))
         out(f"created task={task.task_id} state={state_name(task.state)} seq={task.sequence}")
         # after_sequence 0: the whole history, from the state it was created in.
-        code = finish(client.wait(task.task_id, 0, on_message=print_message))
+        done = client.wait(task.task_id, 0, on_message=print_message)
+        code = finish(done)
+        if code == 0 and args.output:
+            code = save(client, done, args.output)
         # A failed call, decoded: duration_seconds out of range. validate_only
         # makes sure nothing is created even if it were valid.
         out("demo: a request with duration_seconds=30 fails with")
@@ -132,6 +212,8 @@ def main() -> int:
     parser.add_argument("--after", type=int, default=None,
                         help="watch: resume after this sequence")
     parser.add_argument("--duration", type=int, default=0, help="create: duration_seconds")
+    parser.add_argument("--output", default="",
+                        help="demo, watch: save the video there (checked before anything is done)")
     args = parser.parse_args()
     if not args.token:
         print("no token: pass --token or set $SEEDANCE_TOKEN", file=sys.stderr)
@@ -139,6 +221,13 @@ def main() -> int:
     if args.mode in ("watch", "cancel") and not args.task_id:
         print(f"--mode={args.mode} needs --task-id", file=sys.stderr)
         return 2
+    if args.output:
+        if args.mode not in ("demo", "watch"):
+            print("--output needs --mode=demo or --mode=watch", file=sys.stderr)
+            return 2
+        if not os.access(os.path.dirname(os.path.abspath(args.output)), os.W_OK):
+            print(f"--output {args.output}: cannot write there", file=sys.stderr)
+            return 2
 
     def on_reconnect(after_sequence, details):
         out(f"resumed after_sequence={after_sequence or 0} code={details.code_name}")

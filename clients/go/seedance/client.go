@@ -1,8 +1,9 @@
 // Package seedance is a small Go client of the seedance gateway
 // (seedance.v1.VideoGateway): unary calls with the bearer token and a
-// per-call timeout, and Watch, which follows a task to its end and resumes
+// per-call timeout; Watch, which follows a task to its end and resumes
 // the stream after a dropped connection without losing or repeating a
-// change.
+// change; and DownloadContent, which saves the gateway's copy of a result
+// file, resuming a broken stream and checking the SHA-256.
 //
 //	conn, err := seedance.Dial("127.0.0.1:50051")
 //	client := seedance.New(conn, token, nil)
@@ -12,7 +13,8 @@
 //		fmt.Println(m)
 //		return nil
 //	})
-//	if d := seedance.Details(err); d != nil { fmt.Println(d.FieldViolations, d.RetryDelay) }
+//	saved, err := client.DownloadContent(ctx, task.TaskId, pb.ResultFile_RESULT_FILE_VIDEO, "kitten.mp4", nil)
+//	if d := seedance.Details(err); d != nil { fmt.Println(d.FieldViolations, d.RetryDelay, d.Reason) }
 //
 // Errors are the gRPC status errors of google.golang.org/grpc/status;
 // Details decodes their google.rpc details (errors.go).
@@ -44,6 +46,10 @@ type Options struct {
 	// OnReconnect, if set, is told each time Watch resumes a broken stream:
 	// the after_sequence it resumes from and the error that broke it.
 	OnReconnect func(afterSequence uint64, err error)
+	// OnContentRetry, if set, is told each time DownloadContent calls
+	// again: the offset it resumes from, how long it waits first, and the
+	// error (a broken stream, or UNAVAILABLE with reason CONTENT_PENDING).
+	OnContentRetry func(offset int64, wait time.Duration, err error)
 }
 
 // Client calls the gateway with one token. Safe for concurrent use.

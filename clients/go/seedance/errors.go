@@ -14,6 +14,24 @@ import (
 	"google.golang.org/grpc/status"
 )
 
+// ErrorInfo reasons of ReadVideoContent (DownloadContent), in
+// ErrorDetails.Reason.
+const (
+	// FAILED_PRECONDITION: the task did not succeed (yet).
+	ReasonTaskNotSucceeded = "TASK_NOT_SUCCEEDED"
+	// FAILED_PRECONDITION: the gateway could not keep the file (see the
+	// task's video_content.error).
+	ReasonContentNotKept = "CONTENT_NOT_KEPT"
+	// FAILED_PRECONDITION: the copy was removed after its retention time.
+	ReasonContentExpired = "CONTENT_EXPIRED"
+	// FAILED_PRECONDITION: the gateway keeps no copy: download the
+	// provider's URL (Download) while it lasts.
+	ReasonContentNotAvailable = "CONTENT_NOT_AVAILABLE"
+	// UNAVAILABLE, with a RetryDelay: the gateway is still fetching the
+	// file (DownloadContent waits).
+	ReasonContentPending = "CONTENT_PENDING"
+)
+
 // FieldViolation is one bad request field (google.rpc.BadRequest).
 type FieldViolation struct {
 	Field       string // e.g. "spec.duration_seconds"

@@ -16,8 +16,9 @@ import (
 // order) and heartbeats. Returning an error stops the watch with it.
 type WatchFunc func(*pb.WatchVideoTaskResponse) error
 
-// callbackError marks an error of the caller's WatchFunc, which ends the
-// watch as it is (it is never a reason to reconnect).
+// callbackError marks an error of the caller's WatchFunc, or of a
+// download's own (its file's, a stream that does not fit), which ends the
+// watch or download as it is (it is never a reason to reconnect).
 type callbackError struct{ err error }
 
 func (e callbackError) Error() string { return e.err.Error() }

@@ -36,6 +36,8 @@ type scriptedGateway struct {
 	afters  []int64 // -1: no after_sequence
 	tokens  []string
 	creates []*pb.CreateVideoTaskRequest
+	reads   []read  // ReadVideoContent's scripts (content_test.go)
+	offsets []int64 // the offset of each ReadVideoContent call
 }
 
 func (g *scriptedGateway) WatchVideoTask(req *pb.WatchVideoTaskRequest, stream pb.VideoGateway_WatchVideoTaskServer) error {

@@ -7,7 +7,7 @@ on grpcio and protobuf, with the API's generated modules inside the package.
         task = client.create(VideoSpec(model="doubao-seedance-1-0-pro-250528",
                                        prompt="a kitten yawning"))
         done = client.wait(task.task_id, on_message=print)
-        client.download_video(done, "kitten.mp4")
+        client.download_content(done.task_id, "kitten.mp4")
 """
 
 from ._stubs import video_gateway_pb2, video_task_pb2
@@ -18,11 +18,12 @@ from .errors import ErrorDetails, FieldViolation, GatewayError
 VideoSpec = video_task_pb2.VideoSpec
 ImageInput = video_task_pb2.ImageInput
 TaskState = video_task_pb2.TaskState
+ResultFile = video_gateway_pb2.ResultFile
 
 __version__ = "0.2.0"
 
 __all__ = [
     "DownloadResult", "ErrorDetails", "FieldViolation", "GatewayClient", "GatewayError",
-    "ImageInput", "TaskState", "VideoSpec", "download", "is_terminal", "video_gateway_pb2",
-    "video_task_pb2",
+    "ImageInput", "ResultFile", "TaskState", "VideoSpec", "download", "is_terminal",
+    "video_gateway_pb2", "video_task_pb2",
 ]

@@ -8,8 +8,11 @@
 
 Every call sends `authorization: Bearer <token>`; unary calls have a
 timeout; failures raise GatewayError with the decoded details.
+download_content saves a task's video from the gateway's own copy.
 """
 
+import hashlib
+import os
 import time
 import uuid
 from typing import Callable, Iterable, Iterator, Optional
@@ -19,7 +22,7 @@ import grpc
 from ._stubs import video_gateway_pb2 as gateway_pb2
 from ._stubs import video_gateway_pb2_grpc as gateway_grpc
 from ._stubs import video_task_pb2 as task_pb2
-from .download import DownloadResult, ProgressCallback, download
+from .download import DownloadResult, ProgressCallback, _remove, download
 from .errors import ErrorDetails, GatewayError
 
 TERMINAL_STATES = frozenset({
@@ -37,6 +40,11 @@ RETRYABLE_CODES = frozenset({
     grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
     grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN,
 })
+
+
+# The ErrorInfo reason of an UNAVAILABLE ReadVideoContent while the gateway
+# is still fetching its copy: call again after the RetryInfo's delay.
+_CONTENT_PENDING = "CONTENT_PENDING"
 
 
 def is_terminal(state: int) -> bool:
@@ -175,8 +183,123 @@ class GatewayClient:
             return last.task
         return self.get(task_id)  # resumed after the end: the task was over
 
+    def download_content(self, task_id: str, path: str, *,
+                         file: int = gateway_pb2.RESULT_FILE_VIDEO,
+                         on_progress: Optional[ProgressCallback] = None,
+                         on_retry: Optional[Callable[[int, ErrorDetails], None]] = None
+                         ) -> DownloadResult:
+        """Saves the gateway's copy of a succeeded task's video (or, with
+        file=RESULT_FILE_LAST_FRAME, its last frame) to `path`, all or nothing.
+
+        The bytes (ReadVideoContent) go to `path + ".part"`, which is
+        renamed to `path` only once complete and equal to the SHA-256 the
+        gateway sent. A broken stream is resumed from the bytes already
+        written, with watch()'s codes, backoff and budget; while the gateway
+        is still fetching its copy (UNAVAILABLE, reason CONTENT_PENDING) it
+        waits as RetryInfo says, as often as it takes. on_progress(received,
+        total) follows the bytes; on_retry(received, details), if given, is
+        called before each new call.
+
+        Raises OSError when `path + ".part"` cannot be written (before any
+        call), GatewayError with the gateway's error (NOT_FOUND;
+        FAILED_PRECONDITION with reason TASK_NOT_SUCCEEDED, CONTENT_NOT_KEPT,
+        CONTENT_EXPIRED or CONTENT_NOT_AVAILABLE, when the gateway keeps no
+        copies: then download_video reads the provider's URL), DATA_LOSS when
+        the bytes do not match the digest, ABORTED when the copy changed
+        between two calls. A failed download leaves no file.
+        """
+        partial = path + ".part"
+        out = open(partial, "wb")  # an unwritable path fails here, before any call
+        try:
+            with out:
+                header, size, digest = self._read_content(task_id, file, out, on_progress,
+                                                          on_retry)
+            if size != header.total_size:
+                raise GatewayError(ErrorDetails(
+                    code=grpc.StatusCode.DATA_LOSS,
+                    message=f"received {size} bytes of {header.total_size}"))
+            if digest != header.sha256:
+                raise GatewayError(ErrorDetails(
+                    code=grpc.StatusCode.DATA_LOSS,
+                    message=f"the file's SHA-256 is {digest}, "
+                            f"the gateway's copy has {header.sha256}"))
+            os.replace(partial, path)
+        except BaseException:
+            _remove(partial)
+            raise
+        return DownloadResult(path=path, size=size, sha256=digest,
+                              content_type=header.content_type)
+
+    def _read_content(self, task_id, file, out, on_progress, on_retry):
+        """ReadVideoContent into `out`, resumed until the stream ends with OK.
+        Returns the header, the bytes written and their SHA-256 (hex)."""
+        header: Optional[gateway_pb2.ContentHeader] = None
+        digest = hashlib.sha256()
+        size = 0
+        delay, failures = self._reconnect_delay, 0
+        while True:
+            request = gateway_pb2.ReadVideoContentRequest(
+                task_id=task_id, file=file, offset=size)  # a resumed stream starts where we are
+            before = size
+            call = self._stub.ReadVideoContent(request, metadata=self._metadata)
+            try:
+                for message in call:
+                    if message.HasField("header"):
+                        got = message.header
+                        # A resumed stream must be of the same file.
+                        if header is not None and (got.sha256 != header.sha256 or
+                                                   got.total_size != header.total_size):
+                            raise GatewayError(ErrorDetails(
+                                code=grpc.StatusCode.ABORTED,
+                                message="the gateway's copy changed during the download"))
+                        header = got
+                    else:
+                        chunk = message.chunk
+                        if header is None or chunk.offset != size or (
+                                size + len(chunk.data) > header.total_size):
+                            raise GatewayError(ErrorDetails(
+                                code=grpc.StatusCode.DATA_LOSS,
+                                message=f"a chunk of {len(chunk.data)} bytes at byte "
+                                        f"{chunk.offset}, expected one at {size}"))
+                        out.write(chunk.data)
+                        digest.update(chunk.data)
+                        size += len(chunk.data)
+                    if on_progress is not None:
+                        on_progress(size, header.total_size)
+                if header is None:
+                    raise GatewayError(ErrorDetails(
+                        code=grpc.StatusCode.INTERNAL,
+                        message="the content stream ended without a header"))
+                return header, size, digest.hexdigest()
+            except grpc.RpcError as e:
+                details = ErrorDetails.from_rpc_error(e)
+                if self._closed:
+                    raise GatewayError(details) from e
+                if details.code == grpc.StatusCode.UNAVAILABLE and (
+                        details.reason == _CONTENT_PENDING):
+                    # Not a failure: the copy will come; no budget is spent.
+                    wait = (details.retry_delay.total_seconds()
+                            if details.retry_delay is not None else 1.0)
+                else:
+                    if details.code not in RETRYABLE_CODES:
+                        raise GatewayError(details) from e
+                    if size > before:
+                        delay, failures = self._reconnect_delay, 0  # progress: a fresh budget
+                    failures += 1
+                    if failures > self._max_reconnects:
+                        raise GatewayError(details) from e
+                    wait = delay
+                    delay = min(delay * 2, 10.0)
+                if on_retry is not None:
+                    on_retry(size, details)
+            finally:
+                call.cancel()  # no-op after the end; frees the stream if we stopped early
+            time.sleep(wait)
+
     def download_video(self, task: task_pb2.VideoTask, path: str, *,
                        on_progress: Optional[ProgressCallback] = None) -> DownloadResult:
-        """Saves a succeeded task's video to `path` (see download.download)."""
+        """Saves a succeeded task's video to `path` from the provider's
+        video_url, which expires (see download.download); download_content
+        reads the gateway's own copy."""
         return download(task.result.video_url, path, on_progress=on_progress,
                         timeout=max(self._call_timeout, 60.0))

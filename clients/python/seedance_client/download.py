@@ -1,12 +1,14 @@
-"""Saving a finished task's video to a file.
+"""Saving a finished task's video to a file from the provider's video_url.
 
     result = download(task.result.video_url, "fox.mp4",
                       on_progress=lambda got, total: print(got, total))
     print(result.size, result.sha256)
 
-Today the bytes come from the provider's video_url, which expires (about a
-day after the task ended). Once the gateway keeps results itself, this goes
-through the gateway instead; the signature stays.
+The provider's video_url expires (about a day after the task ended).
+GatewayClient.download_content reads the gateway's own copy instead, which
+outlives it, resumes a broken stream and checks the file's SHA-256; this is
+the fallback for a gateway that keeps no copies (its error reason
+CONTENT_NOT_AVAILABLE). Both return a DownloadResult.
 """
 
 import dataclasses

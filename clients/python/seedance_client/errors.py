@@ -38,8 +38,8 @@ class ErrorDetails:
     field_violations: List[FieldViolation] = dataclasses.field(default_factory=list)
     # RetryInfo: how long to wait before retrying; None if not given.
     retry_delay: Optional[datetime.timedelta] = None
-    # ErrorInfo: e.g. reason "TOO_MANY_TASKS_IN_FLIGHT", metadata
-    # "upstream_code" and "trace_id".
+    # ErrorInfo: e.g. reason "TOO_MANY_TASKS_IN_FLIGHT" or
+    # "CONTENT_NOT_AVAILABLE", metadata "upstream_code" and "trace_id".
     reason: str = ""
     domain: str = ""
     metadata: Dict[str, str] = dataclasses.field(default_factory=dict)

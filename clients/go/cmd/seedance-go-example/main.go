@@ -13,6 +13,13 @@
 //	--mode=watch --task-id=ID [--after=N]   watch to the end (resumes)
 //	--mode=cancel --task-id=ID         cancel, then watch to the end
 //
+// With --output=FILE (demo and watch) a succeeded task's video is saved
+// there: the gateway's own copy (ReadVideoContent: resumed when the stream
+// breaks, waiting while the gateway still fetches it, checked against its
+// SHA-256), or the provider's video_url only when the gateway keeps no copy
+// (CONTENT_NOT_AVAILABLE). A progress line (bytes of total, percent, rate)
+// is drawn on a terminal only.
+//
 // Output is one "kind key=value ..." line per thing, the same in the Python
 // and Node examples; "message=" and "description=" run to the end of the
 // line. Exit status (the C++ client's for failed calls): 0 done, 1 the task did not
@@ -24,8 +31,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/seedance-gateway/seedance-gateway/clients/go/seedance"
 	pb "github.com/seedance-gateway/seedance-gateway/clients/go/seedancev1"
@@ -41,6 +50,7 @@ var (
 	taskID   = flag.String("task-id", "", "task for watch and cancel")
 	after    = flag.Int64("after", -1, "watch: resume after this sequence (-1: from the current state)")
 	duration = flag.Int("duration", 0, "create: duration_seconds (0: unset)")
+	output   = flag.String("output", "", "demo and watch: save a succeeded task's video to this file")
 )
 
 func envOr(name, fallback string) string {
@@ -113,6 +123,87 @@ func finish(task *pb.VideoTask) int {
 	return 1
 }
 
+// meter draws a download's progress line on a terminal: bytes of total,
+// percent, rate; at most ten times a second.
+type meter struct {
+	live  bool
+	start time.Time // of the first bytes (not of a wait for a pending copy)
+	drawn time.Time
+	shown bool // a line is drawn and not ended
+}
+
+// download is the meter of the download under way.
+var download meter
+
+func (m *meter) begin() {
+	stat, err := os.Stdout.Stat()
+	*m = meter{live: err == nil && stat.Mode()&os.ModeCharDevice != 0}
+}
+
+func (m *meter) progress(received, total int64) {
+	now := time.Now()
+	if !m.live || (received != total && now.Sub(m.drawn) < 100*time.Millisecond) {
+		return
+	}
+	if m.start.IsZero() {
+		m.start = now
+	}
+	m.drawn = now
+	mib := func(n int64) float64 { return float64(n) / (1 << 20) }
+	line := fmt.Sprintf("\r  downloading %.1f", mib(received))
+	if total > 0 {
+		line += fmt.Sprintf(" of %.1f MiB (%d%%)", mib(total), received*100/total)
+	} else {
+		line += " MiB"
+	}
+	if seconds := now.Sub(m.start).Seconds(); seconds > 0 {
+		line += fmt.Sprintf("  %.1f MiB/s", mib(received)/seconds)
+	}
+	fmt.Print(line + "   ")
+	m.shown = true
+}
+
+// end ends the progress line, if one is drawn.
+func (m *meter) end() {
+	if m.shown {
+		fmt.Println()
+		m.shown = false
+	}
+}
+
+// save writes a succeeded task's video to --output: the gateway's copy, or
+// the provider's video_url when the gateway keeps none.
+func save(ctx context.Context, client *seedance.Client, task *pb.VideoTask) int {
+	download.begin()
+	saved, err := client.DownloadContent(ctx, task.TaskId, pb.ResultFile_RESULT_FILE_VIDEO, *output, download.progress)
+	download.end()
+	source := "gateway"
+	if err != nil && seedance.Details(err).Reason == seedance.ReasonContentNotAvailable {
+		fmt.Printf("fallback reason=%s source=video_url\n", seedance.ReasonContentNotAvailable)
+		download.begin()
+		saved, err = seedance.Download(ctx, task.GetResult().GetVideoUrl(), *output, download.progress)
+		download.end()
+		source = "video_url"
+	}
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Printf("saved path=%s bytes=%d sha256=%s content_type=%s source=%s\n",
+		saved.Path, saved.Size, saved.SHA256, saved.ContentType, source)
+	return 0
+}
+
+// checkWritable makes sure --output can be written before a task is made
+// for it: a file of its own beside it, removed.
+func checkWritable(path string) error {
+	probe, err := os.CreateTemp(filepath.Dir(path), ".seedance-probe-*")
+	if err != nil {
+		return err
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
 func spec() *pb.VideoSpec {
 	s := &pb.VideoSpec{Model: *model, Prompt: *prompt}
 	if *duration != 0 {
@@ -141,7 +232,11 @@ func run(ctx context.Context, client *seedance.Client) int {
 		if err != nil {
 			return fail(err)
 		}
-		return finish(task)
+		code := finish(task)
+		if code == 0 && *output != "" {
+			code = save(ctx, client, task)
+		}
+		return code
 	case "cancel":
 		task, err := client.Cancel(ctx, *taskID)
 		if err != nil {
@@ -165,6 +260,9 @@ func run(ctx context.Context, client *seedance.Client) int {
 			return fail(err)
 		}
 		code := finish(task)
+		if code == 0 && *output != "" {
+			code = save(ctx, client, task)
+		}
 		// A failed call, decoded: duration_seconds out of range. validate_only
 		// makes sure nothing is created even if it were valid.
 		bad := spec()
@@ -191,6 +289,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "--mode=%s needs --task-id\n", *mode)
 		os.Exit(2)
 	}
+	if *output != "" {
+		if *mode != "demo" && *mode != "watch" {
+			fmt.Fprintf(os.Stderr, "--output goes with --mode=demo or watch, not %s\n", *mode)
+			os.Exit(2)
+		}
+		if err := checkWritable(*output); err != nil {
+			fmt.Fprintf(os.Stderr, "--output %s: cannot write there: %v\n", *output, err)
+			os.Exit(2)
+		}
+	}
 	conn, err := seedance.Dial(*gateway)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -201,6 +309,15 @@ func main() {
 		OnReconnect: func(afterSequence uint64, err error) {
 			fmt.Printf("resumed after_sequence=%d code=%s\n", afterSequence,
 				seedance.CodeName(seedance.Details(err).Code))
+		},
+		OnContentRetry: func(offset int64, wait time.Duration, err error) {
+			download.end()
+			d := seedance.Details(err)
+			line := fmt.Sprintf("download_retry offset=%d code=%s", offset, seedance.CodeName(d.Code))
+			if d.Reason != "" {
+				line += " reason=" + d.Reason
+			}
+			fmt.Printf("%s wait_ms=%d\n", line, wait.Milliseconds())
 		},
 	})
 	code := run(context.Background(), client)
