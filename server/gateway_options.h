@@ -37,6 +37,8 @@ struct GatewayOptions {
   int max_message_bytes = 32 << 20;
   // Open watch streams at most.
   size_t max_watch_streams = 100000;
+  // ReadVideoContent downloads open at once (each holds one chunk).
+  int max_content_streams = 1000;
   // A heartbeat on idle watch streams this often (0: none).
   absl::Duration heartbeat_interval = absl::Seconds(10);
   // A watch stream whose client has taken nothing for this long while a

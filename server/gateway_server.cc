@@ -268,6 +268,7 @@ absl::Status GatewayServer::Start() {
   service::VideoGatewayService::Options service_options;
   service_options.watch.heartbeat_interval = o.heartbeat_interval;
   service_options.watch.max_streams = o.max_watch_streams;
+  service_options.max_content_streams = o.max_content_streams;
   service_options.watch.stall_timeout = o.watch_stall_timeout;
   service_options.caller_rpc_rate = o.caller_rpc_rate;
   service_options.caller_rpc_burst = o.caller_rpc_burst;

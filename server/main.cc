@@ -72,6 +72,8 @@ ABSL_FLAG(bool, durable_fsync, true,
           "fsync every commit (survives power loss); false: survives process crashes");
 ABSL_FLAG(int, max_tasks_in_flight, 10000, "tasks in progress at once; more are refused");
 ABSL_FLAG(int, max_watch_streams, 100000, "open watch streams at once");
+ABSL_FLAG(int, max_content_streams, 1000,
+          "open ReadVideoContent downloads at once (each holds one chunk of 256 KiB)");
 ABSL_FLAG(double, caller_create_rate, 20,
           "task creations per second per caller (token bucket; 0: no limit); more get "
           "RESOURCE_EXHAUSTED with RetryInfo");
@@ -212,6 +214,7 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   o.durable_fsync = absl::GetFlag(FLAGS_durable_fsync);
   o.max_tasks_in_flight = absl::GetFlag(FLAGS_max_tasks_in_flight);
   o.max_watch_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_watch_streams));
+  o.max_content_streams = absl::GetFlag(FLAGS_max_content_streams);
   o.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
   o.watch_stall_timeout = absl::GetFlag(FLAGS_watch_stall_timeout);
   o.caller_create_rate = absl::GetFlag(FLAGS_caller_create_rate);

@@ -125,11 +125,15 @@ void ContentFetcher::Start(std::shared_ptr<Job> job) {
     absl::StatusOr<FetchedContent> outcome = [&]() -> absl::StatusOr<FetchedContent> {
       if (!reply.ok()) return reply.status();
       if (reply->status != 200) return StatusOfHttpAnswer(reply->status);
-      // A file shorter than what a kind check reads is checked whole.
+      // A whole file shorter than what a kind check reads is no video or
+      // image (an MP4's ftyp box alone holds 16 bytes), whatever it starts with.
       if (!attempt->kind_checked) {
         if (absl::Status s = CheckContentKind(attempt->head, job->request.kind); !s.ok()) {
           return s;
         }
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the provider's file is ", attempt->head.size(), " bytes, too short to be ",
+            job->request.kind == ContentKind::kVideo ? "a video" : "an image"));
       }
       absl::StatusOr<std::string> type = SniffContentType(attempt->head);
       if (!type.ok()) return type.status();

@@ -69,7 +69,7 @@ TEST(PlanContentReadTest, AStoredCopySendsTheAskedRangeClampedToTheFile) {
                                          {990, 100, 10},
                                          {kSize, 0, 0},
                                          {500, 500, 500}}) {
-    SCOPED_TRACE(testing::PrintToString(std::vector<int64_t>{c.offset, c.length}));
+    SCOPED_TRACE(::testing::PrintToString(std::vector<int64_t>{c.offset, c.length}));
     absl::StatusOr<ContentReadPlan> plan =
         PlanContentRead(Succeeded(v1::CONTENT_STATE_STORED), Range(c.offset, c.length));
     ASSERT_THAT(plan, IsOk());
