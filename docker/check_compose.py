@@ -17,7 +17,7 @@ match the real programs of this build:
   delivery and upstream token given in the environment reach the gateway;
 - the `replicas` profile: both replicas on the postgres service's database
   with the password from the environment, distinct replica ids, one shared
-  master key volume, callbacks and gRPC through the nginx balancer, whose
+  master key volume, one shared content volume, callbacks and gRPC through the nginx balancer, whose
   configuration names both replicas' ports.
 
     docker/check_compose.py --build-dir build
@@ -126,7 +126,7 @@ def check_replicas(services, config, gw_flags, mock_port):
     lb = services["lb"]
     check(mounts_of(lb).get("/etc/nginx/nginx.conf", "").endswith("docker/nginx-replicas.conf"),
           "lb: runs docker/nginx-replicas.conf")
-    ids, keys, data = set(), set(), set()
+    ids, keys, data, content = set(), set(), set(), set()
     for name in REPLICAS:
         spec = services[name]
         flags = flag_values(spec["command"])
@@ -145,6 +145,7 @@ def check_replicas(services, config, gw_flags, mock_port):
         check(key_volume in config.get("volumes", {}), f"{name}: --master_key_file is on a named volume")
         keys.add(key_volume)
         data.add(mounts.get(flags["--data_dir"]))
+        content.add(mounts.get(flags.get("--content_dir")))
         check(flags["--listen"] == gw_flags["--listen"], f"{name}: listens as the gateway does")
         check(f"server {name}:{port_of(flags['--listen'])};" in nginx, f"lb: balances gRPC to {name}")
         check(f"server {name}:{port_of(flags['--callback_listen'])};" in nginx,
@@ -158,6 +159,9 @@ def check_replicas(services, config, gw_flags, mock_port):
     check(len(ids) == len(REPLICAS) and None not in ids, "replicas: distinct --replica_id")
     check(len(keys) == 1, "replicas: one master key volume for all")
     check(len(data) == len(REPLICAS), "replicas: a data volume each")
+    # Any replica serves a video another one fetched.
+    check(len(content) == 1 and None not in content and content <= set(config.get("volumes", {})),
+          "replicas: one shared named volume for --content_dir")
     grpc_lb = re.search(r"listen (\d+) http2;", nginx)
     check(grpc_lb is not None and any(p["target"] == int(grpc_lb.group(1)) for p in lb.get("ports", [])),
           "lb: its gRPC port is published")

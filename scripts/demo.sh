@@ -57,6 +57,7 @@ log "starting the gateway (callback delivery on loopback, store in $work/data)"
 "$bin/server/seedance-gateway" --listen=127.0.0.1:0 \
   --upstream_base_url="http://127.0.0.1:$mock_port" --delivery=callback \
   --callback_listen=127.0.0.1:0 --data_dir="$work/data" --heartbeat_interval=1s \
+  --allow_private_content_hosts=127.0.0.1 \
   >"$work/gateway.out" 2>"$work/gateway.err" &
 pids+=($!)
 grpc_port="$(read_port "$work/gateway.out" grpc_port)"
