@@ -117,6 +117,9 @@ struct GatewayOptions {
   // Size caps of kept files: a larger one fails its copy, not the task.
   int64_t max_video_bytes = int64_t{512} << 20;
   int64_t max_image_bytes = int64_t{32} << 20;
+  // Kept files are removed this long after they were stored (the task's
+  // copy then says EXPIRED); 0: kept for good.
+  absl::Duration content_ttl = absl::ZeroDuration();
   // Hosts of the provider's result URLs that may be loopback/private (as
   // allow_private_url_hosts, but for the gateway's own downloads of
   // results: e.g. 127.0.0.1 for the bundled mock). Empty: public only.

@@ -222,7 +222,8 @@ absl::Status GatewayServer::Start() {
       core::TaskCoreOptions{.manager = std::move(manager_options),
                             .driver = std::move(driver_options),
                             .content = {.max_video_bytes = o.max_video_bytes,
-                                        .max_image_bytes = o.max_image_bytes},
+                                        .max_image_bytes = o.max_image_bytes,
+                                        .ttl = o.content_ttl},
                             .leases = std::move(leases)},
       core::TaskCoreDeps{.store = *store_,
                          .upstream = *upstream_,
@@ -231,6 +232,7 @@ absl::Status GatewayServer::Start() {
                          .keyring = *keyring_,
                          .webhooks = webhooks_.get(),
                          .content = content_fetcher_.get(),
+                         .content_store = content_store_.get(),
                          .leases = leases_,
                          .hints = hints_,
                          .stats = stats_.get()});

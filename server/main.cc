@@ -125,6 +125,9 @@ ABSL_FLAG(int64_t, max_video_bytes, int64_t{512} << 20,
           "a video larger than this is not kept (its copy fails; the task still succeeds)");
 ABSL_FLAG(int64_t, max_image_bytes, int64_t{32} << 20,
           "a last-frame image larger than this is not kept");
+ABSL_FLAG(absl::Duration, content_ttl, absl::ZeroDuration(),
+          "kept result files are removed this long after they were stored, and their task "
+          "says EXPIRED (e.g. 720h); 0: kept for good");
 ABSL_FLAG(std::vector<std::string>, allow_private_content_hosts, {},
           "the provider's result URLs must lead to public addresses; these hosts may be "
           "loopback/private (as --allow_private_url_hosts, for the gateway's own downloads "
@@ -241,6 +244,10 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
     return absl::InvalidArgumentError("--max_video_bytes and --max_image_bytes must be positive");
   }
   o.allow_private_content_hosts = absl::GetFlag(FLAGS_allow_private_content_hosts);
+  o.content_ttl = absl::GetFlag(FLAGS_content_ttl);
+  if (o.content_ttl < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--content_ttl must not be negative");
+  }
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   return o;
 }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -69,6 +70,10 @@ class ContentStore {
 
   // Forgets the item (retention); OK if there was none. Thread-safe.
   virtual absl::Status Remove(absl::string_view key) = 0;
+
+  // The keys of every committed item, in no particular order (items being
+  // written are not listed). UNAVAILABLE when the medium fails. Thread-safe.
+  virtual absl::StatusOr<std::vector<std::string>> List() = 0;
 };
 
 // INVALID_ARGUMENT unless `key` follows the rule above (and is at most 200

@@ -192,4 +192,18 @@ absl::Status FilesystemContentStore::Remove(absl::string_view key) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> FilesystemContentStore::List() {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(directory_.c_str()), closedir);
+  if (dir == nullptr) return Errno("cannot list the content directory", directory_);
+  std::vector<std::string> keys;
+  while (dirent* entry = readdir(dir.get())) {
+    absl::string_view name = entry->d_name;
+    // Partial files and whatever else is there (".", "..", a stray file of
+    // a person's) are not items.
+    if (absl::StrContains(name, kPartialMarker) || !CheckContentKey(name).ok()) continue;
+    keys.emplace_back(name);
+  }
+  return keys;
+}
+
 }  // namespace seedance::server::content

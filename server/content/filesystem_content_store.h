@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/content/content_store.h"
@@ -32,6 +33,7 @@ class FilesystemContentStore : public ContentStore {
   absl::StatusOr<std::string> Read(absl::string_view key, int64_t offset,
                                    int64_t length) override;
   absl::Status Remove(absl::string_view key) override;
+  absl::StatusOr<std::vector<std::string>> List() override;
 
   const std::string& directory() const { return directory_; }
 

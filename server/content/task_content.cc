@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "base/proto_time.h"
@@ -12,6 +13,18 @@ namespace seedance::server::content {
 
 std::string ResultContentKey(absl::string_view task_id, model::ResultFile file) {
   return absl::StrCat(task_id, ".", model::ResultFileName(file));
+}
+
+std::optional<ResultContentKeyParts> ParseResultContentKey(absl::string_view key) {
+  for (model::ResultFile file : model::kResultFiles) {
+    absl::string_view suffix = model::ResultFileName(file);
+    if (key.size() > suffix.size() + 1 && absl::EndsWith(key, suffix) &&
+        key[key.size() - suffix.size() - 1] == '.') {
+      return ResultContentKeyParts{std::string(key.substr(0, key.size() - suffix.size() - 1)),
+                                   file};
+    }
+  }
+  return std::nullopt;
 }
 
 TaskContent::TaskContent(ContentFetcher* fetcher, TaskContentOptions options,
@@ -87,6 +100,9 @@ void TaskContent::RecordOutcome(const std::string& task_id, const std::string& t
         copy.set_size_bytes(outcome->info.size);
         copy.set_sha256(outcome->info.sha256);
         SetProtoTime(now, copy.mutable_store_time());
+        if (options_.ttl > absl::ZeroDuration()) {
+          SetProtoTime(now + options_.ttl, copy.mutable_expire_time());
+        }
       },
       nullptr);
 }

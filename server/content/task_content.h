@@ -14,6 +14,7 @@
 #define SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -32,11 +33,22 @@ struct TaskContentOptions {
   // Size caps of kept files (--max_video_bytes, --max_image_bytes).
   int64_t max_video_bytes = int64_t{512} << 20;
   int64_t max_image_bytes = int64_t{32} << 20;
+  // How long a kept file stays (--content_ttl; ContentRetention removes
+  // it then); 0: for good.
+  absl::Duration ttl = absl::ZeroDuration();
 };
 
 // The content store key of a task's result file: "<task_id>.video" or
 // "<task_id>.last_frame" (task ids are UUIDs, so the key is a safe name).
 std::string ResultContentKey(absl::string_view task_id, model::ResultFile file);
+
+// The task and file a key of ResultContentKey names; nullopt for any other
+// key.
+struct ResultContentKeyParts {
+  std::string task_id;
+  model::ResultFile file;
+};
+std::optional<ResultContentKeyParts> ParseResultContentKey(absl::string_view key);
 
 class TaskContent {
  public:

@@ -37,6 +37,13 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
     webhooks_.OnTaskEnded(task.record);
     content_.OnTaskEnded(task.record);
   });
+  if (options.content.ttl > absl::ZeroDuration() && deps.content_store != nullptr) {
+    retention_ = std::make_unique<content::ContentRetention>(
+        content::ContentRetentionOptions{.ttl = options.content.ttl,
+                                         .sweep_interval = options.content_sweep_interval},
+        *deps.content_store, deps.store, registry_, loop_, deps.scheduler, deps.clock);
+    retention_->Start();
+  }
   if (options.leases.has_value() && deps.leases != nullptr) {
     registry_.EnableLeases(options.leases->replica, options.leases->ttl);
     // A task another replica took over: its calls and timers stop here, and
@@ -63,6 +70,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
 }
 
 void TaskCore::StopReplicaWork() {
+  if (retention_ != nullptr) retention_->Stop();
   if (follower_ != nullptr) follower_->Stop();
   if (keeper_ != nullptr) keeper_->Stop();
 }

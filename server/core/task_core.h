@@ -24,6 +24,7 @@
 #include "base/scheduler.h"
 #include "server/callers/keyring.h"
 #include "server/content/content_fetcher.h"
+#include "server/content/content_retention.h"
 #include "server/content/task_content.h"
 #include "server/core/lease_keeper.h"
 #include "server/core/store_follower.h"
@@ -42,8 +43,10 @@ namespace seedance::server::core {
 struct TaskCoreOptions {
   TaskManagerOptions manager;
   upstream::UpstreamDriverOptions driver;
-  // Size caps of the result files kept (TaskCoreDeps::content set).
+  // Size caps and retention of the result files kept (TaskCoreDeps::content
+  // set), and how often files past their retention are looked for.
   content::TaskContentOptions content;
+  absl::Duration content_sweep_interval = absl::Minutes(1);
   // Several replicas on one store (TaskCoreDeps::leases set): this
   // replica's id and lease time.
   std::optional<LeaseOptions> leases;
@@ -63,6 +66,9 @@ struct TaskCoreDeps {
   // Keeps succeeded tasks' result files (the driver then marks them
   // PENDING on success); null: no content is kept.
   content::ContentFetcher* content = nullptr;
+  // Where the fetched files are: with TaskCoreOptions::content.ttl set,
+  // files past it are removed (ContentRetention); null: none are.
+  content::ContentStore* content_store = nullptr;
   // The store's leases, with several replicas (TaskCoreOptions::leases);
   // null: this gateway drives every task of the store.
   store::TaskLeases* leases = nullptr;
@@ -87,10 +93,12 @@ class TaskCore {
   TaskManager& manager() { return manager_; }
   // Null unless leases are on.
   LeaseKeeper* leases() { return keeper_.get(); }
+  // Null unless kept files expire (content.ttl and a content store).
+  content::ContentRetention* retention() { return retention_.get(); }
 
-  // With leases: stops the rounds and the following of other replicas'
-  // tasks, and releases this replica's leases (a clean stop; before the
-  // scheduler goes). Loop thread.
+  // Stops the periodic work (a clean stop; before the scheduler goes): the
+  // sweeps of kept files, and with leases the rounds and the following of
+  // other replicas' tasks, releasing this replica's leases. Loop thread.
   void StopReplicaWork();
 
  private:
@@ -102,6 +110,7 @@ class TaskCore {
   TaskManager manager_;
   std::unique_ptr<LeaseKeeper> keeper_;
   std::unique_ptr<StoreFollower> follower_;
+  std::unique_ptr<content::ContentRetention> retention_;
 };
 
 }  // namespace seedance::server::core

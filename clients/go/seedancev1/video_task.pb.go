@@ -813,12 +813,12 @@ type ContentCopy struct {
 	// Whether there is one.
 	State ContentState `protobuf:"varint,1,opt,name=state,proto3,enum=seedance.v1.ContentState" json:"state,omitempty"`
 	// "video/mp4", "image/png" or "image/jpeg", from the file's own first
-	// bytes. Set when STORED.
+	// bytes. Set when STORED (and kept when EXPIRED).
 	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
-	// The file's length in bytes. Set when STORED.
+	// The file's length in bytes. Set when STORED (and kept when EXPIRED).
 	SizeBytes int64 `protobuf:"varint,3,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
 	// SHA-256 of the file, 64 lower-case hex digits: check a download with
-	// it. Set when STORED.
+	// it. Set when STORED (and kept when EXPIRED).
 	Sha256 string `protobuf:"bytes,4,opt,name=sha256,proto3" json:"sha256,omitempty"`
 	// Why it could not be kept, when FAILED.
 	Error *status.Status `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`

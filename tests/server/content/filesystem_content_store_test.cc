@@ -124,6 +124,20 @@ TEST_F(FilesystemContentStoreTest, RemoveForgetsTheItemAndMayBeRepeated) {
   EXPECT_THAT(store_->Remove("task-5.mp4"), IsOk());
 }
 
+TEST_F(FilesystemContentStoreTest, ListsCommittedItemsOnly) {
+  EXPECT_THAT(store_->List(), IsOkAndHolds(IsEmpty()));
+  std::unique_ptr<ContentWriter> a = Writer("a.video");
+  ASSERT_THAT(a->Commit(), IsOk());
+  std::unique_ptr<ContentWriter> b = Writer("b.last_frame");
+  ASSERT_THAT(b->Commit(), IsOk());
+  std::unique_ptr<ContentWriter> writing = Writer("c.video");  // not committed yet
+  ASSERT_THAT(writing->Append("half"), IsOk());
+  std::ofstream(directory_ + "/.hidden") << "not an item";
+  EXPECT_THAT(store_->List(), IsOkAndHolds(UnorderedElementsAre("a.video", "b.last_frame")));
+  ASSERT_THAT(store_->Remove("a.video"), IsOk());
+  EXPECT_THAT(store_->List(), IsOkAndHolds(UnorderedElementsAre("b.last_frame")));
+}
+
 TEST_F(FilesystemContentStoreTest, OpenRemovesWhatACrashedWriterLeft) {
   std::unique_ptr<ContentWriter> kept = Writer("kept.mp4");
   ASSERT_THAT(kept->Append("whole"), IsOk());

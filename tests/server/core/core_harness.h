@@ -86,6 +86,7 @@ class CoreHarness {
               .keyring = keyring,
               .webhooks = &webhooks,
               .content = content.has_value() ? &fetcher : nullptr,
+              .content_store = content.has_value() ? content_store.get() : nullptr,
               .leases = lease_store,
               .stats = &stats}) {
     ON_CALL(upstream, Submit)
