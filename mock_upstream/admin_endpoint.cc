@@ -89,6 +89,8 @@ std::string ConfigJson(const MockConfig& c) {
       .Key("drip_interval_ms").Int(Millis(c.drip_interval))
       .Key("video_bytes").Int(c.video_bytes)
       .Key("media_ttl_ms").Int(Millis(c.media_ttl))
+      .Key("media_drip_ms").Int(Millis(c.media_drip_interval))
+      .Key("media_drip_chunk_bytes").Int(static_cast<int64_t>(c.media_drip_chunk_bytes))
       .Key("refuse_unknown_fields").Bool(c.refuse_unknown_fields);
   return json.End().Take();
 }
@@ -151,6 +153,10 @@ absl::Status UpdateConfig(const pb::Struct& update, MockConfig& config) {
       config.video_bytes = whole;
     } else if (key == "media_ttl_ms") {
       config.media_ttl = absl::Milliseconds(whole);
+    } else if (key == "media_drip_ms") {
+      config.media_drip_interval = absl::Milliseconds(whole);
+    } else if (key == "media_drip_chunk_bytes") {
+      config.media_drip_chunk_bytes = static_cast<size_t>(std::max<int64_t>(whole, 1));
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown config key \"", key, "\""));
     }

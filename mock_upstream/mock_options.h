@@ -59,6 +59,11 @@ struct MockConfig {
   // provider's URLs expire (about a day); how they fail after is a guess
   // (a CDN's signed-URL 403). The deadline rides in the URL (?expires=).
   absl::Duration media_ttl = absl::ZeroDuration();
+  // Result files are sent media_drip_chunk_bytes at a time, one piece every
+  // media_drip_interval (0: at full speed): a download that takes a while,
+  // to interrupt on purpose.
+  absl::Duration media_drip_interval = absl::ZeroDuration();
+  size_t media_drip_chunk_bytes = 64 * 1024;
 };
 
 struct MockOptions {

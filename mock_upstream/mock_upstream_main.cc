@@ -79,6 +79,11 @@ ABSL_FLAG(int64_t, video_bytes, kDefaults.config.video_bytes,
 ABSL_FLAG(int, media_ttl_ms, 0,
           "Result URLs answer 403 (an expired signed link) this long after their task "
           "finished; 0: never.");
+ABSL_FLAG(int, media_drip_ms, 0,
+          "Result files are sent --media_drip_chunk_bytes at a time, one piece every this "
+          "many ms (a slow download); 0: at full speed.");
+ABSL_FLAG(int, media_drip_chunk_bytes, static_cast<int>(kDefaults.config.media_drip_chunk_bytes),
+          "--media_drip_ms: bytes per piece.");
 ABSL_FLAG(int, max_tasks, static_cast<int>(kDefaults.max_tasks),
           "Tasks remembered; the oldest are forgotten beyond this.");
 ABSL_FLAG(int, journal_limit, static_cast<int>(kDefaults.journal_limit),
@@ -154,6 +159,9 @@ MockOptions OptionsFromFlags() {
   c.drip_interval = Ms(absl::GetFlag(FLAGS_drip_interval_ms));
   c.video_bytes = absl::GetFlag(FLAGS_video_bytes);
   c.media_ttl = Ms(absl::GetFlag(FLAGS_media_ttl_ms));
+  c.media_drip_interval = Ms(absl::GetFlag(FLAGS_media_drip_ms));
+  c.media_drip_chunk_bytes =
+      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_media_drip_chunk_bytes)));
   return options;
 }
 

@@ -3,8 +3,10 @@
 // links stop serving (403) soon after a task ends: the gateway fetches the
 // video when the task succeeds, and serves it through ReadVideoContent,
 // whole or by range, identical to the mock's file, after the link expired;
-// only to the task's own caller. A video over --max_video_bytes fails the
-// copy, not the task; the fetch goes through the address guard.
+// only to the task's own caller. A download cut by SIGKILL is made again
+// after the restart, and no half file is kept. A video over
+// --max_video_bytes fails the copy, not the task; the fetch goes through
+// the address guard.
 #include <grpcpp/grpcpp.h>
 
 #include <filesystem>
@@ -39,10 +41,14 @@ constexpr int64_t kVideoBytes = int64_t{3} << 20;
 class ContentE2eTest : public ::testing::Test {
  protected:
   void StartStack(std::vector<std::string> gateway_flags,
-                  const std::string& media_ttl_ms = "0") {
-    auto mock = testing::MockUpstreamProcess::Start(
-        {"--generation_ms=150", "--queue_ms=30", "--log_level=warning",
-         absl::StrCat("--video_bytes=", kVideoBytes), "--media_ttl_ms=" + media_ttl_ms});
+                  const std::string& media_ttl_ms = "0",
+                  std::vector<std::string> mock_flags = {}) {
+    std::vector<std::string> mflags = {"--generation_ms=150", "--queue_ms=30",
+                                       "--log_level=warning",
+                                       absl::StrCat("--video_bytes=", kVideoBytes),
+                                       "--media_ttl_ms=" + media_ttl_ms};
+    mflags.insert(mflags.end(), mock_flags.begin(), mock_flags.end());
+    auto mock = testing::MockUpstreamProcess::Start(mflags);
     ASSERT_THAT(mock, IsOk());
     mock_ = *std::move(mock);
     std::vector<std::string> flags = {"--upstream_base_url=" + mock_->base_url(),
@@ -190,6 +196,36 @@ TEST_F(ContentE2eTest, TheKeptVideoIsTheMocksFileWholeAndByRangeAfterTheLinkExpi
   Read other = ReadContent("bob", task.task_id());
   EXPECT_THAT(other.status, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(other.bytes.empty());
+}
+
+TEST_F(ContentE2eTest, AFetchCutBySigkillIsFetchedAgainAfterTheRestartAndNoHalfFileIsKept) {
+  // 3 MiB, 32 KiB every 100 ms: about 10 s of download to cut short.
+  StartStack({"--allow_private_content_hosts=127.0.0.1"}, "0",
+             {"--media_drip_ms=100", "--media_drip_chunk_bytes=32768"});
+  const std::string& mock_file = **mock_upstream::VideoOfSize(kVideoBytes);
+  v1::VideoTask task = Succeeded("alice");
+  ASSERT_THAT(mock_->WaitForJournal({{"kind", "request"}, {"method", "GET"}}, absl::Seconds(30)),
+              IsOk());
+  EXPECT_EQ(Client("alice").Get(task.task_id())->video_content().state(),
+            v1::CONTENT_STATE_PENDING);
+  gateway_->Kill();
+  // Nothing that reads as the video: at most the partial file of the cut
+  // download.
+  for (const std::string& name : ContentFiles()) EXPECT_THAT(name, HasSubstr(".partial-"));
+
+  ASSERT_THAT(mock_->SetConfig(R"({"media_drip_ms": 0})"), IsOk());
+  ASSERT_THAT(gateway_->Restart(), IsOk());
+  channel_ = grpc::CreateChannel(gateway_->address(), grpc::InsecureChannelCredentials());
+  v1::VideoTask kept = AwaitCopy("alice", task.task_id());
+  ASSERT_EQ(kept.video_content().state(), v1::CONTENT_STATE_STORED)
+      << kept.video_content().DebugString();
+  EXPECT_EQ(kept.video_content().sha256(), server::callers::Sha256Hex(mock_file));
+  // The restart removed the partial file and fetched the whole anew.
+  EXPECT_THAT(ContentFiles(), ::testing::ElementsAre(task.task_id() + ".video"));
+  EXPECT_EQ(mock_->JournalCount({{"kind", "request"}, {"method", "GET"}}).value_or(-1), 2);
+  Read whole = ReadContent("alice", task.task_id());
+  ASSERT_THAT(whole.status, IsOk());
+  EXPECT_TRUE(whole.bytes == mock_file);
 }
 
 TEST_F(ContentE2eTest, AVideoOverTheCapFailsTheCopyNotTheTask) {

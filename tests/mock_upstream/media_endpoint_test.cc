@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "mock_upstream/media.h"
@@ -61,6 +62,28 @@ TEST_F(MediaEndpointTest, AnotherMethodIsJournaledAs404) {
   EXPECT_EQ(outcome->responses[0].status, 404);
   EXPECT_EQ(mock_.state.journal().Query({{"kind", "response"}, {"status", "404"}}, 0).size(),
             1u);
+}
+
+TEST_F(MediaEndpointTest, WithAMediaDripTheFileComesSlowlyInPieces) {
+  ASSERT_TRUE(mock_.state
+                  .UpdateConfig(
+                      [](MockConfig& c) {
+                        c.media_drip_interval = absl::Milliseconds(20);
+                        c.media_drip_chunk_bytes = 1000;
+                        return absl::OkStatus();
+                      },
+                      false)
+                  .ok());
+  auto outcome = Get("/seedance/abc.mp4");
+  ASSERT_EQ(outcome->faults, std::vector<std::string>{"drip"});
+  EXPECT_EQ(outcome->drip_chunk_bytes, 1000u);
+  EXPECT_EQ(outcome->drip_interval, absl::Milliseconds(20));
+  // The whole answer, headers and all, ends with the whole file.
+  EXPECT_TRUE(absl::StartsWith(outcome->raw_bytes, "HTTP/1.1 200"));
+  EXPECT_TRUE(absl::EndsWith(outcome->raw_bytes, SampleVideo()));
+  // A refusal is not dripped.
+  auto missing = Get("/seedance/abc.mp4", {}, "DELETE");
+  EXPECT_TRUE(missing->faults.empty());
 }
 
 }  // namespace
