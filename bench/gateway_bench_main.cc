@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   if (wanted("fanout") || wanted("idle")) RunFanout(config, report);
   if (wanted("persistence")) RunPersistence(config, report);
   if (wanted("replicas")) RunReplicas(config, report);
+  if (wanted("content")) RunContent(config, report);
 
   report.Print();
   std::ofstream(absl::GetFlag(FLAGS_output)) << report.Json() << "\n";

@@ -23,6 +23,7 @@ BenchConfig BenchConfig::Quick() {
   c.replica_watch_tasks = 20;
   c.replica_takeover_tasks = 5;
   c.replica_lease_seconds = 1;
+  c.content_video_bytes = int64_t{4} << 20;
   return c;
 }
 

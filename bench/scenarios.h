@@ -4,6 +4,7 @@
 #ifndef SEEDANCE_BENCH_SCENARIOS_H_
 #define SEEDANCE_BENCH_SCENARIOS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct BenchConfig {
   int replica_watch_tasks = 400;
   int replica_takeover_tasks = 50;
   int replica_lease_seconds = 2;
+  // Results: the size of the video the gateway keeps and serves.
+  int64_t content_video_bytes = int64_t{64} << 20;
   // Extra flags for every gateway started (experiments, e.g. profiling).
   std::vector<std::string> gateway_flags;
 
@@ -78,6 +81,8 @@ void RunFanout(const BenchConfig& config, Report& report);
 void RunPersistence(const BenchConfig& config, Report& report);
 // Gateways on PostgreSQL (replica_scenarios.cc).
 void RunReplicas(const BenchConfig& config, Report& report);
+// Kept results read through the gateway (content_scenarios.cc).
+void RunContent(const BenchConfig& config, Report& report);
 // Where the time of one task goes (an experiment: prints, reports nothing).
 void RunProbe(const BenchConfig& config, Report& report);
 
