@@ -47,7 +47,7 @@ class PackageTest : public ::testing::Test {
     mock_ = *std::move(mock);
     auto gateway = testing::GatewayProcess::Start(
         {"--upstream_base_url=" + mock_->base_url(), "--delivery=callback",
-         "--log_level=warning"},
+         "--log_level=warning", "--allow_private_content_hosts=127.0.0.1"},
         dir_.path() + "/data");
     ASSERT_THAT(gateway, IsOk());
     gateway_ = *std::move(gateway);

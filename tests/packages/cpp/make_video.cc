@@ -60,8 +60,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   int64_t shown = -1;
-  absl::StatusOr<seedance::client::Downloaded> saved = seedance::client::DownloadToFile(
-      done->result().video_url(), Flag(argc, argv, "output"),
+  // The gateway's own copy, checked against its digest.
+  absl::StatusOr<seedance::client::Downloaded> saved = client.DownloadContent(
+      done->task_id(), seedance::v1::RESULT_FILE_VIDEO, Flag(argc, argv, "output"),
       [&shown](int64_t received, int64_t total) {
         if (received == total || received - shown >= (1 << 20)) {
           std::cout << "downloaded " << received << " of " << total << " bytes" << std::endl;

@@ -57,7 +57,8 @@ func run(gateway, token, output string) error {
 		return fmt.Errorf("ended %v: %s", done.State, done.GetError().GetMessage())
 	}
 	shown := int64(-1)
-	saved, err := client.DownloadVideo(ctx, done, output, func(received, total int64) {
+	// The gateway's own copy, checked against its digest.
+	saved, err := client.DownloadContent(ctx, done.TaskId, pb.ResultFile_RESULT_FILE_VIDEO, output, func(received, total int64) {
 		if received == total || received-shown >= 1<<20 {
 			fmt.Printf("downloaded %d of %d bytes\n", received, total)
 			shown = received

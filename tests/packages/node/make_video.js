@@ -27,7 +27,8 @@ async function main() {
       return 1;
     }
     let shown = -1;
-    const saved = await client.downloadVideo(done, args.output, { onProgress: (received, total) => {
+    // The gateway's own copy, checked against its digest.
+    const saved = await client.downloadContent(done.taskId, args.output, { onProgress: (received, total) => {
       if (received === total || received - shown >= 1 << 20) {
         console.log(`downloaded ${received} of ${total} bytes`);
         shown = received;

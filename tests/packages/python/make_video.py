@@ -35,7 +35,8 @@ def main() -> int:
                     print(f"downloaded {got} of {total} bytes", flush=True)
                     last[0] = got
 
-            saved = client.download_video(done, args.output, on_progress=progress)
+            # The gateway's own copy, checked against its digest.
+            saved = client.download_content(done.task_id, args.output, on_progress=progress)
             print(f"saved {saved.path} bytes={saved.size} sha256={saved.sha256}")
             return 0
         except GatewayError as e:
