@@ -491,6 +491,7 @@ void GatewayServer::RefreshStats() {
     service::WatchRegistry::Stats watches = service_->watch_stats();
     serving.watch_streams = static_cast<int64_t>(watches.open_streams);
     serving.watch_streams_stalled = static_cast<int64_t>(watches.stalled_closed);
+    serving.content_streams = service_->content_streams();
   }
   if (core_ != nullptr) serving.loop_oldest_wait = core_->loop().oldest_wait();
   stats_->RefreshServing(serving);

@@ -31,6 +31,11 @@ model::ResultFile ResultFileOf(v1::ResultFile file) {
                                             : model::ResultFile::kVideo;
 }
 
+v1::ResultFile ResultFileProto(model::ResultFile file) {
+  return file == model::ResultFile::kLastFrame ? v1::RESULT_FILE_LAST_FRAME
+                                               : v1::RESULT_FILE_VIDEO;
+}
+
 absl::StatusOr<ContentReadPlan> PlanContentRead(const v1::VideoTask& task,
                                                 const v1::ReadVideoContentRequest& request) {
   std::vector<upstream_api::FieldViolation> violations;

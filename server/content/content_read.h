@@ -31,8 +31,9 @@ struct ContentReadPlan {
   v1::ContentHeader header;
 };
 
-// The result file `file` names (unset: the video).
+// The result file `file` names (unset: the video), and back.
 model::ResultFile ResultFileOf(v1::ResultFile file);
+v1::ResultFile ResultFileProto(model::ResultFile file);
 
 // The plan for `request` on `task` (already found as the caller's own).
 absl::StatusOr<ContentReadPlan> PlanContentRead(const v1::VideoTask& task,

@@ -110,6 +110,7 @@ void ContentRetention::Expire(const std::string& key, const std::string& task_id
         }
         absl::Status gone = content_.Remove(key);
         due_.erase(key);
+        stats_->ContentExpired();
         Log(gone.ok() ? LogLevel::kInfo : LogLevel::kWarning, "content_expired",
             {{"task_id", task_id},
              {"file", model::ResultFileName(file)},

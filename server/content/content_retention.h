@@ -26,6 +26,7 @@
 #include "base/scheduler.h"
 #include "server/content/content_store.h"
 #include "server/model/result_content.h"
+#include "server/stats/gateway_stats.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
@@ -56,6 +57,9 @@ class ContentRetention {
   // removed. Loop thread.
   void Sweep(std::function<void(int removed)> done = nullptr);
 
+  // Where expiries are counted (stats::NoStats() until set).
+  void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
+
  private:
   void ScheduleNext();
   // Marks the copy of `key` EXPIRED (unless it already left STORED), then
@@ -73,6 +77,7 @@ class ContentRetention {
   std::atomic<Scheduler::TimerId> timer_{0};
   // When each listed file is due, once its task was read. Loop thread.
   absl::flat_hash_map<std::string, absl::Time> due_;
+  stats::GatewayStats* stats_ = &stats::NoStats();
 };
 
 }  // namespace seedance::server::content

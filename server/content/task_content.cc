@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "base/proto_time.h"
+#include "server/content/content_read.h"
 #include "server/model/gateway_errors.h"
 #include "upstream_api/status_details.h"
 
@@ -84,6 +85,8 @@ void TaskContent::RecordOutcome(const std::string& task_id, const std::string& t
        {"size", outcome.ok() ? absl::StrCat(outcome->info.size) : ""},
        {"sha256", outcome.ok() ? outcome->info.sha256 : ""},
        {"error", outcome.ok() ? "" : upstream_api::StatusSummary(failure)}});
+  stats_->ContentFetched(ResultFileProto(file), outcome.status(),
+                         outcome.ok() ? outcome->info.size : 0);
   absl::Time now = clock_.Now();
   registry_.UpdateStored(
       task_id,

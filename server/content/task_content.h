@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "server/content/content_fetcher.h"
 #include "server/model/result_content.h"
+#include "server/stats/gateway_stats.h"
 #include "server/store/task_store.h"
 #include "server/tasks/task_loop.h"
 #include "server/tasks/task_registry.h"
@@ -62,6 +63,9 @@ class TaskContent {
   // not being fetched here already. Loop thread.
   void OnTaskEnded(const StoredTask& record);
 
+  // Where outcomes are counted (stats::NoStats() until set).
+  void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
+
  private:
   // Stores the outcome of one finished fetch. Loop thread.
   void RecordOutcome(const std::string& task_id, const std::string& trace_id,
@@ -76,6 +80,7 @@ class TaskContent {
   // Keys being fetched by this process (a takeover or a second recovery
   // pass must not start the same download twice). Loop thread.
   absl::flat_hash_set<std::string> fetching_;
+  stats::GatewayStats* stats_ = &stats::NoStats();
 };
 
 }  // namespace seedance::server::content

@@ -30,6 +30,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
   if (deps.stats != nullptr) {
     registry_.SetStats(*deps.stats);
     driver_.SetStats(*deps.stats);
+    content_.SetStats(*deps.stats);
     manager_.SetStats(*deps.stats);
   }
   registry_.SetTerminalHook([this](tasks::LiveTask& task) {
@@ -42,6 +43,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
         content::ContentRetentionOptions{.ttl = options.content.ttl,
                                          .sweep_interval = options.content_sweep_interval},
         *deps.content_store, deps.store, registry_, loop_, deps.scheduler, deps.clock);
+    if (deps.stats != nullptr) retention_->SetStats(*deps.stats);
     retention_->Start();
   }
   if (options.leases.has_value() && deps.leases != nullptr) {

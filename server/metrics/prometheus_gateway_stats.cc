@@ -124,7 +124,27 @@ PrometheusGatewayStats::PrometheusGatewayStats(prometheus::Registry& registry)
                                  .Help("Watch streams closed because their client stopped "
                                        "reading.")
                                  .Register(registry)
-                                 .Add({})) {
+                                 .Add({})),
+      content_fetches_(BuildCounter()
+                           .Name("seedance_gateway_content_fetches_total")
+                           .Help("Result files the gateway tried to keep, by file (video, "
+                                 "last_frame) and outcome (OK: kept; else the status code).")
+                           .Register(registry)),
+      content_stored_bytes_(BuildCounter()
+                                .Name("seedance_gateway_content_stored_bytes_total")
+                                .Help("Bytes of result files kept.")
+                                .Register(registry)
+                                .Add({})),
+      content_expired_(BuildCounter()
+                           .Name("seedance_gateway_content_expired_total")
+                           .Help("Kept result files removed after their retention time.")
+                           .Register(registry)
+                           .Add({})),
+      content_streams_(BuildGauge()
+                           .Name("seedance_gateway_content_streams")
+                           .Help("ReadVideoContent streams open now.")
+                           .Register(registry)
+                           .Add({})) {
   for (int s = 1; s < kStates; ++s) {
     std::string state = TaskStateLabel(static_cast<v1::TaskState>(s));
     transitions_by_state_[s] = &transitions_.Add({{"state", state}});
@@ -181,6 +201,17 @@ void PrometheusGatewayStats::LoopQueueDelay(absl::Duration delay) {
   loop_queue_delay_seconds_.Observe(Seconds(delay));
 }
 
+void PrometheusGatewayStats::ContentFetched(v1::ResultFile file, const absl::Status& outcome,
+                                            int64_t bytes) {
+  content_fetches_
+      .Add({{"file", file == v1::RESULT_FILE_LAST_FRAME ? "last_frame" : "video"},
+            {"outcome", OutcomeLabel(outcome)}})
+      .Increment();
+  if (outcome.ok()) content_stored_bytes_.Increment(static_cast<double>(bytes));
+}
+
+void PrometheusGatewayStats::ContentExpired() { content_expired_.Increment(); }
+
 void PrometheusGatewayStats::RefreshTasks(const TaskCensus& now) {
   absl::MutexLock lock(&mu_);
   for (int s = 1; s < kStates; ++s) {
@@ -194,6 +225,7 @@ void PrometheusGatewayStats::RefreshTasks(const TaskCensus& now) {
 void PrometheusGatewayStats::RefreshServing(const ServingFigures& now) {
   absl::MutexLock lock(&mu_);
   watch_streams_.Set(static_cast<double>(now.watch_streams));
+  content_streams_.Set(static_cast<double>(now.content_streams));
   loop_oldest_wait_seconds_.Set(Seconds(now.loop_oldest_wait));
   Grow(watch_streams_stalled_, now.watch_streams_stalled, last_serving_.watch_streams_stalled);
 }

@@ -37,6 +37,8 @@ struct TaskCensus {
 // Read anywhere:
 struct ServingFigures {
   int64_t watch_streams = 0;
+  // ReadVideoContent streams open now.
+  int64_t content_streams = 0;
   int64_t watch_streams_stalled = 0;
   // How long the oldest work queued on the task loop has waited.
   absl::Duration loop_oldest_wait;
@@ -57,6 +59,8 @@ class PrometheusGatewayStats : public stats::GatewayStats {
   void WebhookEnded(stats::WebhookResult result) override;
   void StoreCommitted(absl::Duration latency, bool ok) override;
   void LoopQueueDelay(absl::Duration delay) override;
+  void ContentFetched(v1::ResultFile file, const absl::Status& outcome, int64_t bytes) override;
+  void ContentExpired() override;
 
   // Set the gauges and move the counters read from the parts.
   void RefreshTasks(const TaskCensus& census);
@@ -87,6 +91,10 @@ class PrometheusGatewayStats : public stats::GatewayStats {
   prometheus::Counter& leases_lost_;
   prometheus::Gauge& watch_streams_;
   prometheus::Counter& watch_streams_stalled_;
+  prometheus::Family<prometheus::Counter>& content_fetches_;
+  prometheus::Counter& content_stored_bytes_;
+  prometheus::Counter& content_expired_;
+  prometheus::Gauge& content_streams_;
 
   absl::Mutex mu_;
   TaskCensus last_census_ ABSL_GUARDED_BY(mu_);

@@ -69,6 +69,9 @@ class VideoGatewayService final : public v1::VideoGateway::CallbackService {
   // Open watch streams now. Thread-safe.
   size_t open_streams() const { return watches_.size(); }
 
+  // ReadVideoContent streams open now. Thread-safe.
+  int64_t content_streams() const { return content_streams_.load(); }
+
   // What the open watch streams hold (WatchRegistry::GetStats). Thread-safe.
   WatchRegistry::Stats watch_stats() const { return watches_.GetStats(); }
 

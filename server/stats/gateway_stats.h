@@ -11,8 +11,11 @@
 #ifndef SEEDANCE_SERVER_STATS_GATEWAY_STATS_H_
 #define SEEDANCE_SERVER_STATS_GATEWAY_STATS_H_
 
+#include <cstdint>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "seedance/v1/video_gateway.pb.h"
 #include "seedance/v1/video_task.pb.h"
 
 namespace seedance::server::stats {
@@ -60,6 +63,13 @@ class GatewayStats {
 
   // Work posted to the task loop waited this long before it ran.
   virtual void LoopQueueDelay(absl::Duration /*delay*/) {}
+
+  // A result file's copy ended: kept (`outcome` OK, `bytes` stored) or not
+  // (the reason's code).
+  virtual void ContentFetched(v1::ResultFile /*file*/, const absl::Status& /*outcome*/,
+                              int64_t /*bytes*/) {}
+  // A kept file was removed after its retention time.
+  virtual void ContentExpired() {}
 };
 
 // Counts nothing.

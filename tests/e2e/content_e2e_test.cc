@@ -24,6 +24,7 @@
 #include "tests/testing/curl_client.h"
 #include "tests/testing/gateway_process.h"
 #include "tests/testing/mock_upstream_process.h"
+#include "tests/testing/prometheus_text.h"
 #include "tests/testing/read_file.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -149,7 +150,8 @@ class ContentE2eTest : public ::testing::Test {
 };
 
 TEST_F(ContentE2eTest, TheKeptVideoIsTheMocksFileWholeAndByRangeAfterTheLinkExpired) {
-  StartStack({"--allow_private_content_hosts=127.0.0.1"}, /*media_ttl_ms=*/"1500");
+  StartStack({"--allow_private_content_hosts=127.0.0.1", "--admin_listen=127.0.0.1:0"},
+             /*media_ttl_ms=*/"1500");
   const std::string& mock_file = **mock_upstream::VideoOfSize(kVideoBytes);
   const std::string mock_sha256 = server::callers::Sha256Hex(mock_file);
   v1::VideoTask task = Succeeded("alice");
@@ -196,6 +198,16 @@ TEST_F(ContentE2eTest, TheKeptVideoIsTheMocksFileWholeAndByRangeAfterTheLinkExpi
   Read other = ReadContent("bob", task.task_id());
   EXPECT_THAT(other.status, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(other.bytes.empty());
+
+  // The operator sees it in the metrics.
+  testing::HttpResult metrics = testing::PerformHttp(
+      {.url = absl::StrCat("http://127.0.0.1:", gateway_->admin_port(), "/metrics")});
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_EQ(testing::SampleValue(
+                metrics.body, R"(seedance_gateway_content_fetches_total{file="video",outcome="OK"})"),
+            1);
+  EXPECT_EQ(testing::SampleValue(metrics.body, "seedance_gateway_content_stored_bytes_total"),
+            static_cast<double>(kVideoBytes));
 }
 
 TEST_F(ContentE2eTest, AFetchCutBySigkillIsFetchedAgainAfterTheRestartAndNoHalfFileIsKept) {

@@ -73,6 +73,7 @@ TEST(ContentRetentionTest, AKeptVideoGoesAfterItsTtlAndItsTaskSaysExpired) {
   // What it was stays on the record.
   EXPECT_EQ(expired.video_content().sha256(), stored.video_content().sha256());
   EXPECT_THAT(Kept(h), Not(Contains(key)));
+  EXPECT_EQ(h.stats.content_expired, 1);
   v1::ReadVideoContentRequest read;
   read.set_task_id(id);
   EXPECT_THAT(PlanContentRead(expired, read),

@@ -83,6 +83,10 @@ TEST(TaskContentTest, ASucceededTasksVideoIsKeptWithItsTypeSizeAndDigest) {
                                    1 << 20),
             kVideo);
   EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());  // settled
+  ASSERT_EQ(h.stats.content_fetches.size(), 1u);
+  EXPECT_EQ(h.stats.content_fetches[0].file, v1::RESULT_FILE_VIDEO);
+  EXPECT_EQ(h.stats.content_fetches[0].outcome, absl::StatusCode::kOk);
+  EXPECT_EQ(h.stats.content_fetches[0].bytes, static_cast<int64_t>(kVideo.size()));
 }
 
 TEST(TaskContentTest, TheLastFrameIsKeptToo) {
@@ -120,6 +124,8 @@ TEST(TaskContentTest, AVideoOverTheCapFailsItsCopyNotTheTaskAndLeavesNoFile) {
               testing::StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(h.content_transport.calls, SizeIs(1));  // not retried
   EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());
+  ASSERT_EQ(h.stats.content_fetches.size(), 1u);
+  EXPECT_EQ(h.stats.content_fetches[0].outcome, absl::StatusCode::kResourceExhausted);
 }
 
 // (Copies of the copy below: Get returns a temporary.)

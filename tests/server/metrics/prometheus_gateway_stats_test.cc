@@ -62,10 +62,21 @@ TEST_F(PrometheusGatewayStatsTest, ReportsMoveTheirSeries) {
   stats_.StoreCommitted(absl::Microseconds(800), true);
   stats_.StoreCommitted(absl::Milliseconds(3), false);
   stats_.LoopQueueDelay(absl::Microseconds(30));
+  stats_.ContentFetched(v1::RESULT_FILE_VIDEO, absl::OkStatus(), 3000);
+  stats_.ContentFetched(v1::RESULT_FILE_LAST_FRAME, absl::PermissionDeniedError("403"), 0);
+  stats_.ContentExpired();
 
   std::string text = Text();
   SCOPED_TRACE(text);
   EXPECT_EQ(SampleValue(text, R"(seedance_gateway_task_transitions_total{state="pending"})"), 1);
+  EXPECT_EQ(SampleValue(text, R"(seedance_gateway_content_fetches_total{file="video",outcome="OK"})"),
+            1);
+  EXPECT_EQ(SampleValue(
+                text,
+                R"(seedance_gateway_content_fetches_total{file="last_frame",outcome="PermissionDenied"})"),
+            1);
+  EXPECT_EQ(SampleValue(text, "seedance_gateway_content_stored_bytes_total"), 3000);
+  EXPECT_EQ(SampleValue(text, "seedance_gateway_content_expired_total"), 1);
   EXPECT_EQ(SampleValue(text, R"(seedance_gateway_task_transitions_total{state="succeeded"})"),
             2);
   EXPECT_EQ(SampleValue(

@@ -45,6 +45,16 @@ class RecordingStats : public GatewayStats {
   void LoopQueueDelay(absl::Duration delay) override {
     Locked([&] { queue_delays.push_back(delay); });
   }
+  void ContentFetched(v1::ResultFile file, const absl::Status& outcome, int64_t bytes) override {
+    Locked([&] { content_fetches.push_back({file, outcome.code(), bytes}); });
+  }
+  void ContentExpired() override { Locked([&] { ++content_expired; }); }
+
+  struct Fetch {
+    v1::ResultFile file;
+    absl::StatusCode outcome;
+    int64_t bytes;
+  };
 
   // Read once the parts are quiet (tests drive them on their own thread).
   std::vector<v1::TaskState> entered;
@@ -56,6 +66,8 @@ class RecordingStats : public GatewayStats {
   std::vector<absl::Duration> commit_latencies;
   int failed_commits = 0;
   std::vector<absl::Duration> queue_delays;
+  std::vector<Fetch> content_fetches;
+  int content_expired = 0;
 
  private:
   template <typename F>
