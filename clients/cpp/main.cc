@@ -240,6 +240,13 @@ int Run(const CliArgs& args) {
   // A broken stream is resumed by itself; say so instead of going quiet.
   options.on_retry = [](const absl::Status& error, std::optional<uint64_t> after,
                         absl::Duration delay) {
+    std::optional<google::rpc::ErrorInfo> info =
+        upstream_api::GetDetail<google::rpc::ErrorInfo>(error);
+    if (info.has_value() && info->reason() == "CONTENT_PENDING") {
+      std::cerr << "the gateway is still fetching the video from the provider; asking again in "
+                << absl::FormatDuration(delay) << std::endl;
+      return;
+    }
     std::cerr << "stream broke (" << upstream_api::StatusSummary(error) << "); resuming"
               << (after.has_value() ? absl::StrCat(" after sequence ", *after) : std::string())
               << " in " << absl::FormatDuration(delay) << std::endl;

@@ -25,6 +25,7 @@
 #include "tests/testing/mock_upstream_process.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/prometheus_text.h"
+#include "tests/testing/read_file.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -145,6 +146,26 @@ TEST_F(ReplicasTest, AnyReplicaAnswersAndWatchersSeeEveryChangeOnce) {
     EXPECT_EQ(listed->tasks_size(), 1);
   }
   EXPECT_EQ(Submissions(), 1);
+}
+
+TEST_F(ReplicasTest, AVideoOneReplicaKeptIsServedByAnotherFromTheSharedContentDirectory) {
+  StartMock("100");
+  const std::string shared = "--content_dir=" + dir_.path() + "/content";
+  for (int n = 0; n < 2; ++n) {
+    StartReplica(n, "poll", {shared, "--allow_private_content_hosts=127.0.0.1"});
+  }
+  absl::StatusOr<v1::VideoTask> done =
+      Client(0).CreateAndWatch(Request("kept"), [](const v1::WatchVideoTaskResponse&) {});
+  ASSERT_THAT(done, IsOk());
+  ASSERT_EQ(done->state(), v1::TASK_STATE_SUCCEEDED);
+  // Through the replica that did not fetch it (waiting while it is PENDING).
+  absl::StatusOr<client::Downloaded> saved = Client(1).DownloadContent(
+      done->task_id(), v1::RESULT_FILE_VIDEO, dir_.path() + "/saved.mp4");
+  ASSERT_THAT(saved, IsOk());
+  EXPECT_TRUE(testing::ReadFileBytes(dir_.path() + "/saved.mp4") ==
+              testing::ReadFileBytes(SEEDANCE_SOURCE_DIR "/mock_upstream/assets/sample.mp4"));
+  // Fetched once, by one replica.
+  EXPECT_EQ(mock_->JournalCount({{"kind", "request"}, {"method", "GET"}}).value_or(-1), 1);
 }
 
 TEST_F(ReplicasTest, OneRequestIdSentToEveryReplicaAtOnceMakesOneTask) {
