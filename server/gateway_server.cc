@@ -337,8 +337,12 @@ absl::Status GatewayServer::Start() {
     }
     admin_ = *std::move(admin);
   }
+  if (!o.http_listen.empty()) {
+    if (absl::Status s = StartHttpApi(); !s.ok()) return s;
+  }
   Log(LogLevel::kInfo, "gateway_started",
       {{"grpc_port", absl::StrCat(grpc_port_)},
+       {"http_port", absl::StrCat(http_port())},
        {"callback_port", absl::StrCat(callback_port())},
        {"admin_port", absl::StrCat(admin_port())},
        {"mode", gateway::v1::DeliveryMode_Name(mode_)},
@@ -413,6 +417,10 @@ void GatewayServer::Shutdown() {
   if (grpc_server_ != nullptr) {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
+  // HTTP calls in flight had their gRPC calls answered (or cancelled) by
+  // now; once their answers are handed over, the HTTP port closes.
+  if (http_api_ != nullptr) http_api_->AwaitIdle(options_.shutdown_grace);
+  if (http_server_ != nullptr) http_server_->Shutdown();
   // Let submissions in flight get their answer (quick, except held calls),
   // so that the next process knows whether the upstream accepted them.
   if (loop_started_) {
@@ -443,11 +451,41 @@ void GatewayServer::Shutdown() {
     stopped.WaitForNotification();
   }
   transport_.reset();  // cancels calls in flight; their callbacks are ignored
-  content_transport_.reset();  // downloads cut stay PENDING, for the next start
+  // Downloads cut stay PENDING, for the next start; no retry starts on the
+  // transport or scheduler as they go.
+  if (content_fetcher_ != nullptr) content_fetcher_->Shutdown();
+  content_transport_.reset();
   content_reads_.reset();  // after gRPC's shutdown: every read stream has ended
   scheduler_.reset();
   if (core_ != nullptr) core_->loop().Stop();
   Log(LogLevel::kInfo, "gateway_stopped");
+}
+
+absl::Status GatewayServer::StartHttpApi() {
+  const GatewayOptions& o = options_;
+  absl::StatusOr<std::pair<std::string, int>> listen = SplitHostPort(o.http_listen);
+  if (!listen.ok()) return listen.status();
+  const google::protobuf::ServiceDescriptor& service =
+      *v1::CreateVideoTaskRequest::descriptor()->file()->FindServiceByName("VideoGateway");
+  absl::StatusOr<std::unique_ptr<http_api::HttpApi>> api = http_api::HttpApi::Create(
+      grpc_server_->InProcessChannel(grpc::ChannelArguments()), service);
+  if (!api.ok()) return api.status();
+  http_api_ = *std::move(api);
+  http::ServerOptions server_options;
+  server_options.address = listen->first;
+  server_options.port = listen->second;
+  server_options.max_body_bytes = static_cast<size_t>(o.max_message_bytes);
+  absl::StatusOr<std::unique_ptr<http::Server>> server = http::Server::Start(
+      server_options, [api = http_api_.get()](http::Request request,
+                                              std::shared_ptr<http::Exchange> exchange) {
+        api->Handle(std::move(request), std::move(exchange));
+      });
+  if (!server.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot serve HTTP on ", o.http_listen, ": ",
+                                               server.status().message()));
+  }
+  http_server_ = *std::move(server);
+  return absl::OkStatus();
 }
 
 absl::Status GatewayServer::StartContent(const Clock& clock) {

@@ -1,19 +1,17 @@
 #include "server/content/content_fetcher.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/backoff.h"
 #include "base/log.h"
+#include "http/curl/url_redaction.h"
 #include "upstream_api/status_details.h"
 
 namespace seedance::server::content {
 namespace {
-
-// The URL without its query: a provider's signed link carries its
-// signature there.
-std::string ForLog(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
 
 const char* KindName(ContentKind kind) { return kind == ContentKind::kVideo ? "video" : "image"; }
 
@@ -74,7 +72,16 @@ void ContentFetcher::Fetch(FetchRequest request, Done done) {
   Start(std::move(job));
 }
 
+void ContentFetcher::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  stopped_ = true;
+}
+
 void ContentFetcher::Start(std::shared_ptr<Job> job) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+  }
   ++job->attempts;
   const FetchRequest& request = job->request;
   absl::StatusOr<std::unique_ptr<ContentWriter>> writer =
@@ -86,7 +93,9 @@ void ContentFetcher::Start(std::shared_ptr<Job> job) {
   http::curl::HttpCall call;
   call.method = "GET";
   call.url = request.url;
-  call.timeout = options_.timeout;
+  call.timeout = std::max(options_.timeout,
+                          absl::Seconds(request.max_bytes / std::max<int64_t>(
+                                                               options_.min_bytes_per_second, 1)));
   if (options_.url_guard != nullptr) call.allow_peer = options_.url_guard->PeerFilter(call.url);
   const int64_t max_bytes = request.max_bytes;
   const ContentKind kind = request.kind;
@@ -155,7 +164,7 @@ void ContentFetcher::Finish(std::shared_ptr<Job> job,
       {{"task_id", request.task_id},
        {"trace_id", request.trace_id},
        {"kind", KindName(request.kind)},
-       {"url", ForLog(request.url)},
+       {"url", http::curl::SafeUrl(request.url)},
        {"attempt", absl::StrCat(job->attempts)},
        {"outcome", upstream_api::StatusSummary(outcome.status())},
        {"size", outcome.ok() ? absl::StrCat(outcome->info.size) : ""},
@@ -166,6 +175,8 @@ void ContentFetcher::Finish(std::shared_ptr<Job> job,
   }
   absl::Duration delay = job->delay;
   job->delay = NextBackoff(job->delay, options_.max_delay);
+  absl::MutexLock lock(&mu_);
+  if (stopped_) return;  // the scheduler may be going: the next process fetches it
   scheduler_.RunAt(clock_.Now() + delay, [this, job] { Start(job); });
 }
 

@@ -22,7 +22,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/scheduler.h"
@@ -39,8 +41,10 @@ struct ContentFetcherOptions {
   // First delay between attempts; doubles up to max_delay.
   absl::Duration initial_delay = absl::Seconds(2);
   absl::Duration max_delay = absl::Minutes(2);
-  // One attempt's limit, the whole download included.
+  // One attempt's limit, the whole download included: at least this, and
+  // long enough for the largest file allowed at min_bytes_per_second.
   absl::Duration timeout = absl::Minutes(10);
+  int64_t min_bytes_per_second = 256 * 1024;
   // Checks every address a download connects to (the provider's URL is not
   // trusted more than a caller's: a misconfigured upstream must not make
   // the gateway fetch from its own network). Null: no check (tests of other
@@ -80,6 +84,11 @@ class ContentFetcher {
   // next process fetches it). Thread-safe.
   void Fetch(FetchRequest request, Done done);
 
+  // No attempt starts and no retry is scheduled after this returns (a
+  // fetch cut short stays PENDING in its task: the next process fetches
+  // it). Before the transport and the scheduler go. Thread-safe.
+  void Shutdown();
+
   // The Status an HTTP answer other than 200 gives a fetch (pure, for
   // tests): UNAVAILABLE for what may pass (5xx, 408, 429), NOT_FOUND for
   // 404 and 410, PERMISSION_DENIED for 401 and 403 (an expired signed
@@ -96,6 +105,8 @@ class ContentFetcher {
   void Finish(std::shared_ptr<Job> job, absl::StatusOr<FetchedContent> outcome);
 
   const ContentFetcherOptions options_;
+  absl::Mutex mu_;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   ContentStore& store_;
   http::curl::HttpTransport& transport_;
   Scheduler& scheduler_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/backoff.h"
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "server/content/content_read.h"
@@ -29,8 +30,14 @@ std::optional<ResultContentKeyParts> ParseResultContentKey(absl::string_view key
 }
 
 TaskContent::TaskContent(ContentFetcher* fetcher, TaskContentOptions options,
-                         tasks::TaskRegistry& registry, tasks::TaskLoop& loop, const Clock& clock)
-    : fetcher_(fetcher), options_(options), registry_(registry), loop_(loop), clock_(clock) {}
+                         tasks::TaskRegistry& registry, tasks::TaskLoop& loop,
+                         Scheduler& scheduler, const Clock& clock)
+    : fetcher_(fetcher),
+      options_(options),
+      registry_(registry),
+      loop_(loop),
+      scheduler_(scheduler),
+      clock_(clock) {}
 
 void TaskContent::OnTaskEnded(const StoredTask& record) {
   const v1::VideoTask& task = record.task();
@@ -67,47 +74,79 @@ void TaskContent::OnTaskEnded(const StoredTask& record) {
 void TaskContent::RecordOutcome(const std::string& task_id, const std::string& trace_id,
                                 model::ResultFile file, absl::StatusOr<FetchedContent> outcome,
                                 int attempts) {
-  absl::Status failure;
+  // The copy as it will be recorded, made once (the write may be retried).
+  v1::ContentCopy copy;
   if (!outcome.ok()) {
-    failure = upstream_api::WithErrorInfo(
+    absl::Status failure = upstream_api::WithErrorInfo(
         absl::Status(outcome.status().code(),
                      absl::StrCat("the ", model::ResultFileName(file),
                                   " could not be kept: ", outcome.status().message())),
         "CONTENT_NOT_KEPT", model::kGatewayErrorDomain,
         {{"file", model::ResultFileName(file)}, {"attempts", absl::StrCat(attempts)}});
+    copy.set_state(v1::CONTENT_STATE_FAILED);
+    *copy.mutable_error() = upstream_api::ToRpcStatus(failure);
+  } else {
+    const absl::Time now = clock_.Now();
+    copy.set_state(v1::CONTENT_STATE_STORED);
+    copy.set_content_type(outcome->content_type);
+    copy.set_size_bytes(outcome->info.size);
+    copy.set_sha256(outcome->info.sha256);
+    SetProtoTime(now, copy.mutable_store_time());
+    if (options_.ttl > absl::ZeroDuration()) {
+      SetProtoTime(now + options_.ttl, copy.mutable_expire_time());
+    }
   }
-  Log(outcome.ok() ? LogLevel::kInfo : LogLevel::kWarning,
-      outcome.ok() ? "content_stored" : "content_failed",
-      {{"task_id", task_id},
-       {"trace_id", trace_id},
-       {"file", model::ResultFileName(file)},
-       {"attempts", absl::StrCat(attempts)},
-       {"size", outcome.ok() ? absl::StrCat(outcome->info.size) : ""},
-       {"sha256", outcome.ok() ? outcome->info.sha256 : ""},
-       {"error", outcome.ok() ? "" : upstream_api::StatusSummary(failure)}});
   stats_->ContentFetched(ResultFileProto(file), outcome.status(),
                          outcome.ok() ? outcome->info.size : 0);
-  absl::Time now = clock_.Now();
+  WriteCopy({.task_id = task_id, .trace_id = trace_id, .file = file, .copy = std::move(copy),
+             .attempts = attempts, .delay = kFirstWriteRetry});
+}
+
+void TaskContent::WriteCopy(Outcome outcome) {
+  auto applied = std::make_shared<bool>(false);
   registry_.UpdateStored(
-      task_id,
-      [&](StoredTask& record) {
-        v1::ContentCopy& copy = model::MutableCopyOf(*record.mutable_task(), file);
-        copy.Clear();
-        if (!outcome.ok()) {
-          copy.set_state(v1::CONTENT_STATE_FAILED);
-          *copy.mutable_error() = upstream_api::ToRpcStatus(failure);
+      outcome.task_id,
+      [&outcome, applied](StoredTask& record) {
+        v1::ContentCopy& copy = model::MutableCopyOf(*record.mutable_task(), outcome.file);
+        // Only a copy still expected takes an outcome: a late one (another
+        // replica's fetch after a takeover) never replaces what is there.
+        if (copy.state() != v1::CONTENT_STATE_PENDING) return;
+        copy = outcome.copy;
+        *applied = true;
+      },
+      [this, outcome, applied](absl::Status status) mutable {
+        const bool stored = outcome.copy.state() == v1::CONTENT_STATE_STORED;
+        if (status.ok()) {
+          Log(stored || !*applied ? LogLevel::kInfo : LogLevel::kWarning,
+              !*applied ? "content_outcome_ignored" : stored ? "content_stored" : "content_failed",
+              {{"task_id", outcome.task_id},
+               {"trace_id", outcome.trace_id},
+               {"file", model::ResultFileName(outcome.file)},
+               {"attempts", absl::StrCat(outcome.attempts)},
+               {"size", stored ? absl::StrCat(outcome.copy.size_bytes()) : ""},
+               {"sha256", outcome.copy.sha256()},
+               {"error", outcome.copy.error().message()}});
           return;
         }
-        copy.set_state(v1::CONTENT_STATE_STORED);
-        copy.set_content_type(outcome->content_type);
-        copy.set_size_bytes(outcome->info.size);
-        copy.set_sha256(outcome->info.sha256);
-        SetProtoTime(now, copy.mutable_store_time());
-        if (options_.ttl > absl::ZeroDuration()) {
-          SetProtoTime(now + options_.ttl, copy.mutable_expire_time());
+        if (absl::IsNotFound(status)) return;  // the task is gone: nothing to record
+        // The record changed under this write (another write of the task
+        // in the same batch): read it again now. The store away: later.
+        Log(LogLevel::kWarning, "content_record_retry",
+            {{"task_id", outcome.task_id},
+             {"trace_id", outcome.trace_id},
+             {"error", upstream_api::StatusSummary(status)}});
+        if (absl::IsAborted(status)) {
+          loop_.Post([this, outcome = std::move(outcome)]() mutable { WriteCopy(std::move(outcome)); });
+          return;
         }
-      },
-      nullptr);
+        absl::Duration delay = outcome.delay;
+        outcome.delay = NextBackoff(outcome.delay, kLastWriteRetry);
+        scheduler_.RunAt(clock_.Now() + delay, [this, outcome = std::move(outcome)]() mutable {
+          loop_.Post([this, outcome = std::move(outcome)]() mutable {
+            WriteCopy(std::move(outcome));
+          });
+        });
+      });
 }
 
 }  // namespace seedance::server::content

@@ -8,7 +8,8 @@
 // PENDING (recovery), and they are fetched anew; a partial file of the
 // previous process is never served (content_store.h).
 //
-//   TaskContent content(&fetcher, {.max_video_bytes = 512 << 20}, registry, loop, clock);
+//   TaskContent content(&fetcher, {.max_video_bytes = 512 << 20}, registry, loop, scheduler,
+//                       clock);
 //   content.OnTaskEnded(record);  // loop thread; no-op unless a copy is PENDING
 #ifndef SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
 #define SEEDANCE_SERVER_CONTENT_TASK_CONTENT_H_
@@ -20,7 +21,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "base/clock.h"
+#include "base/scheduler.h"
 #include "server/content/content_fetcher.h"
 #include "server/model/result_content.h"
 #include "server/stats/gateway_stats.h"
@@ -57,7 +60,7 @@ class TaskContent {
   // PENDING by an earlier process that did is recorded FAILED (saying so).
   // All references must outlive this.
   TaskContent(ContentFetcher* fetcher, TaskContentOptions options, tasks::TaskRegistry& registry,
-              tasks::TaskLoop& loop, const Clock& clock);
+              tasks::TaskLoop& loop, Scheduler& scheduler, const Clock& clock);
 
   // Starts fetching every PENDING copy of the ended task `record` that is
   // not being fetched here already. Loop thread.
@@ -67,6 +70,25 @@ class TaskContent {
   void SetStats(stats::GatewayStats& stats) { stats_ = &stats; }
 
  private:
+  // A write of an outcome that failed is tried again: at once after a
+  // conflict, after these (doubling) while the store is away.
+  static constexpr absl::Duration kFirstWriteRetry = absl::Seconds(1);
+  static constexpr absl::Duration kLastWriteRetry = absl::Minutes(1);
+
+  // One fetch's outcome, as it is recorded.
+  struct Outcome {
+    std::string task_id;
+    std::string trace_id;
+    model::ResultFile file;
+    v1::ContentCopy copy;
+    int attempts = 0;
+    absl::Duration delay;  // before the next try, if the store is away
+  };
+
+  // Writes `outcome` into the task if its copy is still PENDING, until the
+  // write lands (or the task is gone). Loop thread.
+  void WriteCopy(Outcome outcome);
+
   // Stores the outcome of one finished fetch. Loop thread.
   void RecordOutcome(const std::string& task_id, const std::string& trace_id,
                      model::ResultFile file, absl::StatusOr<FetchedContent> outcome,
@@ -76,6 +98,7 @@ class TaskContent {
   const TaskContentOptions options_;
   tasks::TaskRegistry& registry_;
   tasks::TaskLoop& loop_;
+  Scheduler& scheduler_;
   const Clock& clock_;
   // Keys being fetched by this process (a takeover or a second recovery
   // pass must not start the same download twice). Loop thread.

@@ -20,7 +20,7 @@ TaskCore::TaskCore(TaskCoreOptions options, TaskCoreDeps deps)
       driver_(DriverOptions(std::move(options.driver), deps), registry_, loop_, deps.upstream,
               deps.scheduler, deps.clock),
       webhooks_(deps.webhooks, registry_, loop_, deps.clock),
-      content_(deps.content, options.content, registry_, loop_, deps.clock),
+      content_(deps.content, options.content, registry_, loop_, deps.scheduler, deps.clock),
       manager_(options.manager, loop_, deps.store, registry_, driver_, webhooks_, content_,
                deps.clock, deps.keyring) {
   // The one place where an ended task reaches back up: once its terminal

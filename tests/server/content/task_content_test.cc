@@ -108,6 +108,39 @@ TEST(TaskContentTest, TheLastFrameIsKeptToo) {
   EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());
 }
 
+TEST(TaskContentTest, TwoOutcomesOfOneTaskInOneBatchAreBothRecorded) {
+  CoreHarness h = KeepingHarness();
+  std::string id = Succeed(h, "https://cdn.test/f.png");
+  ASSERT_THAT(h.content_transport.calls, SizeIs(2));
+  // Both answers arrive before the loop runs: their writes meet in one
+  // batch, and the second finds the record changed under it.
+  h.content_transport.AnswerStreamed(1, 200, kVideo);
+  h.content_transport.AnswerStreamed(2, 200, kPng);
+  h.Run();
+  absl::StatusOr<v1::VideoTask> kept = h.Get(kAlice, id);
+  EXPECT_EQ(kept->video_content().state(), v1::CONTENT_STATE_STORED);
+  EXPECT_EQ(kept->last_frame_content().state(), v1::CONTENT_STATE_STORED);
+  EXPECT_THAT(*h.store().ListUnfinished(), IsEmpty());
+}
+
+TEST(TaskContentTest, ALateOutcomeNeverReplacesARecordedOne) {
+  store::InMemoryTaskStore store;
+  CoreHarness first = KeepingHarness({}, &store);
+  std::string id = Succeed(first);
+  // Another process (a replica that took the task over) fetches it too.
+  CoreHarness second = KeepingHarness({}, &store);
+  ASSERT_THAT(second.Recover(), IsOk());
+  ASSERT_THAT(second.content_transport.calls, SizeIs(1));
+  first.content_transport.AnswerStreamed(1, 200, kVideo);
+  first.Run();
+  ASSERT_EQ(first.Get(kAlice, id)->video_content().state(), v1::CONTENT_STATE_STORED);
+  // The second one's link has expired by now: its FAILED comes too late.
+  second.content_transport.AnswerStreamed(1, 403, "expired");
+  second.Run();
+  EXPECT_EQ(second.Get(kAlice, id)->video_content().state(), v1::CONTENT_STATE_STORED);
+  EXPECT_EQ(second.Get(kAlice, id)->video_content().sha256(), callers::Sha256Hex(kVideo));
+}
+
 TEST(TaskContentTest, AVideoOverTheCapFailsItsCopyNotTheTaskAndLeavesNoFile) {
   CoreHarness h = KeepingHarness({.max_video_bytes = 4096});
   std::string id = Succeed(h);
