@@ -33,6 +33,9 @@ struct GatewayOptions {
   // The admin HTTP port (/metrics, /healthz, /readyz), "host:port"; empty:
   // none. No authentication: keep it on loopback or a private network.
   std::string admin_listen;
+  // The HTTP/JSON port (the gRPC API for browsers and curl), "host:port";
+  // empty: none.
+  std::string http_listen;
   // Largest request (images as data URLs are big).
   int max_message_bytes = 32 << 20;
   // Open watch streams at most.

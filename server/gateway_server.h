@@ -33,7 +33,9 @@
 #include "server/content/filesystem_content_store.h"
 #include "server/core/task_core.h"
 #include "server/core/task_manager.h"
+#include "http/http_server.h"
 #include "server/gateway_options.h"
+#include "server/http_api/http_api.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/prometheus_gateway_stats.h"
 #include "server/service/video_gateway_service.h"
@@ -62,6 +64,8 @@ class GatewayServer {
   int callback_port() const;
   // The admin port (0 without --admin_listen).
   int admin_port() const { return admin_ != nullptr ? admin_->port() : 0; }
+  // The HTTP/JSON port (0 without --http_listen).
+  int http_port() const { return http_server_ != nullptr ? http_server_->port() : 0; }
   // The delivery mode in use.
   gateway::v1::DeliveryMode mode() const { return mode_; }
   // Tasks recovered from the store at start.
@@ -85,6 +89,8 @@ class GatewayServer {
   // Opens the content store and the downloader of result files
   // (keep_content).
   absl::Status StartContent(const Clock& clock);
+  // Serves the HTTP/JSON face on http_listen.
+  absl::Status StartHttpApi();
   // Reads what the parts hold now into stats_ (before each /metrics).
   void RefreshStats();
 
@@ -142,6 +148,9 @@ class GatewayServer {
   // health), and the admin port before the probe (/readyz reads it).
   std::unique_ptr<admin::StoreProbe> store_probe_;
   std::unique_ptr<admin::AdminServer> admin_;
+  // The HTTP/JSON face (--http_listen): calls the gRPC service in process.
+  std::unique_ptr<http_api::HttpApi> http_api_;
+  std::unique_ptr<http::Server> http_server_;
 
   // A task census is posted to the loop and has not run yet.
   std::atomic<bool> census_pending_{false};

@@ -27,6 +27,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, admin_listen, "",
           "admin HTTP address, host:port, serving /metrics (Prometheus), /healthz and /readyz; "
           "empty: off. No authentication: loopback or a private network");
+ABSL_FLAG(std::string, http_listen, "",
+          "HTTP/JSON address, host:port: the gRPC API at the routes of the proto's "
+          "google.api.http options (POST /v1/videoTasks, GET /v1/videoTasks/{task_id}, ...), "
+          "same authentication; empty: off");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC port (with --tls_key_file); "
           "empty: plaintext");
@@ -162,6 +166,7 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   GatewayOptions o;
   o.listen = absl::GetFlag(FLAGS_listen);
   o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
+  o.http_listen = absl::GetFlag(FLAGS_http_listen);
   o.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   o.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   o.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
@@ -309,8 +314,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   // One line each, for scripts and tests that started us on port 0.
-  std::printf("grpc_port=%d\ncallback_port=%d\nadmin_port=%d\n", (*gateway)->grpc_port(),
-              (*gateway)->callback_port(), (*gateway)->admin_port());
+  std::printf("grpc_port=%d\ncallback_port=%d\nadmin_port=%d\nhttp_port=%d\n",
+              (*gateway)->grpc_port(), (*gateway)->callback_port(), (*gateway)->admin_port(),
+              (*gateway)->http_port());
   std::fflush(stdout);
 
   int signal_number = 0;

@@ -53,6 +53,9 @@ absl::Status GatewayProcess::Launch() {
   if (!callback.ok()) return callback.status();
   absl::StatusOr<int> admin = ReadPort(*process_, "admin_port");
   if (!admin.ok()) return admin.status();
+  absl::StatusOr<int> http = ReadPort(*process_, "http_port");
+  if (!http.ok()) return http.status();
+  http_port_ = *http;
   grpc_port_ = *grpc;
   callback_port_ = *callback;
   admin_port_ = *admin;

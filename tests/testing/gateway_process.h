@@ -36,6 +36,8 @@ class GatewayProcess {
   int callback_port() const { return callback_port_; }
   // The admin port, with --admin_listen (0 without).
   int admin_port() const { return admin_port_; }
+  // The HTTP/JSON port, with --http_listen (0 without).
+  int http_port() const { return http_port_; }
   ChildProcess& process() { return *process_; }
 
   // SIGKILL and reap: a crash, with nothing flushed or shut down.
@@ -63,6 +65,7 @@ class GatewayProcess {
   int grpc_port_ = 0;
   int callback_port_ = 0;
   int admin_port_ = 0;
+  int http_port_ = 0;
   bool keep_callback_port_ = false;
 };
 

@@ -1,6 +1,6 @@
 'use strict';
 // `npm pack` / `npm publish` hooks: the package carries the gateway's protos
-// (seedance/v1 and google/rpc, which it loads at run time), copied from the
+// (seedance/v1, google/rpc and google/api, which it loads at run time), copied from the
 // repository's proto/ for the pack and removed after it, so the repository
 // keeps one copy.
 //
@@ -13,7 +13,7 @@ const path = require('path');
 const packageDir = path.resolve(__dirname, '..');
 const target = path.join(packageDir, 'proto');
 const source = path.resolve(packageDir, '..', '..', 'proto');
-const DIRS = ['seedance/v1', 'google/rpc'];
+const DIRS = ['seedance/v1', 'google/rpc', 'google/api'];
 
 function copy() {
   fs.rmSync(target, { recursive: true, force: true });

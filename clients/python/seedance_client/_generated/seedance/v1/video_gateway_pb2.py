@@ -11,10 +11,11 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from seedance_client._generated.google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from seedance_client._generated.seedance.v1 import video_task_pb2 as seedance_dot_v1_dot_video__task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fseedance/v1/video_gateway.proto\x12\x0bseedance.v1\x1a\x1cseedance/v1/video_task.proto\"i\n\x16\x43reateVideoTaskRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x04spec\x18\x02 \x01(\x0b\x32\x16.seedance.v1.VideoSpec\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\"&\n\x13GetVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\"f\n\x15ListVideoTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12&\n\x06states\x18\x03 \x03(\x0e\x32\x16.seedance.v1.TaskState\"X\n\x16ListVideoTasksResponse\x12%\n\x05tasks\x18\x01 \x03(\x0b\x32\x16.seedance.v1.VideoTask\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x16\x43\x61ncelVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\"X\n\x15WatchVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x1b\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04H\x00\x88\x01\x01\x42\x11\n\x0f_after_sequence\"x\n\x16WatchVideoTaskResponse\x12(\n\x06status\x18\x01 \x01(\x0b\x32\x16.seedance.v1.TaskEventH\x00\x12+\n\theartbeat\x18\x02 \x01(\x0b\x32\x16.seedance.v1.HeartbeatH\x00\x42\x07\n\x05\x65vent\"q\n\x17ReadVideoContentRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12%\n\x04\x66ile\x18\x02 \x01(\x0e\x32\x17.seedance.v1.ResultFile\x12\x0e\n\x06offset\x18\x03 \x01(\x03\x12\x0e\n\x06length\x18\x04 \x01(\x03\"i\n\rContentHeader\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x12\n\ntotal_size\x18\x02 \x01(\x03\x12\x0e\n\x06sha256\x18\x03 \x01(\t\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x0e\n\x06length\x18\x05 \x01(\x03\"|\n\x18ReadVideoContentResponse\x12,\n\x06header\x18\x01 \x01(\x0b\x32\x1a.seedance.v1.ContentHeaderH\x00\x12*\n\x05\x63hunk\x18\x02 \x01(\x0b\x32\x19.seedance.v1.ContentChunkH\x00\x42\x06\n\x04part\",\n\x0c\x43ontentChunk\x12\x0e\n\x06offset\x18\x01 \x01(\x03\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"\x13\n\x11ListModelsRequest\"\x8a\x01\n\tModelInfo\x12\r\n\x05model\x18\x01 \x01(\t\x12\x15\n\rtext_to_video\x18\x02 \x01(\x08\x12\x16\n\x0eimage_to_video\x18\x03 \x01(\x08\x12\x18\n\x10\x66irst_last_frame\x18\x04 \x01(\x08\x12\x16\n\x0erequires_image\x18\x05 \x01(\x08\x12\r\n\x05\x61udio\x18\x06 \x01(\x08\"<\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.seedance.v1.ModelInfo*\\\n\nResultFile\x12\x1b\n\x17RESULT_FILE_UNSPECIFIED\x10\x00\x12\x15\n\x11RESULT_FILE_VIDEO\x10\x01\x12\x1a\n\x16RESULT_FILE_LAST_FRAME\x10\x02\x32\xc9\x05\n\x0cVideoGateway\x12N\n\x0f\x43reateVideoTask\x12#.seedance.v1.CreateVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\x12H\n\x0cGetVideoTask\x12 .seedance.v1.GetVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\x12Y\n\x0eListVideoTasks\x12\".seedance.v1.ListVideoTasksRequest\x1a#.seedance.v1.ListVideoTasksResponse\x12N\n\x0f\x43\x61ncelVideoTask\x12#.seedance.v1.CancelVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\x12[\n\x0eWatchVideoTask\x12\".seedance.v1.WatchVideoTaskRequest\x1a#.seedance.v1.WatchVideoTaskResponse0\x01\x12\x65\n\x17\x43reateAndWatchVideoTask\x12#.seedance.v1.CreateVideoTaskRequest\x1a#.seedance.v1.WatchVideoTaskResponse0\x01\x12M\n\nListModels\x12\x1e.seedance.v1.ListModelsRequest\x1a\x1f.seedance.v1.ListModelsResponse\x12\x61\n\x10ReadVideoContent\x12$.seedance.v1.ReadVideoContentRequest\x1a%.seedance.v1.ReadVideoContentResponse0\x01\x42\xaa\x01\n\x0f\x63om.seedance.v1B\x11VideoGatewayProtoP\x01ZMgithub.com/seedance-gateway/seedance-gateway/clients/go/seedancev1;seedancev1\xf8\x01\x01\xa2\x02\x04SDV1\xaa\x02\x0bSeedance.V1\xca\x02\x0bSeedance\\V1\xea\x02\x0cSeedance::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fseedance/v1/video_gateway.proto\x12\x0bseedance.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cseedance/v1/video_task.proto\"i\n\x16\x43reateVideoTaskRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x04spec\x18\x02 \x01(\x0b\x32\x16.seedance.v1.VideoSpec\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\"&\n\x13GetVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\"f\n\x15ListVideoTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12&\n\x06states\x18\x03 \x03(\x0e\x32\x16.seedance.v1.TaskState\"X\n\x16ListVideoTasksResponse\x12%\n\x05tasks\x18\x01 \x03(\x0b\x32\x16.seedance.v1.VideoTask\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x16\x43\x61ncelVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\"X\n\x15WatchVideoTaskRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x1b\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04H\x00\x88\x01\x01\x42\x11\n\x0f_after_sequence\"x\n\x16WatchVideoTaskResponse\x12(\n\x06status\x18\x01 \x01(\x0b\x32\x16.seedance.v1.TaskEventH\x00\x12+\n\theartbeat\x18\x02 \x01(\x0b\x32\x16.seedance.v1.HeartbeatH\x00\x42\x07\n\x05\x65vent\"q\n\x17ReadVideoContentRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12%\n\x04\x66ile\x18\x02 \x01(\x0e\x32\x17.seedance.v1.ResultFile\x12\x0e\n\x06offset\x18\x03 \x01(\x03\x12\x0e\n\x06length\x18\x04 \x01(\x03\"i\n\rContentHeader\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x12\n\ntotal_size\x18\x02 \x01(\x03\x12\x0e\n\x06sha256\x18\x03 \x01(\t\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x0e\n\x06length\x18\x05 \x01(\x03\"|\n\x18ReadVideoContentResponse\x12,\n\x06header\x18\x01 \x01(\x0b\x32\x1a.seedance.v1.ContentHeaderH\x00\x12*\n\x05\x63hunk\x18\x02 \x01(\x0b\x32\x19.seedance.v1.ContentChunkH\x00\x42\x06\n\x04part\",\n\x0c\x43ontentChunk\x12\x0e\n\x06offset\x18\x01 \x01(\x03\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"\x13\n\x11ListModelsRequest\"\x8a\x01\n\tModelInfo\x12\r\n\x05model\x18\x01 \x01(\t\x12\x15\n\rtext_to_video\x18\x02 \x01(\x08\x12\x16\n\x0eimage_to_video\x18\x03 \x01(\x08\x12\x18\n\x10\x66irst_last_frame\x18\x04 \x01(\x08\x12\x16\n\x0erequires_image\x18\x05 \x01(\x08\x12\r\n\x05\x61udio\x18\x06 \x01(\x08\"<\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.seedance.v1.ModelInfo*\\\n\nResultFile\x12\x1b\n\x17RESULT_FILE_UNSPECIFIED\x10\x00\x12\x15\n\x11RESULT_FILE_VIDEO\x10\x01\x12\x1a\n\x16RESULT_FILE_LAST_FRAME\x10\x02\x32\xdd\x07\n\x0cVideoGateway\x12i\n\x0f\x43reateVideoTask\x12#.seedance.v1.CreateVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/videoTasks:\x01*\x12j\n\x0cGetVideoTask\x12 .seedance.v1.GetVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/videoTasks/{task_id}\x12q\n\x0eListVideoTasks\x12\".seedance.v1.ListVideoTasksRequest\x1a#.seedance.v1.ListVideoTasksResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/videoTasks\x12z\n\x0f\x43\x61ncelVideoTask\x12#.seedance.v1.CancelVideoTaskRequest\x1a\x16.seedance.v1.VideoTask\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/videoTasks/{task_id}:cancel:\x01*\x12\x83\x01\n\x0eWatchVideoTask\x12\".seedance.v1.WatchVideoTaskRequest\x1a#.seedance.v1.WatchVideoTaskResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/v1/videoTasks/{task_id}:watch0\x01\x12\x8f\x01\n\x17\x43reateAndWatchVideoTask\x12#.seedance.v1.CreateVideoTaskRequest\x1a#.seedance.v1.WatchVideoTaskResponse\"(\x82\xd3\xe4\x93\x02\"\"\x1d/v1/videoTasks:createAndWatch:\x01*0\x01\x12\x61\n\nListModels\x12\x1e.seedance.v1.ListModelsRequest\x1a\x1f.seedance.v1.ListModelsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/models\x12\x8b\x01\n\x10ReadVideoContent\x12$.seedance.v1.ReadVideoContentRequest\x1a%.seedance.v1.ReadVideoContentResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/videoTasks/{task_id}/content0\x01\x42\xaa\x01\n\x0f\x63om.seedance.v1B\x11VideoGatewayProtoP\x01ZMgithub.com/seedance-gateway/seedance-gateway/clients/go/seedancev1;seedancev1\xf8\x01\x01\xa2\x02\x04SDV1\xaa\x02\x0bSeedance.V1\xca\x02\x0bSeedance\\V1\xea\x02\x0cSeedance::V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'seedance.v1.video_gateway_pb2', globals())
@@ -22,36 +23,52 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\017com.seedance.v1B\021VideoGatewayProtoP\001ZMgithub.com/seedance-gateway/seedance-gateway/clients/go/seedancev1;seedancev1\370\001\001\242\002\004SDV1\252\002\013Seedance.V1\312\002\013Seedance\\V1\352\002\014Seedance::V1'
-  _RESULTFILE._serialized_start=1292
-  _RESULTFILE._serialized_end=1384
-  _CREATEVIDEOTASKREQUEST._serialized_start=78
-  _CREATEVIDEOTASKREQUEST._serialized_end=183
-  _GETVIDEOTASKREQUEST._serialized_start=185
-  _GETVIDEOTASKREQUEST._serialized_end=223
-  _LISTVIDEOTASKSREQUEST._serialized_start=225
-  _LISTVIDEOTASKSREQUEST._serialized_end=327
-  _LISTVIDEOTASKSRESPONSE._serialized_start=329
-  _LISTVIDEOTASKSRESPONSE._serialized_end=417
-  _CANCELVIDEOTASKREQUEST._serialized_start=419
-  _CANCELVIDEOTASKREQUEST._serialized_end=460
-  _WATCHVIDEOTASKREQUEST._serialized_start=462
-  _WATCHVIDEOTASKREQUEST._serialized_end=550
-  _WATCHVIDEOTASKRESPONSE._serialized_start=552
-  _WATCHVIDEOTASKRESPONSE._serialized_end=672
-  _READVIDEOCONTENTREQUEST._serialized_start=674
-  _READVIDEOCONTENTREQUEST._serialized_end=787
-  _CONTENTHEADER._serialized_start=789
-  _CONTENTHEADER._serialized_end=894
-  _READVIDEOCONTENTRESPONSE._serialized_start=896
-  _READVIDEOCONTENTRESPONSE._serialized_end=1020
-  _CONTENTCHUNK._serialized_start=1022
-  _CONTENTCHUNK._serialized_end=1066
-  _LISTMODELSREQUEST._serialized_start=1068
-  _LISTMODELSREQUEST._serialized_end=1087
-  _MODELINFO._serialized_start=1090
-  _MODELINFO._serialized_end=1228
-  _LISTMODELSRESPONSE._serialized_start=1230
-  _LISTMODELSRESPONSE._serialized_end=1290
-  _VIDEOGATEWAY._serialized_start=1387
-  _VIDEOGATEWAY._serialized_end=2100
+  _VIDEOGATEWAY.methods_by_name['CreateVideoTask']._options = None
+  _VIDEOGATEWAY.methods_by_name['CreateVideoTask']._serialized_options = b'\202\323\344\223\002\023\"\016/v1/videoTasks:\001*'
+  _VIDEOGATEWAY.methods_by_name['GetVideoTask']._options = None
+  _VIDEOGATEWAY.methods_by_name['GetVideoTask']._serialized_options = b'\202\323\344\223\002\032\022\030/v1/videoTasks/{task_id}'
+  _VIDEOGATEWAY.methods_by_name['ListVideoTasks']._options = None
+  _VIDEOGATEWAY.methods_by_name['ListVideoTasks']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/videoTasks'
+  _VIDEOGATEWAY.methods_by_name['CancelVideoTask']._options = None
+  _VIDEOGATEWAY.methods_by_name['CancelVideoTask']._serialized_options = b'\202\323\344\223\002$\"\037/v1/videoTasks/{task_id}:cancel:\001*'
+  _VIDEOGATEWAY.methods_by_name['WatchVideoTask']._options = None
+  _VIDEOGATEWAY.methods_by_name['WatchVideoTask']._serialized_options = b'\202\323\344\223\002 \022\036/v1/videoTasks/{task_id}:watch'
+  _VIDEOGATEWAY.methods_by_name['CreateAndWatchVideoTask']._options = None
+  _VIDEOGATEWAY.methods_by_name['CreateAndWatchVideoTask']._serialized_options = b'\202\323\344\223\002\"\"\035/v1/videoTasks:createAndWatch:\001*'
+  _VIDEOGATEWAY.methods_by_name['ListModels']._options = None
+  _VIDEOGATEWAY.methods_by_name['ListModels']._serialized_options = b'\202\323\344\223\002\014\022\n/v1/models'
+  _VIDEOGATEWAY.methods_by_name['ReadVideoContent']._options = None
+  _VIDEOGATEWAY.methods_by_name['ReadVideoContent']._serialized_options = b'\202\323\344\223\002\"\022 /v1/videoTasks/{task_id}/content'
+  _RESULTFILE._serialized_start=1322
+  _RESULTFILE._serialized_end=1414
+  _CREATEVIDEOTASKREQUEST._serialized_start=108
+  _CREATEVIDEOTASKREQUEST._serialized_end=213
+  _GETVIDEOTASKREQUEST._serialized_start=215
+  _GETVIDEOTASKREQUEST._serialized_end=253
+  _LISTVIDEOTASKSREQUEST._serialized_start=255
+  _LISTVIDEOTASKSREQUEST._serialized_end=357
+  _LISTVIDEOTASKSRESPONSE._serialized_start=359
+  _LISTVIDEOTASKSRESPONSE._serialized_end=447
+  _CANCELVIDEOTASKREQUEST._serialized_start=449
+  _CANCELVIDEOTASKREQUEST._serialized_end=490
+  _WATCHVIDEOTASKREQUEST._serialized_start=492
+  _WATCHVIDEOTASKREQUEST._serialized_end=580
+  _WATCHVIDEOTASKRESPONSE._serialized_start=582
+  _WATCHVIDEOTASKRESPONSE._serialized_end=702
+  _READVIDEOCONTENTREQUEST._serialized_start=704
+  _READVIDEOCONTENTREQUEST._serialized_end=817
+  _CONTENTHEADER._serialized_start=819
+  _CONTENTHEADER._serialized_end=924
+  _READVIDEOCONTENTRESPONSE._serialized_start=926
+  _READVIDEOCONTENTRESPONSE._serialized_end=1050
+  _CONTENTCHUNK._serialized_start=1052
+  _CONTENTCHUNK._serialized_end=1096
+  _LISTMODELSREQUEST._serialized_start=1098
+  _LISTMODELSREQUEST._serialized_end=1117
+  _MODELINFO._serialized_start=1120
+  _MODELINFO._serialized_end=1258
+  _LISTMODELSRESPONSE._serialized_start=1260
+  _LISTMODELSRESPONSE._serialized_end=1320
+  _VIDEOGATEWAY._serialized_start=1417
+  _VIDEOGATEWAY._serialized_end=2406
 # @@protoc_insertion_point(module_scope)

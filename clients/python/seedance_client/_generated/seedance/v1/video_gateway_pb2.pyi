@@ -1,3 +1,4 @@
+from seedance_client._generated.google.api import annotations_pb2 as _annotations_pb2
 from seedance_client._generated.seedance.v1 import video_task_pb2 as _video_task_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper

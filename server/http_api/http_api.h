@@ -1,0 +1,67 @@
+// HttpApi: the gateway's gRPC API as HTTP/JSON, for browsers and curl, on
+// the project's event-driven HTTP server (--http_listen). Each request is
+// matched to its route (the google.api.http options of the proto), turned
+// into the RPC's request message (json_request.h), and sent to the gateway's
+// own gRPC service over an in-process channel, so that authentication
+// (Authorization: Bearer), validation, limits, idempotency and metrics are
+// exactly the gRPC API's; the answer comes back as protobuf JSON, an error
+// as google.rpc.Status JSON with the HTTP status of its code
+// (http_errors.h). The caller's traceparent goes in, the call's comes back.
+// The server-streaming RPCs (watch, create-and-watch, content) are not
+// served over HTTP yet: 501 says so.
+//
+//   absl::StatusOr<std::unique_ptr<HttpApi>> api = HttpApi::Create(
+//       grpc_server->InProcessChannel({}), service);
+//   http::Server::Start(options, [&](auto request, auto exchange) {
+//     (*api)->Handle(std::move(request), std::move(exchange));
+//   });
+#ifndef SEEDANCE_SERVER_HTTP_API_HTTP_API_H_
+#define SEEDANCE_SERVER_HTTP_API_HTTP_API_H_
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "http/exchange.h"
+#include "http/http_message.h"
+#include "server/http_api/http_routes.h"
+
+namespace seedance::server::http_api {
+
+class HttpApi {
+ public:
+  // INVALID_ARGUMENT when the service's HTTP rules cannot be served.
+  static absl::StatusOr<std::unique_ptr<HttpApi>> Create(
+      std::shared_ptr<grpc::Channel> channel, const google::protobuf::ServiceDescriptor& service);
+
+  // Answers `request` (now or later, from a gRPC thread). Never blocks.
+  // Thread-safe.
+  void Handle(http::Request request, std::shared_ptr<http::Exchange> exchange);
+
+  // Waits until no call is in flight, for at most `timeout`; whether none
+  // is. Shutdown calls it after gRPC's shutdown, before the HTTP server
+  // goes. Thread-safe.
+  bool AwaitIdle(absl::Duration timeout) const;
+
+  const HttpRoutes& routes() const { return routes_; }
+
+ private:
+  HttpApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes)
+      : stub_(std::move(channel)), routes_(std::move(routes)) {}
+
+  void CallEnded();
+
+  grpc::GenericStub stub_;
+  const HttpRoutes routes_;
+  mutable absl::Mutex mu_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace seedance::server::http_api
+
+#endif  // SEEDANCE_SERVER_HTTP_API_HTTP_API_H_
