@@ -252,6 +252,74 @@ void Connection::DripBytes(std::string bytes, size_t chunk_bytes,
            std::max<size_t>(chunk_bytes, 1), interval);
 }
 
+void Connection::StartStreaming(Response head) {
+  auto keep = shared_from_this();
+  FinishPending();
+  // No Content-Length: the body is whatever follows, until the close. The
+  // connection (and this object) lives while pieces are in flight.
+  std::string out = absl::StrCat("HTTP/1.1 ", head.status, " ", ReasonPhrase(head.status), "\r\n");
+  for (const Header& header : head.headers) {
+    if (absl::EqualsIgnoreCase(header.name, "Content-Length") ||
+        absl::EqualsIgnoreCase(header.name, "Connection")) {
+      continue;
+    }
+    absl::StrAppend(&out, header.name, ": ", header.value, "\r\n");
+  }
+  absl::StrAppend(&out, "Connection: close\r\n\r\n");
+  streaming_ = true;
+  self_ = keep;
+  pieces_.push_front({std::make_shared<std::string>(std::move(out)), nullptr});
+  if (!writing_piece_) WriteNextPiece();
+}
+
+void Connection::PostStreamWrite(std::string bytes, std::function<void(bool ok)> written) {
+  net::post(stream_.get_executor(), [self = shared_from_this(),
+                                     bytes = std::make_shared<std::string>(std::move(bytes)),
+                                     written = std::move(written)]() mutable {
+    if (self->closed_ || !self->streaming_ || self->stream_ended_) {
+      if (written) written(false);
+      return;
+    }
+    self->pieces_.push_back({std::move(bytes), std::move(written)});
+    if (!self->writing_piece_) self->WriteNextPiece();
+  });
+}
+
+void Connection::PostStreamEnd() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || !self->streaming_ || self->stream_ended_) return;
+    self->stream_ended_ = true;
+    if (!self->writing_piece_) self->WriteNextPiece();
+  });
+}
+
+void Connection::WriteNextPiece() {
+  if (closed_) return;
+  if (pieces_.empty()) {
+    if (stream_ended_) {
+      self_.reset();
+      GracefulClose();
+    }
+    return;
+  }
+  writing_piece_ = true;
+  Piece piece = std::move(pieces_.front());
+  pieces_.pop_front();
+  // A client that takes nothing for this long is gone (its window is full).
+  stream_.expires_after(kWriteTimeout);
+  net::async_write(stream_, net::buffer(*piece.bytes),
+                   [self = shared_from_this(), piece](beast::error_code ec, size_t) {
+                     self->writing_piece_ = false;
+                     if (ec) {
+                       self->Close();
+                       if (piece.written) piece.written(false);
+                       return;
+                     }
+                     if (piece.written) piece.written(true);
+                     self->WriteNextPiece();
+                   });
+}
+
 void Connection::WriteErrorAndClose(int status, absl::string_view message) {
   Response response = MakeResponse(status, "text/plain", absl::StrCat(message, "\n"));
   WriteThenClose(std::make_shared<std::string>(SerializeResponse(response)));
@@ -331,7 +399,13 @@ void Connection::Close() {
   pending_request_ = 0;
   timer_.cancel();
   stream_.close();
-  self_.reset();
+  // Pieces of a streamed answer that will never leave say so.
+  std::deque<Piece> unsent = std::move(pieces_);
+  pieces_.clear();
+  auto keep = std::move(self_);
+  for (Piece& piece : unsent) {
+    if (piece.written) piece.written(false);
+  }
 }
 
 ExchangeImpl::ExchangeImpl(std::weak_ptr<Connection> connection,
@@ -383,6 +457,43 @@ void ExchangeImpl::Drip(std::string bytes, size_t chunk_bytes, absl::Duration in
   Terminal([bytes = std::move(bytes), chunk_bytes, interval](Connection& c) mutable {
     c.DripBytes(std::move(bytes), chunk_bytes, interval);
   });
+}
+
+namespace {
+
+// The stream of an ExchangeImpl: posts to its connection's strand.
+class ResponseStreamImpl : public ResponseStream {
+ public:
+  explicit ResponseStreamImpl(std::weak_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  void Write(std::string bytes, std::function<void(bool ok)> written) override {
+    if (std::shared_ptr<Connection> connection = connection_.lock()) {
+      return connection->PostStreamWrite(std::move(bytes), std::move(written));
+    }
+    if (written) written(false);
+  }
+  void End() override {
+    if (std::shared_ptr<Connection> connection = connection_.lock()) connection->PostStreamEnd();
+  }
+
+ private:
+  std::weak_ptr<Connection> connection_;
+};
+
+}  // namespace
+
+std::shared_ptr<ResponseStream> ExchangeImpl::StartStream(Response head) {
+  std::weak_ptr<Connection> started;
+  if (!done_.exchange(true) && !shared_->stopped.load()) {
+    if (std::shared_ptr<Connection> connection = connection_.lock()) {
+      connection->PostForRequest(request_id_, [head = std::move(head)](Connection& c) mutable {
+        c.StartStreaming(std::move(head));
+      });
+      started = connection;
+    }
+  }
+  return std::make_shared<ResponseStreamImpl>(started);
 }
 
 void ExchangeImpl::OnClientGone(std::function<void()> callback) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,6 +65,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void CloseQuietly();
   void WriteRaw(std::string bytes);
   void DripBytes(std::string bytes, size_t chunk_bytes, absl::Duration interval);
+  void StartStreaming(Response head);
+  // A streamed answer's pieces and end; posted to the strand (work for a
+  // closed connection only fails the piece).
+  void PostStreamWrite(std::string bytes, std::function<void(bool ok)> written);
+  void PostStreamEnd();
   // Sets what runs if the client leaves before the answer to `request_id`
   // (runs it at once if it already left). Thread-safe: posts to the strand.
   void RegisterGoneCallback(uint64_t request_id, std::function<void()> callback);
@@ -86,6 +92,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void GracefulClose();
   void Drain();
   void Close();
+  // Writes the next queued piece of a streamed answer, or ends it.
+  void WriteNextPiece();
 
   boost::beast::tcp_stream stream_;
   boost::asio::steady_timer timer_;
@@ -109,6 +117,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::function<void()> gone_callback_;
   // Keeps the connection alive while the handler holds the exchange.
   std::shared_ptr<Connection> self_;
+  // A streamed answer: pieces waiting to be written, whether one is being
+  // written, whether the handler ended it.
+  struct Piece {
+    std::shared_ptr<std::string> bytes;
+    std::function<void(bool ok)> written;
+  };
+  std::deque<Piece> pieces_;
+  bool streaming_ = false;
+  bool writing_piece_ = false;
+  bool stream_ended_ = false;
 };
 
 // The Exchange of one request; forwards to its connection's strand.
@@ -124,6 +142,7 @@ class ExchangeImpl : public Exchange {
   void WriteRawAndClose(std::string bytes) override;
   void Drip(std::string bytes, size_t chunk_bytes, absl::Duration interval) override;
   void OnClientGone(std::function<void()> callback) override;
+  std::shared_ptr<ResponseStream> StartStream(Response head) override;
 
  private:
   // Runs `work` on the strand if this is the first terminal call.

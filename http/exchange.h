@@ -11,8 +11,14 @@
 //
 // Every method is thread-safe: the work is posted to the connection's strand.
 // Exactly one terminal call (Respond, ResetConnection, CloseWithoutResponse,
-// WriteRawAndClose, Drip) takes effect; later ones are ignored. An exchange
-// dropped without a terminal call is answered 500.
+// WriteRawAndClose, Drip, StartStream) takes effect; later ones are ignored.
+// An exchange dropped without a terminal call is answered 500.
+//
+// A streamed answer (Server-Sent Events) is written piece by piece:
+//
+//   std::shared_ptr<ResponseStream> stream = exchange->StartStream(head);
+//   stream->Write(event, [](bool ok) { /* next piece from here, if ok */ });
+//   stream->End();
 #ifndef SEEDANCE_HTTP_EXCHANGE_H_
 #define SEEDANCE_HTTP_EXCHANGE_H_
 
@@ -25,6 +31,23 @@
 #include "http/http_message.h"
 
 namespace seedance::http {
+
+// The writing end of a streamed answer (Exchange::StartStream). Thread-safe.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+
+  // Sends `bytes` after what was sent before. `written(ok)` runs on an IO
+  // thread once they left (or at once if the stream is already over): false
+  // when the client is gone, or took nothing for a minute (then the stream is
+  // over). Send the next piece from there: one in flight at a time bounds
+  // what a slow client costs.
+  virtual void Write(std::string bytes, std::function<void(bool ok)> written) = 0;
+
+  // Ends the answer once what was written has left, and closes the
+  // connection (the body is close-delimited).
+  virtual void End() = 0;
+};
 
 class Exchange {
  public:
@@ -44,6 +67,12 @@ class Exchange {
   // closes.
   virtual void Drip(std::string bytes, size_t chunk_bytes,
                     absl::Duration interval) = 0;
+
+  // Starts a streamed answer: `head`'s status and headers at once (without
+  // Content-Length: the body ends when the connection closes), the body
+  // through the returned stream. If another terminal call came first, the
+  // stream's writes fail.
+  virtual std::shared_ptr<ResponseStream> StartStream(Response head) = 0;
 
   // Runs `callback` once, on an IO thread, if the client disconnects before
   // the answer (so that a held request can be dropped). Runs it soon if the

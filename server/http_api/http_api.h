@@ -7,8 +7,9 @@
 // exactly the gRPC API's; the answer comes back as protobuf JSON, an error
 // as google.rpc.Status JSON with the HTTP status of its code
 // (http_errors.h). The caller's traceparent goes in, the call's comes back.
-// The server-streaming RPCs (watch, create-and-watch, content) are not
-// served over HTTP yet: 501 says so.
+// The watch streams (WatchVideoTask, CreateAndWatchVideoTask) are
+// Server-Sent Events (sse_events.h), resumed with Last-Event-ID;
+// ReadVideoContent is not served over HTTP yet: 501 says so.
 //
 //   absl::StatusOr<std::unique_ptr<HttpApi>> api = HttpApi::Create(
 //       grpc_server->InProcessChannel({}), service);
@@ -54,6 +55,10 @@ class HttpApi {
   HttpApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes)
       : stub_(std::move(channel)), routes_(std::move(routes)) {}
 
+  // Serves a watch stream (WatchVideoTask, CreateAndWatchVideoTask) as
+  // Server-Sent Events.
+  void StartWatch(const HttpRoute& route, const http::Request& request,
+                  google::protobuf::Message& message, std::shared_ptr<http::Exchange> exchange);
   void CallEnded();
 
   grpc::GenericStub stub_;

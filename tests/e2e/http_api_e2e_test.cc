@@ -3,11 +3,20 @@
 // curl as the client: success, each class of error with its HTTP status and
 // google.rpc.Status body (field paths, reasons, Retry-After),
 // authentication, idempotency and paging, as the gRPC API has them.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/curl_client.h"
@@ -140,8 +149,8 @@ TEST_F(HttpApiE2eTest, EachClassOfErrorHasItsStatusAndDetails) {
   testing::HttpResult query = Call("GET", "/v1/videoTasks?pageSize=lots");
   EXPECT_EQ(query.status, 400);
   EXPECT_THAT(query.body, HasSubstr(R"("field":"pageSize")"));
-  // Streams are not served over HTTP yet, and say so.
-  EXPECT_EQ(Call("GET", "/v1/videoTasks/x:watch").status, 501);
+  // Content is not served over HTTP yet, and says so.
+  EXPECT_EQ(Call("GET", "/v1/videoTasks/x/content").status, 501);
 }
 
 TEST_F(HttpApiE2eTest, ListPagesAndFiltersTheCallersTasks) {
@@ -191,6 +200,156 @@ TEST_F(HttpApiE2eTest, ARateLimitIs429WithRetryAfter) {
   EXPECT_EQ(limited.status, 429) << limited.body;
   EXPECT_FALSE(limited.Header("Retry-After").empty());
   EXPECT_THAT(limited.body, HasSubstr("CALLER_RPC_RATE_LIMITED"));
+}
+
+// ---- watch streams as Server-Sent Events --------------------------------------
+
+// One SSE event as read off the wire.
+struct SseEvent {
+  std::string id, event, data;
+};
+
+// Parses a text/event-stream body (comments are counted, not kept).
+std::vector<SseEvent> ParseEvents(absl::string_view body, int* comments = nullptr) {
+  std::vector<SseEvent> events;
+  for (absl::string_view block : absl::StrSplit(body, "\n\n", absl::SkipEmpty())) {
+    SseEvent e;
+    bool any = false;
+    for (absl::string_view line : absl::StrSplit(block, '\n')) {
+      if (absl::ConsumePrefix(&line, ":")) {
+        if (comments != nullptr) ++*comments;
+      } else if (absl::ConsumePrefix(&line, "id: ")) {
+        e.id = std::string(line);
+        any = true;
+      } else if (absl::ConsumePrefix(&line, "event: ")) {
+        e.event = std::string(line);
+        any = true;
+      } else if (absl::ConsumePrefix(&line, "data: ")) {
+        e.data = std::string(line);
+        any = true;
+      }
+    }
+    if (any) events.push_back(std::move(e));
+  }
+  return events;
+}
+
+// Reads a stream over a plain socket until `enough` says so (or 20 s pass
+// without a byte), then drops the connection: a cut stream, as a browser
+// sees one.
+std::string ReadUntil(int port, const std::string& target, const std::string& token,
+                      const std::function<bool(const std::string&)>& enough) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  timeval timeout{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string request =
+      absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ", token,
+                   "\r\nAccept: text/event-stream\r\n\r\n");
+  EXPECT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  std::string got;
+  char chunk[4096];
+  while (!enough(got)) {
+    ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+    if (n <= 0) break;
+    got.append(chunk, static_cast<size_t>(n));
+  }
+  close(fd);
+  return got;
+}
+
+// The body of a raw answer (after its head).
+std::string BodyOf(const std::string& raw) {
+  size_t end = raw.find("\r\n\r\n");
+  return end == std::string::npos ? "" : raw.substr(end + 4);
+}
+
+TEST_F(HttpApiE2eTest, AWatchIsAnEventStreamOfEveryChangeUntilTheEnd) {
+  StartStack();
+  testing::HttpResult created = Call("POST", "/v1/videoTasks", CreateBody("w", "a cat"));
+  const std::string id = JsonString(Json(created), "taskId");
+  testing::HttpResult watched = Call("GET", "/v1/videoTasks/" + id + ":watch?afterSequence=0");
+  ASSERT_EQ(watched.status, 200) << watched.body;
+  EXPECT_EQ(watched.Header("Content-Type"), "text/event-stream");
+  EXPECT_THAT(watched.body, StartsWith("retry: "));
+  std::vector<SseEvent> events = ParseEvents(watched.body);
+  ASSERT_GE(events.size(), 2u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].event, "status");
+    EXPECT_EQ(events[i].id, absl::StrCat(i + 1));  // every change, once, in order
+  }
+  absl::StatusOr<google::protobuf::Value> last = testing::ParseJsonValue(events.back().data);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(JsonString(*last, "state"), "TASK_STATE_SUCCEEDED");
+  // A watch of another caller's task, or of none, is an ordinary error.
+  EXPECT_EQ(Call("GET", "/v1/videoTasks/" + id + ":watch", "", "bob").status, 404);
+}
+
+TEST_F(HttpApiE2eTest, ACutStreamResumesWithLastEventIdAndGetsEachChangeOnce) {
+  StartStack();
+  testing::HttpResult created = Call("POST", "/v1/videoTasks", CreateBody("cut", "a cat"));
+  const std::string id = JsonString(Json(created), "taskId");
+  std::string first =
+      ReadUntil(gateway_->http_port(), "/v1/videoTasks/" + id + ":watch?afterSequence=0", "alice",
+                [](const std::string& got) { return ParseEvents(BodyOf(got)).size() >= 2; });
+  std::vector<SseEvent> before = ParseEvents(BodyOf(first));
+  ASSERT_GE(before.size(), 2u) << first;
+  const std::string last_seen = before[1].id;
+  EXPECT_EQ(last_seen, "2");
+  // As EventSource reconnects: the same URL without afterSequence, and the
+  // last id it saw.
+  testing::HttpResult rest =
+      Call("GET", "/v1/videoTasks/" + id + ":watch", "", "alice", {"Last-Event-ID: " + last_seen});
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  std::vector<SseEvent> after = ParseEvents(rest.body);
+  ASSERT_FALSE(after.empty());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].id, absl::StrCat(i + 3));  // from 3 on: nothing repeated, nothing lost
+  }
+  EXPECT_THAT(after.back().data, HasSubstr("TASK_STATE_SUCCEEDED"));
+}
+
+TEST_F(HttpApiE2eTest, HeartbeatsAreCommentsWhileNothingChanges) {
+  StartStack({"--heartbeat_interval=100ms"});
+  ASSERT_THAT(mock_->AddTokenRule("slow-caller", "slow"), IsOk());
+  testing::HttpResult created =
+      Call("POST", "/v1/videoTasks", CreateBody("hb", "a slow cat"), "slow-caller");
+  const std::string id = JsonString(Json(created), "taskId");
+  // A task that will not end soon: its stream has a heartbeat after the
+  // current state, and then (the task cancelled) its end.
+  std::string raw =
+      ReadUntil(gateway_->http_port(), "/v1/videoTasks/" + id + ":watch", "slow-caller",
+                [](const std::string& got) { return absl::StrContains(got, ": heartbeat {"); });
+  int comments = 0;
+  std::vector<SseEvent> events = ParseEvents(BodyOf(raw), &comments);
+  EXPECT_GE(comments, 1) << raw;
+  ASSERT_FALSE(events.empty()) << raw;
+  EXPECT_EQ(events.front().event, "status");
+  ASSERT_EQ(Call("POST", "/v1/videoTasks/" + id + ":cancel", "", "slow-caller").status, 200);
+  testing::HttpResult ended = Call("GET", "/v1/videoTasks/" + id + ":watch", "", "slow-caller");
+  EXPECT_THAT(ParseEvents(ended.body).back().data, HasSubstr("TASK_STATE_CANCELLED"));
+}
+
+TEST_F(HttpApiE2eTest, CreateAndWatchStreamsTheNewTasksWholeLife) {
+  StartStack();
+  testing::HttpResult streamed =
+      Call("POST", "/v1/videoTasks:createAndWatch", CreateBody("cw", "a cat"));
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  std::vector<SseEvent> events = ParseEvents(streamed.body);
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events.front().id, "1");
+  EXPECT_THAT(events.front().data, HasSubstr("TASK_STATE_PENDING"));
+  EXPECT_THAT(events.back().data, HasSubstr("TASK_STATE_SUCCEEDED"));
+  // A refused create is an ordinary JSON error, not a stream.
+  testing::HttpResult refused = Call("POST", "/v1/videoTasks:createAndWatch",
+                                     R"({"spec": {"model": "nope", "prompt": "x"}})");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_THAT(refused.Header("Content-Type"), StartsWith("application/json"));
 }
 
 TEST_F(HttpApiE2eTest, ListModelsNamesTheKnownModels) {

@@ -183,6 +183,68 @@ TEST(HttpServerTest, OnlyTheFirstTerminalCallTakesEffect) {
   }
 }
 
+TEST(HttpServerTest, AStreamedAnswerComesPieceByPieceUntilItEnds) {
+  absl::Notification written;
+  std::vector<bool> oks;
+  absl::Mutex mu;
+  auto server = StartServer([&](Request, std::shared_ptr<Exchange> exchange) {
+    Response head;
+    head.status = 200;
+    head.headers = {{"Content-Type", "text/event-stream"}, {"Content-Length", "5"}};
+    std::shared_ptr<ResponseStream> stream = exchange->StartStream(std::move(head));
+    // Each piece from the last one's callback, as a handler does.
+    stream->Write("one\n", [stream, &oks, &mu, &written](bool ok) {
+      { absl::MutexLock lock(&mu); oks.push_back(ok); }
+      stream->Write("two\n", [stream, &oks, &mu, &written](bool ok) {
+        { absl::MutexLock lock(&mu); oks.push_back(ok); }
+        stream->End();
+        written.Notify();
+      });
+    });
+    // A second terminal call is ignored.
+    exchange->Respond(MakeResponse(500, "text/plain", "no"));
+  });
+  HttpResult result = PerformHttp({.url = Url(*server, "/events")});
+  written.WaitForNotification();
+  ASSERT_EQ(result.code, CURLE_OK) << result.error;
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.Header("Content-Type"), "text/event-stream");
+  EXPECT_EQ(result.Header("Content-Length"), "");  // close-delimited, whatever the head said
+  EXPECT_EQ(result.body, "one\ntwo\n");
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(oks, (std::vector<bool>{true, true}));
+}
+
+TEST(HttpServerTest, WritesToAStreamWhoseClientLeftFail) {
+  absl::Notification failed;
+  std::shared_ptr<ResponseStream> stream;
+  Inbox inbox;
+  auto server = StartServer([&](Request request, std::shared_ptr<Exchange> exchange) {
+    inbox.Put(std::move(request), std::move(exchange));
+  });
+  {
+    RawClient client(server->port());
+    client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    stream = inbox.Await(0)->StartStream(MakeResponse(200, "text/event-stream", ""));
+  }  // the client goes away
+  // Pieces go out until the closed socket refuses one.
+  std::function<void(bool)> next = [&](bool ok) {
+    if (!ok) return failed.Notify();
+    stream->Write(std::string(64 * 1024, 'x'), next);
+  };
+  next(true);
+  failed.WaitForNotification();
+  // And once over, a write fails at once.
+  bool late = true;
+  absl::Notification late_done;
+  stream->Write("late", [&](bool ok) {
+    late = ok;
+    late_done.Notify();
+  });
+  late_done.WaitForNotification();
+  EXPECT_FALSE(late);
+}
+
 TEST(HttpServerTest, DroppedExchangeIsAnswered500) {
   auto server = StartServer([](Request, std::shared_ptr<Exchange>) {});
   HttpResult result = PerformHttp({.url = Url(*server, "/")});

@@ -11,6 +11,7 @@
 #define SEEDANCE_TESTS_TESTING_FAKE_EXCHANGE_H_
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,9 +32,15 @@ struct ExchangeRecord {
   size_t drip_chunk_bytes = 0;
   absl::Duration drip_interval;
   std::function<void()> gone;  // what OnClientGone registered
+  // A streamed answer: its head, what was written, and whether it ended.
+  std::optional<http::Response> stream_head;
+  std::string streamed;
+  bool stream_ended = false;
 
   // Terminal actions so far: an exchange is ended exactly once.
-  size_t terminals() const { return responses.size() + faults.size(); }
+  size_t terminals() const {
+    return responses.size() + faults.size() + (stream_head.has_value() ? 1 : 0);
+  }
 };
 
 class FakeExchange : public http::Exchange {
@@ -57,6 +64,24 @@ class FakeExchange : public http::Exchange {
   void OnClientGone(std::function<void()> callback) override {
     record_->gone = std::move(callback);
   }
+  // Every write "leaves" at once.
+  std::shared_ptr<http::ResponseStream> StartStream(http::Response head) override {
+    record_->stream_head = std::move(head);
+    return std::make_shared<Stream>(record_);
+  }
+
+  class Stream : public http::ResponseStream {
+   public:
+    explicit Stream(std::shared_ptr<ExchangeRecord> record) : record_(std::move(record)) {}
+    void Write(std::string bytes, std::function<void(bool ok)> written) override {
+      record_->streamed += bytes;
+      written(!record_->stream_ended);
+    }
+    void End() override { record_->stream_ended = true; }
+
+   private:
+    std::shared_ptr<ExchangeRecord> record_;
+  };
 
  private:
   std::shared_ptr<ExchangeRecord> record_;
