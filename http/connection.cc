@@ -255,14 +255,12 @@ void Connection::DripBytes(std::string bytes, size_t chunk_bytes,
 void Connection::StartStreaming(Response head) {
   auto keep = shared_from_this();
   FinishPending();
-  // No Content-Length: the body is whatever follows, until the close. The
-  // connection (and this object) lives while pieces are in flight.
+  // The body ends with the connection (close-delimited), and says its
+  // length beforehand if the head does (a file). The connection (and this
+  // object) lives while pieces are in flight.
   std::string out = absl::StrCat("HTTP/1.1 ", head.status, " ", ReasonPhrase(head.status), "\r\n");
   for (const Header& header : head.headers) {
-    if (absl::EqualsIgnoreCase(header.name, "Content-Length") ||
-        absl::EqualsIgnoreCase(header.name, "Connection")) {
-      continue;
-    }
+    if (absl::EqualsIgnoreCase(header.name, "Connection")) continue;
     absl::StrAppend(&out, header.name, ": ", header.value, "\r\n");
   }
   absl::StrAppend(&out, "Connection: close\r\n\r\n");

@@ -68,10 +68,10 @@ class Exchange {
   virtual void Drip(std::string bytes, size_t chunk_bytes,
                     absl::Duration interval) = 0;
 
-  // Starts a streamed answer: `head`'s status and headers at once (without
-  // Content-Length: the body ends when the connection closes), the body
-  // through the returned stream. If another terminal call came first, the
-  // stream's writes fail.
+  // Starts a streamed answer: `head`'s status and headers at once, the body
+  // through the returned stream; the connection closes after it (a
+  // Content-Length in `head` is sent as given: the writes must add up to
+  // it). If another terminal call came first, the stream's writes fail.
   virtual std::shared_ptr<ResponseStream> StartStream(Response head) = 0;
 
   // Runs `callback` once, on an IO thread, if the client disconnects before

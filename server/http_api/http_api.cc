@@ -10,10 +10,13 @@
 #include "absl/strings/str_join.h"
 #include "base/trace_context.h"
 #include "google/rpc/status.pb.h"
+#include "http/http_url.h"
 #include "seedance/v1/video_gateway.pb.h"
+#include "server/http_api/content_http.h"
 #include "server/http_api/http_errors.h"
 #include "server/http_api/json_request.h"
 #include "server/http_api/sse_events.h"
+#include "server/http_api/stream_call.h"
 #include "upstream_api/status_details.h"
 
 namespace seedance::server::http_api {
@@ -26,141 +29,6 @@ struct UnaryCall {
   grpc::ByteBuffer response;
   const HttpRoute* route = nullptr;
   std::shared_ptr<http::Exchange> exchange;
-};
-
-google::rpc::Status RpcStatusOf(const grpc::Status& status) {
-  google::rpc::Status rpc;
-  if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) return rpc;
-  rpc.set_code(status.error_code());
-  rpc.set_message(status.error_message());
-  return rpc;
-}
-
-// The response's traceparent (the trace the call ran in), for the caller.
-void AddTraceHeader(const grpc::ClientContext& context, http::Response& response) {
-  const auto& metadata = context.GetServerInitialMetadata();
-  auto it = metadata.find(kTraceparentHeader);
-  if (it != metadata.end()) {
-    response.headers.push_back(
-        {std::string(kTraceparentHeader), std::string(it->second.data(), it->second.size())});
-  }
-}
-
-// One watch stream as Server-Sent Events: the gRPC stream read one message
-// at a time, each written as an event before the next is read, so a slow
-// HTTP client slows only its own stream (and one that takes nothing for a
-// minute ends it). Errors before the first message are an ordinary JSON
-// error; after it, an "error" event. Deletes itself in OnDone.
-class SseCall : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  SseCall(std::shared_ptr<http::Exchange> exchange, grpc::ByteBuffer request,
-          std::function<void()> ended)
-      : exchange_(std::move(exchange)),
-        request_(std::move(request)),
-        ended_(std::move(ended)),
-        shared_(std::make_shared<Shared>()) {
-    shared_->call = this;
-  }
-
-  grpc::ClientContext& context() { return context_; }
-
-  void Start(grpc::GenericStub& stub, const std::string& method) {
-    exchange_->OnClientGone([shared = shared_] {
-      absl::MutexLock lock(&shared->mu);
-      if (shared->call != nullptr) shared->call->context_.TryCancel();
-    });
-    stub.PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
-    // Held until no read will start again: OnDone never runs while a
-    // written event's callback may still start one.
-    AddHold();
-    StartWriteLast(&request_, grpc::WriteOptions());
-    StartRead(&incoming_);
-    StartCall();
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) return RemoveHold();  // the stream ended: OnDone says how
-    v1::WatchVideoTaskResponse message;
-    std::string event;
-    if (!ParseInto(incoming_, message)) {
-      event = SseErrorEvent(
-          upstream_api::ToRpcStatus(absl::InternalError("a watch message did not parse")));
-      context_.TryCancel();
-    } else {
-      event = SseEvent(message);
-    }
-    if (stream_ == nullptr) {
-      http::Response head;
-      head.status = 200;
-      head.headers = {{"Content-Type", "text/event-stream"},
-                      {"Cache-Control", "no-cache"},
-                      {"X-Accel-Buffering", "no"}};
-      AddTraceHeader(context_, head);
-      stream_ = exchange_->StartStream(std::move(head));
-      event = SseRetryHint() + event;
-    }
-    // The hold keeps the call alive until this runs (RemoveHold may run
-    // OnDone at once, so not under the lock).
-    stream_->Write(std::move(event), [call = this](bool written) {
-      if (written) return call->StartRead(&call->incoming_);
-      call->context_.TryCancel();  // the client is gone
-      call->RemoveHold();
-    });
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    {
-      absl::MutexLock lock(&shared_->mu);
-      shared_->call = nullptr;
-    }
-    if (stream_ == nullptr) {
-      if (status.ok()) {
-        // Nothing to send (a resumed watch of a task that had ended).
-        http::Response head;
-        head.status = 200;
-        head.headers = {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}};
-        AddTraceHeader(context_, head);
-        std::shared_ptr<http::ResponseStream> empty = exchange_->StartStream(std::move(head));
-        empty->Write(SseRetryHint(), nullptr);
-        empty->End();
-      } else {
-        http::Response error = ErrorResponse(RpcStatusOf(status));
-        AddTraceHeader(context_, error);
-        exchange_->Respond(std::move(error));
-      }
-    } else {
-      if (!status.ok()) stream_->Write(SseErrorEvent(RpcStatusOf(status)), nullptr);
-      stream_->End();
-    }
-    std::function<void()> ended = std::move(ended_);
-    delete this;
-    if (ended) ended();
-  }
-
- private:
-  // What the write callbacks and the client-gone callback share with the
-  // call: null once it is done.
-  struct Shared {
-    absl::Mutex mu;
-    SseCall* call ABSL_GUARDED_BY(mu) = nullptr;
-  };
-
-  static bool ParseInto(const grpc::ByteBuffer& buffer, google::protobuf::Message& message) {
-    std::vector<grpc::Slice> slices;
-    if (!buffer.Dump(&slices).ok()) return false;
-    std::string wire;
-    for (const grpc::Slice& s : slices)
-      wire.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    return message.ParseFromString(wire);
-  }
-
-  grpc::ClientContext context_;
-  std::shared_ptr<http::Exchange> exchange_;
-  grpc::ByteBuffer request_;
-  grpc::ByteBuffer incoming_;
-  std::shared_ptr<http::ResponseStream> stream_;
-  std::function<void()> ended_;
-  std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace
@@ -186,15 +54,13 @@ void HttpApi::Handle(http::Request request, std::shared_ptr<http::Exchange> exch
     return exchange->Respond(std::move(refused));
   }
   const HttpRoute& route = *found.route;
-  const bool watch = route.rpc->output_type() == v1::WatchVideoTaskResponse::descriptor();
-  if (route.rpc->server_streaming() && !watch) {
-    return exchange->Respond(ErrorResponse(absl::UnimplementedError(
-        absl::StrCat(route.rpc->name(), " is not served over HTTP yet: call it over gRPC"))));
-  }
+  TakeAccessToken(request);
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message =
       BuildRequest(route, found.bindings, request.query, request.body);
   if (!message.ok()) return exchange->Respond(ErrorResponse(message.status()));
-  if (watch) return StartWatch(route, request, **message, std::move(exchange));
+  if (route.rpc->server_streaming()) {
+    return StartStream(route, request, **message, std::move(exchange));
+  }
 
   {
     absl::MutexLock lock(&mu_);
@@ -227,14 +93,7 @@ void HttpApi::Handle(http::Request request, std::shared_ptr<http::Exchange> exch
                           google::protobuf::MessageFactory::generated_factory()
                               ->GetPrototype(call->route->rpc->output_type())
                               ->New());
-                      std::vector<grpc::Slice> slices;
-                      std::string wire;
-                      if (call->response.Dump(&slices).ok()) {
-                        for (const grpc::Slice& s : slices) {
-                          wire.append(reinterpret_cast<const char*>(s.begin()), s.size());
-                        }
-                      }
-                      if (!reply->ParseFromString(wire)) {
+                      if (!reply->ParseFromString(BytesOf(call->response))) {
                         answer = ErrorResponse(absl::InternalError("the answer did not parse"));
                       } else {
                         answer = http::MakeResponse(200, "application/json", ToJson(*reply) + "\n");
@@ -246,26 +105,59 @@ void HttpApi::Handle(http::Request request, std::shared_ptr<http::Exchange> exch
                   });
 }
 
-void HttpApi::StartWatch(const HttpRoute& route, const http::Request& request,
-                         google::protobuf::Message& message,
-                         std::shared_ptr<http::Exchange> exchange) {
-  // EventSource reconnects with the last id it saw: resume after it, unless
-  // the query names a point itself.
-  auto* watch = dynamic_cast<v1::WatchVideoTaskRequest*>(&message);
-  const std::string* last_event_id = request.FindHeader("Last-Event-ID");
-  if (watch != nullptr && !watch->has_after_sequence() && last_event_id != nullptr) {
-    if (std::optional<uint64_t> after = ResumeAfter(*last_event_id)) {
-      watch->set_after_sequence(*after);
+void HttpApi::TakeAccessToken(http::Request& request) {
+  if (request.method != "GET" || request.FindHeader("Authorization") != nullptr) return;
+  std::vector<http::QueryParam> params = http::ParseQuery(request.query);
+  std::vector<std::string> kept;
+  for (const auto& [name, value] : params) {
+    if (name == "access_token") {
+      request.headers.push_back({"Authorization", absl::StrCat("Bearer ", value)});
+    } else {
+      kept.push_back(absl::StrCat(http::PercentEncode(name), "=", http::PercentEncode(value)));
     }
+  }
+  request.query = absl::StrJoin(kept, "&");
+}
+
+void HttpApi::StartStream(const HttpRoute& route, const http::Request& request,
+                          google::protobuf::Message& message,
+                          std::shared_ptr<http::Exchange> exchange) {
+  std::unique_ptr<StreamFormat> format;
+  if (auto* watch = dynamic_cast<v1::WatchVideoTaskRequest*>(&message)) {
+    // EventSource reconnects with the last id it saw: resume after it,
+    // unless the query names a point itself.
+    const std::string* last_event_id = request.FindHeader("Last-Event-ID");
+    if (!watch->has_after_sequence() && last_event_id != nullptr) {
+      if (std::optional<uint64_t> after = ResumeAfter(*last_event_id)) {
+        watch->set_after_sequence(*after);
+      }
+    }
+  }
+  if (auto* read = dynamic_cast<v1::ReadVideoContentRequest*>(&message)) {
+    const std::string* range_header = request.FindHeader("Range");
+    std::optional<ByteRange> range;
+    if (range_header != nullptr && read->offset() == 0 && read->length() == 0) {
+      range = ParseRange(*range_header);
+      if (range.has_value()) {
+        read->set_offset(range->offset);
+        read->set_length(range->length);
+      }
+    }
+    const std::string* if_none_match = request.FindHeader("If-None-Match");
+    format = std::make_unique<ContentFormat>(range.has_value(),
+                                             if_none_match != nullptr ? *if_none_match : "");
+  } else if (route.rpc->output_type() == v1::WatchVideoTaskResponse::descriptor()) {
+    format = std::make_unique<SseFormat>();
+  } else {
+    return exchange->Respond(ErrorResponse(absl::UnimplementedError(
+        absl::StrCat(route.rpc->name(), " is not served over HTTP: call it over gRPC"))));
   }
   {
     absl::MutexLock lock(&mu_);
     ++in_flight_;
   }
-  std::string bytes = message.SerializeAsString();
-  grpc::Slice slice(bytes);
-  auto* call =
-      new SseCall(std::move(exchange), grpc::ByteBuffer(&slice, 1), [this] { CallEnded(); });
+  auto* call = new StreamCall(std::move(format), std::move(exchange), message.SerializeAsString(),
+                              [this] { CallEnded(); });
   if (const std::string* authorization = request.FindHeader("Authorization")) {
     call->context().AddMetadata("authorization", *authorization);
   }

@@ -9,7 +9,8 @@
 // (http_errors.h). The caller's traceparent goes in, the call's comes back.
 // The watch streams (WatchVideoTask, CreateAndWatchVideoTask) are
 // Server-Sent Events (sse_events.h), resumed with Last-Event-ID;
-// ReadVideoContent is not served over HTTP yet: 501 says so.
+// ReadVideoContent is the file itself (content_http.h: Range, ETag). A GET
+// may carry its token as ?access_token= for what cannot set headers.
 //
 //   absl::StatusOr<std::unique_ptr<HttpApi>> api = HttpApi::Create(
 //       grpc_server->InProcessChannel({}), service);
@@ -55,10 +56,14 @@ class HttpApi {
   HttpApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes)
       : stub_(std::move(channel)), routes_(std::move(routes)) {}
 
-  // Serves a watch stream (WatchVideoTask, CreateAndWatchVideoTask) as
-  // Server-Sent Events.
-  void StartWatch(const HttpRoute& route, const http::Request& request,
-                  google::protobuf::Message& message, std::shared_ptr<http::Exchange> exchange);
+  // Serves a server-streaming RPC: a watch as Server-Sent Events, a
+  // content read as the file (Range, ETag).
+  void StartStream(const HttpRoute& route, const http::Request& request,
+                   google::protobuf::Message& message, std::shared_ptr<http::Exchange> exchange);
+  // A GET without an Authorization header may carry the token as
+  // ?access_token= (a <video src> or an EventSource cannot set headers): it
+  // becomes the header and leaves the query.
+  static void TakeAccessToken(http::Request& request);
   void CallEnded();
 
   grpc::GenericStub stub_;

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "google/rpc/status.pb.h"
 #include "seedance/v1/video_gateway.pb.h"
+#include "server/http_api/stream_call.h"
 
 namespace seedance::server::http_api {
 
@@ -36,6 +37,15 @@ std::string SseErrorEvent(const google::rpc::Status& status);
 
 // The sequence a Last-Event-ID header names (a decimal number), or nullopt.
 std::optional<uint64_t> ResumeAfter(absl::string_view last_event_id);
+
+// A watch stream (WatchVideoTaskResponse messages) as text/event-stream.
+class SseFormat : public StreamFormat {
+ public:
+  Start First(const std::string& message) override;
+  std::string Next(const std::string& message) override;
+  http::Response Ended(const google::rpc::Status& status) override;
+  std::string FailedAfterStart(const google::rpc::Status& status) override;
+};
 
 }  // namespace seedance::server::http_api
 

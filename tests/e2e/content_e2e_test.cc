@@ -210,6 +210,53 @@ TEST_F(ContentE2eTest, TheKeptVideoIsTheMocksFileWholeAndByRangeAfterTheLinkExpi
             static_cast<double>(kVideoBytes));
 }
 
+TEST_F(ContentE2eTest, TheKeptVideoOverHttpHasRangesAnETagAndWorksAsAVideoSrc) {
+  StartStack({"--allow_private_content_hosts=127.0.0.1", "--http_listen=127.0.0.1:0"});
+  const std::string& mock_file = **mock_upstream::VideoOfSize(kVideoBytes);
+  v1::VideoTask task = Succeeded("alice");
+  ASSERT_EQ(AwaitCopy("alice", task.task_id()).video_content().state(),
+            v1::CONTENT_STATE_STORED);
+  const std::string url = absl::StrCat("http://127.0.0.1:", gateway_->http_port(),
+                                       "/v1/videoTasks/", task.task_id(), "/content");
+  const std::string auth = "Authorization: Bearer alice";
+
+  testing::HttpResult whole = testing::PerformHttp({.url = url, .headers = {auth}});
+  ASSERT_EQ(whole.status, 200) << whole.body.substr(0, 300);
+  EXPECT_EQ(whole.Header("Content-Type"), "video/mp4");
+  EXPECT_EQ(whole.Header("Content-Length"), absl::StrCat(kVideoBytes));
+  EXPECT_EQ(whole.Header("Accept-Ranges"), "bytes");
+  const std::string etag = whole.Header("ETag");
+  EXPECT_EQ(etag, "\"" + server::callers::Sha256Hex(mock_file) + "\"");
+  EXPECT_TRUE(whole.body == mock_file);
+
+  testing::HttpResult range = testing::PerformHttp(
+      {.url = url, .headers = {auth, "Range: bytes=1000000-2499999"}});
+  ASSERT_EQ(range.status, 206);
+  EXPECT_EQ(range.Header("Content-Range"), absl::StrCat("bytes 1000000-2499999/", kVideoBytes));
+  EXPECT_TRUE(range.body == mock_file.substr(1000000, 1500000));
+  testing::HttpResult tail = testing::PerformHttp({.url = url, .headers = {auth, "Range: bytes=3145000-"}});
+  ASSERT_EQ(tail.status, 206);
+  EXPECT_TRUE(tail.body == mock_file.substr(3145000));
+
+  testing::HttpResult cached =
+      testing::PerformHttp({.url = url, .headers = {auth, "If-None-Match: " + etag}});
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+  testing::HttpResult past = testing::PerformHttp(
+      {.url = url, .headers = {auth, absl::StrCat("Range: bytes=", kVideoBytes + 10, "-")}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.Header("Content-Range"), absl::StrCat("bytes */", kVideoBytes));
+
+  // A <video src> cannot send a header: the token as access_token.
+  testing::HttpResult src = testing::PerformHttp(
+      {.url = url + "?access_token=alice", .headers = {"Range: bytes=0-15"}});
+  ASSERT_EQ(src.status, 206);
+  EXPECT_EQ(src.body, mock_file.substr(0, 16));
+  EXPECT_EQ(testing::PerformHttp({.url = url, .headers = {"Authorization: Bearer bob"}}).status,
+            404);
+  EXPECT_EQ(testing::PerformHttp({.url = url}).status, 401);
+}
+
 TEST_F(ContentE2eTest, AFetchCutBySigkillIsFetchedAgainAfterTheRestartAndNoHalfFileIsKept) {
   // 3 MiB, 32 KiB every 100 ms: about 10 s of download to cut short.
   StartStack({"--allow_private_content_hosts=127.0.0.1"}, "0",

@@ -149,8 +149,8 @@ TEST_F(HttpApiE2eTest, EachClassOfErrorHasItsStatusAndDetails) {
   testing::HttpResult query = Call("GET", "/v1/videoTasks?pageSize=lots");
   EXPECT_EQ(query.status, 400);
   EXPECT_THAT(query.body, HasSubstr(R"("field":"pageSize")"));
-  // Content is not served over HTTP yet, and says so.
-  EXPECT_EQ(Call("GET", "/v1/videoTasks/x/content").status, 501);
+  // The content of no task.
+  EXPECT_EQ(Call("GET", "/v1/videoTasks/x/content").status, 404);
 }
 
 TEST_F(HttpApiE2eTest, ListPagesAndFiltersTheCallersTasks) {
