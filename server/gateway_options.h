@@ -36,6 +36,8 @@ struct GatewayOptions {
   // The HTTP/JSON port (the gRPC API for browsers and curl), "host:port";
   // empty: none.
   std::string http_listen;
+  // Origins browsers may call the HTTP/JSON port from (CORS); empty: none.
+  std::vector<std::string> http_cors_origins;
   // Largest request (images as data URLs are big).
   int max_message_bytes = 32 << 20;
   // Open watch streams at most.

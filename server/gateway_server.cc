@@ -468,7 +468,8 @@ absl::Status GatewayServer::StartHttpApi() {
   const google::protobuf::ServiceDescriptor& service =
       *v1::CreateVideoTaskRequest::descriptor()->file()->FindServiceByName("VideoGateway");
   absl::StatusOr<std::unique_ptr<http_api::HttpApi>> api = http_api::HttpApi::Create(
-      grpc_server_->InProcessChannel(grpc::ChannelArguments()), service);
+      grpc_server_->InProcessChannel(grpc::ChannelArguments()), service,
+      {.cors_origins = o.http_cors_origins});
   if (!api.ok()) return api.status();
   http_api_ = *std::move(api);
   http::ServerOptions server_options;

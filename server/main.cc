@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, http_listen, "",
           "HTTP/JSON address, host:port: the gRPC API at the routes of the proto's "
           "google.api.http options (POST /v1/videoTasks, GET /v1/videoTasks/{task_id}, ...), "
           "same authentication; empty: off");
+ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
+          "origins browsers may call the HTTP/JSON port from (CORS), comma-separated, e.g. "
+          "https://app.example; * for any; empty: none");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC port (with --tls_key_file); "
           "empty: plaintext");
@@ -167,6 +170,7 @@ absl::StatusOr<GatewayOptions> OptionsFromFlags() {
   o.listen = absl::GetFlag(FLAGS_listen);
   o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
   o.http_listen = absl::GetFlag(FLAGS_http_listen);
+  o.http_cors_origins = absl::GetFlag(FLAGS_http_cors_origins);
   o.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   o.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   o.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);

@@ -34,14 +34,22 @@ struct UnaryCall {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpApi>> HttpApi::Create(
-    std::shared_ptr<grpc::Channel> channel, const google::protobuf::ServiceDescriptor& service) {
+    std::shared_ptr<grpc::Channel> channel, const google::protobuf::ServiceDescriptor& service,
+    Options options) {
   absl::StatusOr<HttpRoutes> routes = HttpRoutes::Of(service);
   if (!routes.ok()) return routes.status();
-  return std::unique_ptr<HttpApi>(new HttpApi(std::move(channel), *std::move(routes)));
+  return std::unique_ptr<HttpApi>(
+      new HttpApi(std::move(channel), *std::move(routes), std::move(options)));
 }
 
 void HttpApi::Handle(http::Request request, std::shared_ptr<http::Exchange> exchange) {
+  // Answers to an allowed origin carry the CORS headers.
+  exchange = cors_.Wrap(request, std::move(exchange));
   HttpRoutes::Found found = routes_.Find(request.method, request.path);
+  if (request.method == "OPTIONS" && found.route == nullptr && !found.allowed.empty() &&
+      request.FindHeader("Access-Control-Request-Method") != nullptr) {
+    return exchange->Respond(cors_.Preflight(request, found.allowed));
+  }
   if (found.route == nullptr) {
     if (found.allowed.empty()) {
       return exchange->Respond(ErrorResponse(

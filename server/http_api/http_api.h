@@ -24,6 +24,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -31,15 +33,22 @@
 #include "absl/time/time.h"
 #include "http/exchange.h"
 #include "http/http_message.h"
+#include "server/http_api/cors.h"
 #include "server/http_api/http_routes.h"
 
 namespace seedance::server::http_api {
 
 class HttpApi {
  public:
+  struct Options {
+    // Origins browsers may call from (CORS, cors.h); empty: none.
+    std::vector<std::string> cors_origins;
+  };
+
   // INVALID_ARGUMENT when the service's HTTP rules cannot be served.
   static absl::StatusOr<std::unique_ptr<HttpApi>> Create(
-      std::shared_ptr<grpc::Channel> channel, const google::protobuf::ServiceDescriptor& service);
+      std::shared_ptr<grpc::Channel> channel, const google::protobuf::ServiceDescriptor& service,
+      Options options = {});
 
   // Answers `request` (now or later, from a gRPC thread). Never blocks.
   // Thread-safe.
@@ -53,8 +62,10 @@ class HttpApi {
   const HttpRoutes& routes() const { return routes_; }
 
  private:
-  HttpApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes)
-      : stub_(std::move(channel)), routes_(std::move(routes)) {}
+  HttpApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes, Options options)
+      : stub_(std::move(channel)),
+        routes_(std::move(routes)),
+        cors_(std::move(options.cors_origins)) {}
 
   // Serves a server-streaming RPC: a watch as Server-Sent Events, a
   // content read as the file (Range, ETag).
@@ -68,6 +79,7 @@ class HttpApi {
 
   grpc::GenericStub stub_;
   const HttpRoutes routes_;
+  const CorsPolicy cors_;
   mutable absl::Mutex mu_;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };

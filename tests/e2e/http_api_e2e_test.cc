@@ -352,6 +352,34 @@ TEST_F(HttpApiE2eTest, CreateAndWatchStreamsTheNewTasksWholeLife) {
   EXPECT_THAT(refused.Header("Content-Type"), StartsWith("application/json"));
 }
 
+TEST_F(HttpApiE2eTest, BrowsersFromChosenOriginsOnlyGetCorsHeaders) {
+  StartStack({"--http_cors_origins=https://app.example"});
+  testing::HttpResult preflight =
+      Call("OPTIONS", "/v1/videoTasks", "", "",
+           {"Origin: https://app.example", "Access-Control-Request-Method: POST",
+            "Access-Control-Request-Headers: authorization, content-type"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("Access-Control-Allow-Origin"), "https://app.example");
+  EXPECT_THAT(preflight.Header("Access-Control-Allow-Methods"), HasSubstr("POST"));
+  testing::HttpResult get = Call("GET", "/v1/models", "", "alice", {"Origin: https://app.example"});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.Header("Access-Control-Allow-Origin"), "https://app.example");
+  testing::HttpResult other =
+      Call("GET", "/v1/models", "", "alice", {"Origin: https://evil.example"});
+  EXPECT_EQ(other.Header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(Call("OPTIONS", "/v1/videoTasks", "", "",
+                 {"Origin: https://evil.example", "Access-Control-Request-Method: POST"})
+                .status,
+            403);
+}
+
+TEST_F(HttpApiE2eTest, WithoutChosenOriginsNoCorsHeaderIsSent) {
+  StartStack();
+  testing::HttpResult get = Call("GET", "/v1/models", "", "alice", {"Origin: https://app.example"});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.Header("Access-Control-Allow-Origin"), "");
+}
+
 TEST_F(HttpApiE2eTest, ListModelsNamesTheKnownModels) {
   StartStack();
   testing::HttpResult models = Call("GET", "/v1/models");
