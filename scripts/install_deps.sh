@@ -24,7 +24,9 @@ CXX_PACKAGES=(
 # (tests/testing/postgres_server.h), from Debian's server package.
 # The metrics tests check the gateway's and the mock's /metrics with
 # Prometheus's own `promtool check metrics` (the prometheus package).
-TEST_PACKAGES=(curl python3 python3-requests openssl postgresql prometheus)
+# chromium: the web page's test in a real browser (headless, driven by
+# puppeteer-core from tests/browser's lock file, never a downloaded browser).
+TEST_PACKAGES=(curl python3 python3-requests openssl postgresql prometheus chromium)
 
 # The fuzz targets (fuzz/, their short runs are tests): libFuzzer comes with
 # clang's runtime; llvm-symbolizer turns sanitizer reports into file:line.

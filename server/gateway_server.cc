@@ -477,8 +477,12 @@ absl::Status GatewayServer::StartHttpApi() {
   server_options.port = listen->second;
   server_options.max_body_bytes = static_cast<size_t>(o.max_message_bytes);
   absl::StatusOr<std::unique_ptr<http::Server>> server = http::Server::Start(
-      server_options, [api = http_api_.get()](http::Request request,
-                                              std::shared_ptr<http::Exchange> exchange) {
+      server_options,
+      [api = http_api_.get()](http::Request request, std::shared_ptr<http::Exchange> exchange) {
+        // The web page at /, the API under /v1.
+        if (std::optional<http::Response> page = web::ServeStatic(request)) {
+          return exchange->Respond(*std::move(page));
+        }
         api->Handle(std::move(request), std::move(exchange));
       });
   if (!server.ok()) {

@@ -36,6 +36,7 @@
 #include "http/http_server.h"
 #include "server/gateway_options.h"
 #include "server/http_api/http_api.h"
+#include "server/web/web_assets.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/prometheus_gateway_stats.h"
 #include "server/service/video_gateway_service.h"
