@@ -25,8 +25,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
-// A client that reads an answer this slowly is gone.
-constexpr auto kWriteTimeout = std::chrono::seconds(60);
 // How long a closing connection waits for the client's FIN.
 constexpr auto kDrainTimeout = std::chrono::seconds(2);
 
@@ -209,7 +207,7 @@ void Connection::SendResponse(Response response) {
     message->prepare_payload();
   }
   response_ = message;
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(absl::ToChronoNanoseconds(shared_->options.write_timeout));
   bhttp::async_write(stream_, *message,
                      [self = std::move(keep)](beast::error_code ec, size_t) {
                        bool keep_alive = self->response_ && !self->response_->need_eof();
@@ -304,7 +302,7 @@ void Connection::WriteNextPiece() {
   Piece piece = std::move(pieces_.front());
   pieces_.pop_front();
   // A client that takes nothing for this long is gone (its window is full).
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(absl::ToChronoNanoseconds(shared_->options.write_timeout));
   net::async_write(stream_, net::buffer(*piece.bytes),
                    [self = shared_from_this(), piece](beast::error_code ec, size_t) {
                      self->writing_piece_ = false;
@@ -324,7 +322,7 @@ void Connection::WriteErrorAndClose(int status, absl::string_view message) {
 }
 
 void Connection::WriteThenClose(std::shared_ptr<std::string> bytes) {
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(absl::ToChronoNanoseconds(shared_->options.write_timeout));
   net::async_write(stream_, net::buffer(*bytes),
                    [self = shared_from_this(), bytes](beast::error_code ec, size_t) {
                      if (ec) {
@@ -343,7 +341,7 @@ void Connection::DripStep(std::shared_ptr<std::string> bytes, size_t offset,
     GracefulClose();
     return;
   }
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(absl::ToChronoNanoseconds(shared_->options.write_timeout));
   net::async_write(
       stream_, net::buffer(bytes->data() + offset, n),
       [self = shared_from_this(), bytes, offset, n, chunk, interval](

@@ -35,6 +35,9 @@ struct ServerOptions {
   int io_threads = 1;
   size_t max_body_bytes = 16 << 20;   // bigger → 413
   absl::Duration header_timeout = absl::Seconds(30);  // slowloris guard
+  // A client that takes none of an answer (or of a streamed piece) for
+  // this long is gone: the connection closes and a stream's write fails.
+  absl::Duration write_timeout = absl::Seconds(60);
   size_t max_connections = 20000;
 };
 

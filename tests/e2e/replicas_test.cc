@@ -15,6 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "clients/cpp/gateway_client.h"
@@ -166,6 +168,27 @@ TEST_F(ReplicasTest, AVideoOneReplicaKeptIsServedByAnotherFromTheSharedContentDi
               testing::ReadFileBytes(SEEDANCE_SOURCE_DIR "/mock_upstream/assets/sample.mp4"));
   // Fetched once, by one replica.
   EXPECT_EQ(mock_->JournalCount({{"kind", "request"}, {"method", "GET"}}).value_or(-1), 1);
+}
+
+TEST_F(ReplicasTest, AnEventStreamOnAnotherReplicaHasEveryChangeOnce) {
+  StartMock("300");
+  for (int n = 0; n < 2; ++n) StartReplica(n, "poll", {"--http_listen=127.0.0.1:0"});
+  absl::StatusOr<v1::VideoTask> created = Client(0).Create(Request("sse"));
+  ASSERT_THAT(created, IsOk());
+  // Over HTTP on the replica that does not drive the task.
+  testing::HttpResult events = testing::PerformHttp(
+      {.url = absl::StrCat("http://127.0.0.1:", replicas_[1]->http_port(), "/v1/videoTasks/",
+                           created->task_id(), ":watch?afterSequence=0"),
+       .headers = {absl::StrCat("Authorization: Bearer ", kToken)},
+       .timeout_ms = 60000});
+  ASSERT_EQ(events.status, 200) << events.body;
+  std::vector<std::string> ids;
+  for (absl::string_view line : absl::StrSplit(events.body, '\n')) {
+    if (absl::ConsumePrefix(&line, "id: ")) ids.emplace_back(line);
+  }
+  ASSERT_GE(ids.size(), 2u) << events.body;
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], absl::StrCat(i + 1));
+  EXPECT_THAT(events.body, ::testing::HasSubstr("TASK_STATE_SUCCEEDED"));
 }
 
 TEST_F(ReplicasTest, OneRequestIdSentToEveryReplicaAtOnceMakesOneTask) {

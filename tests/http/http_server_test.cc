@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -243,6 +245,31 @@ TEST(HttpServerTest, WritesToAStreamWhoseClientLeftFail) {
   });
   late_done.WaitForNotification();
   EXPECT_FALSE(late);
+}
+
+TEST(HttpServerTest, AStreamWhoseClientStopsReadingEndsAfterTheWriteTimeout) {
+  absl::Notification ended;
+  std::atomic<int64_t> sent{0};
+  Inbox inbox;
+  auto server = StartServer(
+      [&](Request request, std::shared_ptr<Exchange> exchange) {
+        inbox.Put(std::move(request), std::move(exchange));
+      },
+      {.write_timeout = absl::Milliseconds(200)});
+  RawClient client(server->port());  // connected, and never reads
+  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::shared_ptr<ResponseStream> stream =
+      inbox.Await(0)->StartStream(MakeResponse(200, "text/event-stream", ""));
+  // The handler writes as fast as pieces leave: the socket's buffers fill,
+  // then nothing leaves, and the write times out instead of holding on.
+  std::function<void(bool)> next = [&](bool ok) {
+    if (!ok) return ended.Notify();
+    sent += 64 * 1024;
+    stream->Write(std::string(64 * 1024, 'x'), next);
+  };
+  next(true);
+  EXPECT_TRUE(ended.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_GT(sent.load(), 0);
 }
 
 TEST(HttpServerTest, DroppedExchangeIsAnswered500) {
