@@ -4,16 +4,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "http/http_url.h"
 
 namespace seedance::server::http_api {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsFieldName(absl::string_view name) {
   if (name.empty() || !(absl::ascii_isalpha(name[0]) || name[0] == '_')) return false;
@@ -24,24 +18,6 @@ bool IsFieldName(absl::string_view name) {
 }
 
 }  // namespace
-
-std::optional<std::string> PercentDecode(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    int high = HexValue(text[i + 1]);
-    int low = HexValue(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
-}
 
 absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
   auto refuse = [text](absl::string_view why) {
@@ -113,9 +89,9 @@ std::optional<PathTemplate::Bindings> PathTemplate::Match(absl::string_view path
       continue;
     }
     if (parts[i].empty()) return std::nullopt;
-    std::optional<std::string> value = PercentDecode(parts[i]);
-    if (!value.has_value() || value->empty()) return std::nullopt;
-    bindings.emplace_back(s.variable, *std::move(value));
+    std::string value = http::PercentDecode(parts[i], /*plus_is_space=*/false);
+    if (value.empty()) return std::nullopt;
+    bindings.emplace_back(s.variable, std::move(value));
   }
   return bindings;
 }

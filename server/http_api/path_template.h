@@ -47,9 +47,6 @@ class PathTemplate {
   std::string verb_;  // after ':', or empty
 };
 
-// `text` with %XX escapes decoded; nullopt for a malformed escape.
-std::optional<std::string> PercentDecode(absl::string_view text);
-
 }  // namespace seedance::server::http_api
 
 #endif  // SEEDANCE_SERVER_HTTP_API_PATH_TEMPLATE_H_
