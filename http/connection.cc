@@ -256,12 +256,10 @@ void Connection::StartStreaming(Response head) {
   // The body ends with the connection (close-delimited), and says its
   // length beforehand if the head does (a file). The connection (and this
   // object) lives while pieces are in flight.
-  std::string out = absl::StrCat("HTTP/1.1 ", head.status, " ", ReasonPhrase(head.status), "\r\n");
-  for (const Header& header : head.headers) {
-    if (absl::EqualsIgnoreCase(header.name, "Connection")) continue;
-    absl::StrAppend(&out, header.name, ": ", header.value, "\r\n");
-  }
-  absl::StrAppend(&out, "Connection: close\r\n\r\n");
+  std::erase_if(head.headers, [](const Header& header) {
+    return absl::EqualsIgnoreCase(header.name, "Connection");
+  });
+  std::string out = SerializeHead(head);  // with "Connection: close"
   streaming_ = true;
   self_ = keep;
   pieces_.push_front({std::make_shared<std::string>(std::move(out)), nullptr});

@@ -51,20 +51,26 @@ absl::string_view ReasonPhrase(int status) {
   }
 }
 
-std::string SerializeResponse(const Response& response) {
+std::string SerializeHead(const Response& response) {
   std::string out = absl::StrCat("HTTP/1.1 ", response.status, " ",
                                  ReasonPhrase(response.status), "\r\n");
   for (const Header& header : response.headers) {
     absl::StrAppend(&out, header.name, ": ", header.value, "\r\n");
   }
-  if (response.FindHeader("Content-Length") == nullptr) {
-    absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
-  }
   if (response.FindHeader("Connection") == nullptr) {
     absl::StrAppend(&out, "Connection: close\r\n");
   }
-  absl::StrAppend(&out, "\r\n", response.body);
+  absl::StrAppend(&out, "\r\n");
   return out;
+}
+
+std::string SerializeResponse(const Response& response) {
+  if (response.FindHeader("Content-Length") != nullptr) {
+    return SerializeHead(response) + response.body;
+  }
+  Response sized = response;
+  sized.headers.push_back({"Content-Length", absl::StrCat(response.body.size())});
+  return SerializeHead(sized) + response.body;
 }
 
 Response MakeResponse(int status, absl::string_view content_type, std::string body) {

@@ -58,6 +58,11 @@ absl::string_view ReasonPhrase(int status);
 // header), then the body.
 std::string SerializeResponse(const Response& response);
 
+// The head alone: status line, its headers as they are, "Connection: close"
+// (unless it has a Connection header) and the blank line; for an answer
+// whose body follows in pieces.
+std::string SerializeHead(const Response& response);
+
 // A response with one Content-Type header and `body`.
 Response MakeResponse(int status, absl::string_view content_type, std::string body);
 

@@ -3,15 +3,16 @@
 #include <map>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/base/const_init.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "http/http_url.h"
 #include "mock_upstream/embedded_assets.h"
 
 namespace seedance::mock_upstream {
@@ -39,13 +40,11 @@ std::string FreeBox(uint32_t total) {
 
 // The link's ?expires= in unix seconds, if it has one.
 std::optional<int64_t> ExpiresOf(absl::string_view query) {
-  for (absl::string_view param : absl::StrSplit(query, '&')) {
-    int64_t seconds = 0;
-    if (absl::ConsumePrefix(&param, "expires=") && absl::SimpleAtoi(param, &seconds)) {
-      return seconds;
-    }
-  }
-  return std::nullopt;
+  const std::vector<http::QueryParam> params = http::ParseQuery(query);
+  const std::string* text = http::FindQueryParam(params, "expires");
+  int64_t seconds = 0;
+  if (text == nullptr || !absl::SimpleAtoi(*text, &seconds)) return std::nullopt;
+  return seconds;
 }
 
 }  // namespace

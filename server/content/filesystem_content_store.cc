@@ -35,6 +35,15 @@ absl::Status SyncDirectory(const std::string& directory) {
   return absl::OkStatus();
 }
 
+// The names of the directory's entries.
+absl::StatusOr<std::vector<std::string>> NamesIn(const std::string& directory) {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(directory.c_str()), closedir);
+  if (dir == nullptr) return Errno("cannot list the content directory", directory);
+  std::vector<std::string> names;
+  while (dirent* entry = readdir(dir.get())) names.emplace_back(entry->d_name);
+  return names;
+}
+
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
@@ -109,17 +118,16 @@ absl::StatusOr<std::unique_ptr<FilesystemContentStore>> FilesystemContentStore::
   if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
     return Errno("cannot create the content directory", directory);
   }
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(directory.c_str()), closedir);
-  if (dir == nullptr) return Errno("cannot list the content directory", directory);
-  std::vector<std::string> partials;
-  while (dirent* entry = readdir(dir.get())) {
-    absl::string_view name = entry->d_name;
-    if (absl::StrContains(name, kPartialMarker)) partials.push_back(std::string(name));
-  }
+  absl::StatusOr<std::vector<std::string>> names = NamesIn(directory);
+  if (!names.ok()) return names.status();
   // Left by a process that died mid-write (another replica's writer may
   // still be at it on a shared directory: its rename then fails, and it
   // reports the item as not stored).
-  for (const std::string& name : partials) unlink(absl::StrCat(directory, "/", name).c_str());
+  for (const std::string& name : *names) {
+    if (absl::StrContains(name, kPartialMarker)) {
+      unlink(absl::StrCat(directory, "/", name).c_str());
+    }
+  }
   return std::unique_ptr<FilesystemContentStore>(new FilesystemContentStore(std::move(directory)));
 }
 
@@ -193,17 +201,14 @@ absl::Status FilesystemContentStore::Remove(absl::string_view key) {
 }
 
 absl::StatusOr<std::vector<std::string>> FilesystemContentStore::List() {
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(directory_.c_str()), closedir);
-  if (dir == nullptr) return Errno("cannot list the content directory", directory_);
-  std::vector<std::string> keys;
-  while (dirent* entry = readdir(dir.get())) {
-    absl::string_view name = entry->d_name;
-    // Partial files and whatever else is there (".", "..", a stray file of
-    // a person's) are not items.
-    if (absl::StrContains(name, kPartialMarker) || !CheckContentKey(name).ok()) continue;
-    keys.emplace_back(name);
-  }
-  return keys;
+  absl::StatusOr<std::vector<std::string>> names = NamesIn(directory_);
+  if (!names.ok()) return names.status();
+  // Partial files and whatever else is there (".", "..", a stray file of a
+  // person's) are not items.
+  std::erase_if(*names, [](const std::string& name) {
+    return absl::StrContains(name, kPartialMarker) || !CheckContentKey(name).ok();
+  });
+  return names;
 }
 
 }  // namespace seedance::server::content

@@ -70,19 +70,11 @@ void HttpApi::Handle(http::Request request, std::shared_ptr<http::Exchange> exch
     return StartStream(route, request, **message, std::move(exchange));
   }
 
-  {
-    absl::MutexLock lock(&mu_);
-    ++in_flight_;
-  }
+  CallStarted();
   auto call = std::make_shared<UnaryCall>();
   call->route = &route;
   call->exchange = exchange;
-  if (const std::string* authorization = request.FindHeader("Authorization")) {
-    call->context.AddMetadata("authorization", *authorization);
-  }
-  if (const std::string* traceparent = request.FindHeader(kTraceparentHeader)) {
-    call->context.AddMetadata(std::string(kTraceparentHeader), *traceparent);
-  }
+  ForwardMetadata(request, call->context);
   std::string bytes = (*message)->SerializeAsString();
   grpc::Slice slice(bytes);
   call->request = grpc::ByteBuffer(&slice, 1);
@@ -160,19 +152,25 @@ void HttpApi::StartStream(const HttpRoute& route, const http::Request& request,
     return exchange->Respond(ErrorResponse(absl::UnimplementedError(
         absl::StrCat(route.rpc->name(), " is not served over HTTP: call it over gRPC"))));
   }
-  {
-    absl::MutexLock lock(&mu_);
-    ++in_flight_;
-  }
+  CallStarted();
   auto* call = new StreamCall(std::move(format), std::move(exchange), message.SerializeAsString(),
                               [this] { CallEnded(); });
+  ForwardMetadata(request, call->context());
+  call->Start(stub_, route.grpc_method);
+}
+
+void HttpApi::ForwardMetadata(const http::Request& request, grpc::ClientContext& context) {
   if (const std::string* authorization = request.FindHeader("Authorization")) {
-    call->context().AddMetadata("authorization", *authorization);
+    context.AddMetadata("authorization", *authorization);
   }
   if (const std::string* traceparent = request.FindHeader(kTraceparentHeader)) {
-    call->context().AddMetadata(std::string(kTraceparentHeader), *traceparent);
+    context.AddMetadata(std::string(kTraceparentHeader), *traceparent);
   }
-  call->Start(stub_, route.grpc_method);
+}
+
+void HttpApi::CallStarted() {
+  absl::MutexLock lock(&mu_);
+  ++in_flight_;
 }
 
 void HttpApi::CallEnded() {

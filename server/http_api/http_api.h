@@ -75,6 +75,10 @@ class HttpApi {
   // ?access_token= (a <video src> or an EventSource cannot set headers): it
   // becomes the header and leaves the query.
   static void TakeAccessToken(http::Request& request);
+  // The caller's Authorization and traceparent, as the gRPC call's metadata.
+  static void ForwardMetadata(const http::Request& request, grpc::ClientContext& context);
+  // Counts the calls in flight (AwaitIdle).
+  void CallStarted();
   void CallEnded();
 
   grpc::GenericStub stub_;
